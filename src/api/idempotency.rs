@@ -1,0 +1,112 @@
+//! `Idempotency-Key` on every POST: the first response to a key is kept (24 h by default); a retry
+//! with the same key and the same request gets it back, marked `Idempotent-Replayed: true`,
+//! without the handler running again. The same key with a different request answers 422.
+//!
+//! Keys are scoped by the caller's credential, so two tenants can use the same key. Responses
+//! that did no work — 401/402/403, 409, 429 and 5xx — are not kept, so a retry after fixing the
+//! cause (topping up credits, say) runs normally.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+use super::konnectnxt::envelope::{ApiError, ErrorKind};
+use crate::store::idempotency::IdemBegin;
+
+pub const HEADER: &str = "idempotency-key";
+
+/// How long an unfinished claim blocks retries before it is considered abandoned (a crash).
+const IN_FLIGHT_TIMEOUT_MS: i64 = 5 * 60 * 1000;
+
+pub async fn middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
+    let Some(key) = request.headers().get(HEADER) else {
+        return next.run(request).await;
+    };
+    let key = match key.to_str() {
+        Ok(k) if !k.trim().is_empty() && k.len() <= 255 => k.trim().to_string(),
+        _ => return ApiError::from(ErrorKind::IdempotencyKeyInvalid).into_response(),
+    };
+    match run(state, key, request, next).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn run(state: AppState, key: String, request: Request, next: Next) -> Result<Response, ApiError> {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, state.config.max_body_bytes)
+        .await
+        .map_err(|_| ApiError::from(ErrorKind::PayloadTooLarge))?;
+    let credential = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.as_bytes().to_vec())
+        .unwrap_or_default();
+    let scope = hex::encode(Sha256::digest(&credential));
+    let mut hasher = Sha256::new();
+    hasher.update(parts.method.as_str());
+    hasher.update([0]);
+    hasher.update(parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or(""));
+    hasher.update([0]);
+    hasher.update(&bytes);
+    let request_hash = hex::encode(hasher.finalize());
+    let ttl_ms = i64::try_from(state.config.idempotency_ttl_hours)
+        .unwrap_or(24)
+        .saturating_mul(3_600_000);
+
+    match state
+        .store
+        .idem_begin(&scope, &key, &request_hash, ttl_ms, IN_FLIGHT_TIMEOUT_MS)
+        .await?
+    {
+        IdemBegin::Replay { status, body } => {
+            let mut response = Response::new(Body::from(body));
+            *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+            Ok(response)
+        }
+        IdemBegin::InFlight => Err(ErrorKind::IdempotencyInFlight.into()),
+        IdemBegin::Mismatch => Err(ErrorKind::IdempotencyMismatch.into()),
+        IdemBegin::New => {
+            let response = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
+            let status = response.status();
+            if !worth_keeping(status) {
+                state.store.idem_abandon(&scope, &key).await?;
+                return Ok(response);
+            }
+            let (parts, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .map_err(ApiError::internal)?;
+            let text = String::from_utf8_lossy(&bytes);
+            state
+                .store
+                .idem_finish(&scope, &key, status.as_u16(), &text)
+                .await?;
+            Ok(Response::from_parts(parts, Body::from(bytes)))
+        }
+    }
+}
+
+fn worth_keeping(status: StatusCode) -> bool {
+    !(status.is_server_error()
+        || matches!(
+            status,
+            StatusCode::UNAUTHORIZED
+                | StatusCode::PAYMENT_REQUIRED
+                | StatusCode::FORBIDDEN
+                | StatusCode::CONFLICT
+                | StatusCode::TOO_MANY_REQUESTS
+        ))
+}

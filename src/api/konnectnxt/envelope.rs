@@ -1,0 +1,254 @@
+//! The KonnectNXT envelope `{status, code, message, data, …}` and the one place where every error
+//! of the `/api/…` surface becomes a status code and a body. Internal causes are logged here with
+//! the request's span (which carries its request id) and never sent to the client.
+
+use std::borrow::Cow;
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::store::StoreError;
+
+/// A successful answer. `credits_used`/`credits_remaining` and `errors: null` appear only on the
+/// endpoints whose documented bodies carry them.
+#[derive(Debug, Serialize)]
+pub struct Envelope<T: Serialize> {
+    pub status: &'static str,
+    pub code: u16,
+    pub message: Cow<'static, str>,
+    pub data: T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credits_used: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credits_remaining: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<serde_json::Value>,
+}
+
+impl<T: Serialize> Envelope<T> {
+    pub fn ok(message: impl Into<Cow<'static, str>>, data: T) -> Self {
+        Envelope {
+            status: "success",
+            code: 200,
+            message: message.into(),
+            data,
+            credits_used: None,
+            credits_remaining: None,
+            errors: None,
+        }
+    }
+
+    pub fn with_credits(mut self, used: i64, remaining: i64) -> Self {
+        self.credits_used = Some(used);
+        self.credits_remaining = Some(remaining);
+        self
+    }
+
+    /// Adds `"errors": null`, as the report endpoints document.
+    pub fn with_null_errors(mut self) -> Self {
+        self.errors = Some(serde_json::Value::Null);
+        self
+    }
+}
+
+impl<T: Serialize> IntoResponse for Envelope<T> {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.code).unwrap_or(StatusCode::OK);
+        (status, Json(self)).into_response()
+    }
+}
+
+/// Everything that can go wrong on the `/api/…` surface.
+#[derive(Debug, thiserror::Error)]
+pub enum ErrorKind {
+    #[error("missing bearer token")]
+    MissingToken,
+    #[error("malformed authorization header")]
+    BadTokenFormat,
+    #[error("unknown API key")]
+    UnknownKey,
+    #[error("revoked API key")]
+    KeyRevoked,
+    #[error("inactive API key")]
+    KeyInactive,
+    #[error("insufficient credits")]
+    InsufficientCredits { required: i64, remaining: i64 },
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// A 400 with a list of every problem found (`errors`).
+    #[error("validation failed: {message}")]
+    Validation {
+        message: String,
+        errors: serde_json::Value,
+    },
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("no such route")]
+    RouteNotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("idempotency key reused with another body")]
+    IdempotencyMismatch,
+    #[error("idempotency key in flight")]
+    IdempotencyInFlight,
+    #[error("idempotency key invalid")]
+    IdempotencyKeyInvalid,
+    #[error("too many requests")]
+    TooManyRequests { message: String, retry_after_secs: u64 },
+    #[error("internal error: {0}")]
+    Internal(#[source] anyhow::Error),
+}
+
+/// An error answer: the kind, plus the credit fields on endpoints whose error bodies carry them.
+#[derive(Debug)]
+pub struct ApiError {
+    pub kind: ErrorKind,
+    credits: Option<(i64, i64)>,
+}
+
+impl ApiError {
+    pub fn with_credits(mut self, used: i64, remaining: i64) -> Self {
+        self.credits = Some((used, remaining));
+        self
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ErrorKind::BadRequest(message.into()).into()
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        ErrorKind::NotFound(message.into()).into()
+    }
+
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        ErrorKind::Internal(error.into()).into()
+    }
+
+    /// The status this error answers with.
+    pub fn status(&self) -> StatusCode {
+        match &self.kind {
+            ErrorKind::MissingToken | ErrorKind::BadTokenFormat | ErrorKind::UnknownKey => {
+                StatusCode::UNAUTHORIZED
+            }
+            ErrorKind::KeyRevoked | ErrorKind::KeyInactive => StatusCode::FORBIDDEN,
+            ErrorKind::InsufficientCredits { .. } => StatusCode::PAYMENT_REQUIRED,
+            ErrorKind::BadRequest(_)
+            | ErrorKind::Validation { .. }
+            | ErrorKind::IdempotencyKeyInvalid => StatusCode::BAD_REQUEST,
+            ErrorKind::NotFound(_) | ErrorKind::RouteNotFound => StatusCode::NOT_FOUND,
+            ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorKind::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::IdempotencyInFlight => StatusCode::CONFLICT,
+            ErrorKind::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The client-facing message. Internal causes never appear here.
+    pub fn message(&self) -> Cow<'static, str> {
+        match &self.kind {
+            ErrorKind::MissingToken => "Bearer token is missing or invalid.".into(),
+            ErrorKind::BadTokenFormat => "Token format is incorrect".into(),
+            ErrorKind::UnknownKey => "Invalid API key (organization ID)".into(),
+            ErrorKind::KeyRevoked => "Token access has been Revoked, Contact Support.".into(),
+            ErrorKind::KeyInactive => "Token is Inactive, Contact Support.".into(),
+            ErrorKind::InsufficientCredits {
+                required,
+                remaining,
+            } => format!("Insufficient credits: {required} required, {remaining} remaining.").into(),
+            ErrorKind::BadRequest(message) | ErrorKind::NotFound(message) => message.clone().into(),
+            ErrorKind::Validation { message, .. } => message.clone().into(),
+            ErrorKind::RouteNotFound => "The requested resource was not found.".into(),
+            ErrorKind::MethodNotAllowed => "Method not allowed for this resource.".into(),
+            ErrorKind::PayloadTooLarge => "Request body is too large.".into(),
+            ErrorKind::UnsupportedMediaType => {
+                "Content-Type must be application/json.".into()
+            }
+            ErrorKind::IdempotencyMismatch => {
+                "Idempotency-Key has already been used with a different request.".into()
+            }
+            ErrorKind::IdempotencyInFlight => {
+                "A request with this Idempotency-Key is still being processed.".into()
+            }
+            ErrorKind::IdempotencyKeyInvalid => {
+                "Idempotency-Key must be between 1 and 255 printable characters.".into()
+            }
+            ErrorKind::TooManyRequests { message, .. } => message.clone().into(),
+            ErrorKind::Internal(_) => "Internal Server Error.".into(),
+        }
+    }
+}
+
+impl From<ErrorKind> for ApiError {
+    fn from(kind: ErrorKind) -> Self {
+        ApiError {
+            kind,
+            credits: None,
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        ApiError::internal(error)
+    }
+}
+
+/// The error body: exactly `status, code, message, data` (+ the credit fields, + `errors`).
+#[derive(Serialize)]
+struct ErrorBody {
+    status: &'static str,
+    code: u16,
+    message: Cow<'static, str>,
+    data: Option<()>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credits_used: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credits_remaining: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<serde_json::Value>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let ErrorKind::Internal(cause) = &self.kind {
+            tracing::error!(error = ?cause, "internal error");
+        }
+        let retry_after = match &self.kind {
+            ErrorKind::TooManyRequests {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            _ => None,
+        };
+        let body = ErrorBody {
+            status: "error",
+            code: status.as_u16(),
+            message: self.message(),
+            data: None,
+            credits_used: self.credits.map(|c| c.0),
+            credits_remaining: self.credits.map(|c| c.1),
+            errors: match self.kind {
+                ErrorKind::Validation { errors, .. } => Some(errors),
+                _ => None,
+            },
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            if let Ok(value) = HeaderValue::from_str(&secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}
+
+pub type ApiResult<T> = Result<Envelope<T>, ApiError>;

@@ -1,0 +1,87 @@
+//! Extractors whose rejections answer in the envelope instead of the framework's plain text.
+
+use std::collections::HashMap;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::envelope::{ApiError, ErrorKind};
+
+/// JSON body. Malformed JSON, a wrong content type and an oversized body become envelope errors.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+pub(crate) fn json_rejection(rejection: JsonRejection) -> ApiError {
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => ErrorKind::UnsupportedMediaType.into(),
+        JsonRejection::JsonSyntaxError(_) => {
+            ApiError::bad_request("Request body is not valid JSON.")
+        }
+        JsonRejection::JsonDataError(error) => {
+            // serde's text names the field and the expectation (e.g. "missing field `checks`");
+            // it carries client input only, never server internals.
+            let detail = error.body_text();
+            let detail = detail
+                .split_once(": ")
+                .map(|(_, rest)| rest.to_string())
+                .unwrap_or(detail);
+            ApiError::bad_request(format!("Invalid request body: {detail}"))
+        }
+        JsonRejection::BytesRejection(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ErrorKind::PayloadTooLarge.into()
+        }
+        other => {
+            if other.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ErrorKind::PayloadTooLarge.into()
+            } else {
+                ApiError::bad_request("Request body could not be read.")
+            }
+        }
+    }
+}
+
+/// Raw query parameters; each handler validates the ones it knows with its own messages.
+pub struct QueryParams(pub HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let pairs: Vec<(String, String)> = serde_urlencoded_pairs(query)
+            .ok_or_else(|| ApiError::bad_request("Query string could not be parsed."))?;
+        Ok(QueryParams(pairs.into_iter().collect()))
+    }
+}
+
+fn serde_urlencoded_pairs(query: &str) -> Option<Vec<(String, String)>> {
+    axum::extract::Query::<Vec<(String, String)>>::try_from_uri(
+        &format!("/?{query}").parse().ok()?,
+    )
+    .ok()
+    .map(|q| q.0)
+}
+
+impl QueryParams {
+    /// The trimmed value of `name`, `None` when absent or empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+    }
+}

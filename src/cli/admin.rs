@@ -1,0 +1,196 @@
+//! `satyapan admin …`: operator commands against the database, printing JSON.
+
+use anyhow::{Context, bail};
+use argon2::password_hash::PasswordHasher;
+use clap::Subcommand;
+use serde_json::json;
+
+use crate::config::Config;
+use crate::domain::api_keys::GeneratedKey;
+use crate::store::Store;
+use crate::store::credits::{LedgerKind, Movement};
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Organisations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// API keys.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
+    /// Credits.
+    Credits {
+        #[command(subcommand)]
+        command: CreditsCommand,
+    },
+    /// Users (for the AnyCheck login and the reviewer console).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Create an organisation and its first API key.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value_t = 0)]
+        credits: i64,
+        /// A live organisation (its checks may reach real upstreams); sandbox by default.
+        #[arg(long)]
+        live: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Issue another key for an organisation.
+    Create {
+        #[arg(long)]
+        org: String,
+    },
+    Deactivate { key_id: String },
+    Activate { key_id: String },
+    /// Revoke a key for good.
+    Revoke { key_id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CreditsCommand {
+    /// Add purchased credits to an organisation.
+    Add {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        amount: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+    },
+}
+
+pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
+    let store = Store::connect(config.database_url.expose(), 2).await?;
+    let out = execute(&store, command).await;
+    store.close().await;
+    println!("{}", serde_json::to_string_pretty(&out?)?);
+    Ok(())
+}
+
+pub async fn execute(store: &Store, command: AdminCommand) -> anyhow::Result<serde_json::Value> {
+    Ok(match command {
+        AdminCommand::Org {
+            command: OrgCommand::Create {
+                name,
+                credits,
+                live,
+            },
+        } => {
+            if name.trim().is_empty() {
+                bail!("--name must not be empty");
+            }
+            if credits < 0 {
+                bail!("--credits must not be negative");
+            }
+            let key = GeneratedKey::new(!live);
+            let org_id = uuid::Uuid::new_v4().to_string();
+            store
+                .create_org(&org_id, name.trim(), credits, !live, &key.as_new_key())
+                .await?;
+            json!({"org_id": org_id, "api_key": key.plaintext, "key_id": key.id})
+        }
+        AdminCommand::Key { command } => match command {
+            KeyCommand::Create { org } => {
+                let sandbox = store
+                    .org(&org)
+                    .await?
+                    .with_context(|| format!("no organisation {org}"))?
+                    .is_sandbox;
+                let key = GeneratedKey::new(sandbox);
+                store.add_api_key(&org, &key.as_new_key()).await?;
+                json!({"org_id": org, "api_key": key.plaintext, "key_id": key.id})
+            }
+            KeyCommand::Deactivate { key_id } => set_key_state(store, &key_id, "inactive").await?,
+            KeyCommand::Activate { key_id } => set_key_state(store, &key_id, "active").await?,
+            KeyCommand::Revoke { key_id } => set_key_state(store, &key_id, "revoked").await?,
+        },
+        AdminCommand::Credits {
+            command: CreditsCommand::Add { org, amount },
+        } => {
+            if amount <= 0 {
+                bail!("--amount must be positive");
+            }
+            store
+                .org(&org)
+                .await?
+                .with_context(|| format!("no organisation {org}"))?;
+            let balance = store
+                .move_credits(&Movement {
+                    org_id: &org,
+                    kind: LedgerKind::Purchase,
+                    amount,
+                    service: "admin_top_up",
+                    reference_id: None,
+                    input: None,
+                    output: None,
+                })
+                .await?
+                .map_err(|_| anyhow::anyhow!("credit top-up failed"))?;
+            json!({"org_id": org, "added": amount, "credits_remaining": balance})
+        }
+        AdminCommand::User {
+            command: UserCommand::Create {
+                org,
+                email,
+                password,
+            },
+        } => {
+            let email = email.trim().to_ascii_lowercase();
+            if !email.contains('@') {
+                bail!("--email must be an e-mail address");
+            }
+            if password.len() < 8 {
+                bail!("--password must be at least 8 characters");
+            }
+            let hash = hash_password(&password)?;
+            let user_id = uuid::Uuid::new_v4().to_string();
+            if !store.create_user(&user_id, &org, &email, &hash).await? {
+                bail!("could not create user: the organisation does not exist or the e-mail is taken");
+            }
+            json!({"user_id": user_id, "org_id": org, "email": email})
+        }
+    })
+}
+
+async fn set_key_state(store: &Store, key_id: &str, state: &str) -> anyhow::Result<serde_json::Value> {
+    match store.set_key_state(key_id, state).await? {
+        Some(key) => Ok(json!({"key_id": key.id, "org_id": key.org_id, "state": key.state})),
+        None if store.api_key(key_id).await?.is_some() => {
+            bail!("key {key_id} is revoked; revocation is final")
+        }
+        None => bail!("no API key {key_id}"),
+    }
+}
+
+/// Argon2id with a random salt, in PHC string form.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing password: {e}"))
+}

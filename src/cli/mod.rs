@@ -1,0 +1,119 @@
+//! The `satyapan` command line. Every command loads the same layered [`Config`].
+
+mod admin;
+mod serve;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use serde_json::{Map, Value};
+
+use crate::config::{Config, LogFormat};
+
+#[derive(Debug, Parser)]
+#[command(name = "satyapan", version, about = "Background verification and KYC platform")]
+pub struct Cli {
+    /// TOML configuration file (layered over the defaults, under SATYAPAN_* variables and flags).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database URL: sqlite://FILE or postgres://… [env: SATYAPAN_DATABASE_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Log format [env: SATYAPAN_LOG_FORMAT]
+    #[arg(long, global = true, value_enum)]
+    pub log_format: Option<LogFormat>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API and (unless --no-workers) the job workers.
+    Serve {
+        /// Listen address [env: SATYAPAN_LISTEN; default 127.0.0.1:8080]
+        #[arg(long, value_name = "HOST:PORT")]
+        listen: Option<String>,
+        /// Run the API alone; start workers elsewhere with `satyapan worker`.
+        #[arg(long)]
+        no_workers: bool,
+        /// Jobs run at once by this process [env: SATYAPAN_WORKER_CONCURRENCY]
+        #[arg(long, value_name = "N")]
+        concurrency: Option<usize>,
+    },
+    /// Run job workers only.
+    Worker {
+        /// Jobs run at once by this process [env: SATYAPAN_WORKER_CONCURRENCY]
+        #[arg(long, value_name = "N")]
+        concurrency: Option<usize>,
+    },
+    /// Manage organisations, keys, credits and users.
+    Admin {
+        #[command(subcommand)]
+        command: admin::AdminCommand,
+    },
+}
+
+impl Cli {
+    /// The flags the user actually gave, as a partial configuration document.
+    fn overrides(&self) -> Map<String, Value> {
+        let mut map = Map::new();
+        if let Some(url) = &self.database_url {
+            map.insert("database_url".into(), url.clone().into());
+        }
+        if let Some(format) = self.log_format {
+            map.insert(
+                "log_format".into(),
+                match format {
+                    LogFormat::Human => "human",
+                    LogFormat::Json => "json",
+                }
+                .into(),
+            );
+        }
+        match &self.command {
+            Command::Serve {
+                listen,
+                no_workers,
+                concurrency,
+            } => {
+                if let Some(listen) = listen {
+                    map.insert("listen".into(), listen.clone().into());
+                }
+                if *no_workers {
+                    map.insert("workers".into(), false.into());
+                }
+                if let Some(n) = concurrency {
+                    map.insert("worker_concurrency".into(), (*n).into());
+                }
+            }
+            Command::Worker { concurrency } => {
+                if let Some(n) = concurrency {
+                    map.insert("worker_concurrency".into(), (*n).into());
+                }
+            }
+            Command::Admin { .. } => {}
+        }
+        map
+    }
+
+    pub fn load_config(&self) -> anyhow::Result<Config> {
+        Config::load(self.config.as_deref(), self.overrides())
+            .map_err(|e| anyhow::anyhow!("configuration: {e}"))
+    }
+}
+
+/// Parses the command line and runs the command.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.load_config()?;
+    match cli.command {
+        Command::Serve { .. } => {
+            crate::telemetry::init_logging(config.log_format);
+            serve::serve(config).await
+        }
+        Command::Worker { .. } => {
+            crate::telemetry::init_logging(config.log_format);
+            serve::worker(config).await
+        }
+        Command::Admin { command } => admin::run(config, command).await,
+    }
+}

@@ -1,0 +1,59 @@
+//! `satyapan serve` and `satyapan worker`.
+
+use crate::config::Config;
+use crate::domain::api_keys::GeneratedKey;
+use crate::store::{Store, redact_url};
+use crate::{App, cancel_on_signal, job_registry, spawn_workers};
+
+/// Credits the first-start demo organisation gets.
+const DEMO_CREDITS: i64 = 1000;
+
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let app = App::build(config.clone()).await?;
+    tracing::info!(
+        database = %redact_url(config.database_url.expose()),
+        backend = ?app.store().backend(),
+        workers = config.workers,
+        "Satyapan listening on http://{}", app.addr()
+    );
+    if let Some(key) = ensure_demo_org(app.store()).await? {
+        print_demo_key(&key, app.addr());
+    }
+    cancel_on_signal(app.shutdown_token());
+    app.run_until_stopped().await
+}
+
+pub async fn worker(config: Config) -> anyhow::Result<()> {
+    let store = Store::connect(config.database_url.expose(), config.database_max_connections).await?;
+    tracing::info!(database = %redact_url(config.database_url.expose()), "Satyapan workers starting");
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    cancel_on_signal(shutdown.clone());
+    let registry = job_registry(&store, &config);
+    spawn_workers(store, registry, &config, shutdown).await?;
+    Ok(())
+}
+
+/// On an empty database, creates the sandbox organisation "Demo" and returns its key (shown once).
+pub async fn ensure_demo_org(store: &Store) -> anyhow::Result<Option<String>> {
+    if store.org_count().await? > 0 {
+        return Ok(None);
+    }
+    let key = GeneratedKey::new(true);
+    let org_id = uuid::Uuid::new_v4().to_string();
+    store
+        .create_org(&org_id, "Demo", DEMO_CREDITS, true, &key.as_new_key())
+        .await?;
+    Ok(Some(key.plaintext))
+}
+
+fn print_demo_key(key: &str, addr: std::net::SocketAddr) {
+    println!();
+    println!("  A sandbox organisation \"Demo\" was created with {DEMO_CREDITS} credits.");
+    println!("  Its API key (shown once, keep it):");
+    println!();
+    println!("    {key}");
+    println!();
+    println!("  Try it:");
+    println!("    curl -s -H 'Authorization: Bearer {key}' http://{addr}/api/v2/credits/transactions");
+    println!();
+}

@@ -1,0 +1,129 @@
+//! Configuration: defaults → TOML file (`--config`) → `SATYAPAN_*` environment → command-line
+//! flags, each layer overriding the one before.
+
+use std::path::Path;
+use std::time::Duration;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+use crate::jobs::WorkerConfig;
+use crate::secret::Secret;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address the HTTP API listens on (`host:port`; port 0 picks a free one).
+    pub listen: String,
+    /// `sqlite://FILE` (created if missing) or `postgres://…`.
+    pub database_url: Secret<String>,
+    pub database_max_connections: u32,
+    /// Run job workers in this process.
+    pub workers: bool,
+    /// Jobs run at once per process.
+    pub worker_concurrency: usize,
+    pub job_poll_interval_ms: u64,
+    pub job_lease_secs: u64,
+    pub job_base_backoff_ms: u64,
+    pub job_max_backoff_secs: u64,
+    pub shutdown_grace_secs: u64,
+    pub log_format: LogFormat,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// How long an `Idempotency-Key` is remembered.
+    pub idempotency_ttl_hours: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            database_url: Secret::new("sqlite://satyapan.db".into()),
+            database_max_connections: 10,
+            workers: true,
+            worker_concurrency: 8,
+            job_poll_interval_ms: 1000,
+            job_lease_secs: 30,
+            job_base_backoff_ms: 2000,
+            job_max_backoff_secs: 3600,
+            shutdown_grace_secs: 30,
+            log_format: LogFormat::Human,
+            max_body_bytes: 10 * 1024 * 1024,
+            idempotency_ttl_hours: 24,
+        }
+    }
+}
+
+impl Config {
+    /// Layers defaults, the optional TOML file, `SATYAPAN_*` variables and `overrides` (flags,
+    /// as a partial document: only the keys the user gave).
+    pub fn load(
+        file: Option<&Path>,
+        overrides: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Config, Box<figment::Error>> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment
+            .merge(Env::prefixed("SATYAPAN_"))
+            .merge(Serialized::defaults(overrides))
+            .extract()
+            .map_err(Box::new)
+    }
+
+    pub fn worker_config(&self) -> WorkerConfig {
+        WorkerConfig {
+            concurrency: self.worker_concurrency.max(1),
+            poll_interval: Duration::from_millis(self.job_poll_interval_ms.max(10)),
+            lease: Duration::from_secs(self.job_lease_secs.max(1)),
+            base_backoff: Duration::from_millis(self.job_base_backoff_ms),
+            max_backoff: Duration::from_secs(self.job_max_backoff_secs),
+            shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_file_then_overrides() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("satyapan.toml");
+        std::fs::write(&path, "listen = \"0.0.0.0:9000\"\nworker_concurrency = 3\n").unwrap();
+        let mut flags = serde_json::Map::new();
+        flags.insert("worker_concurrency".into(), 5.into());
+        let config = Config::load(Some(&path), flags).unwrap();
+        assert_eq!(config.listen, "0.0.0.0:9000");
+        assert_eq!(config.worker_concurrency, 5);
+        assert_eq!(config.database_url.expose(), "sqlite://satyapan.db");
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "lisen = \"x\"\n").unwrap();
+        assert!(Config::load(Some(&path), serde_json::Map::new()).is_err());
+    }
+
+    #[test]
+    fn debug_never_shows_the_database_url() {
+        let config = Config {
+            database_url: Secret::new("postgres://u:pw@h/db".into()),
+            ..Config::default()
+        };
+        assert!(!format!("{config:?}").contains("pw"));
+    }
+}

@@ -1,0 +1,63 @@
+//! Durable jobs: handlers by kind, and the worker pool that claims and runs them.
+//!
+//! Guarantees: every enqueued job ends `completed` or `dead`; a worker that dies mid-job loses
+//! nothing (its lease lapses and another worker claims the job); a job is completed at most once
+//! (completion is conditional on still holding the lease). Handlers must make their business
+//! effects idempotent, because a job may *start* more than once after a crash.
+
+mod worker;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+pub use crate::store::jobs::{Job, NewJob};
+pub use worker::{WorkerConfig, WorkerPool};
+
+/// How a handler failed.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// Try again later (with backoff), until the job's attempts run out.
+    #[error("{0}")]
+    Retry(String),
+    /// Retrying cannot help: dead-letter now.
+    #[error("{0}")]
+    Fatal(String),
+}
+
+impl From<crate::store::StoreError> for JobError {
+    fn from(error: crate::store::StoreError) -> Self {
+        JobError::Retry(error.to_string())
+    }
+}
+
+#[async_trait]
+pub trait JobHandler: Send + Sync + 'static {
+    /// Runs one attempt of `job`. Called again after a crash or a retryable error.
+    async fn run(&self, job: &Job) -> Result<(), JobError>;
+
+    /// Called once when the job is dead-lettered, so the business record can say so.
+    async fn on_dead(&self, _job: &Job, _error: &str) {}
+}
+
+/// Handlers by job kind.
+#[derive(Clone, Default)]
+pub struct Registry {
+    handlers: HashMap<String, Arc<dyn JobHandler>>,
+}
+
+impl Registry {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn register(&mut self, kind: &str, handler: Arc<dyn JobHandler>) -> &mut Self {
+        self.handlers.insert(kind.to_string(), handler);
+        self
+    }
+
+    pub fn get(&self, kind: &str) -> Option<Arc<dyn JobHandler>> {
+        self.handlers.get(kind).cloned()
+    }
+}

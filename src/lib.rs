@@ -1,0 +1,167 @@
+//! Satyapan: background verification and KYC, as a library. `main.rs` is a thin CLI over it;
+//! the integration tests build the same [`App`] on port 0.
+#![deny(clippy::unwrap_used)]
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod jobs;
+pub mod secret;
+pub mod store;
+pub mod telemetry;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use api::AppState;
+use config::Config;
+use jobs::{Registry, WorkerPool};
+use store::Store;
+
+/// The job handlers every worker process runs.
+pub fn job_registry(_store: &Store, _config: &Config) -> Registry {
+    Registry::new()
+}
+
+/// A built server: the listener is bound, the database migrated, nothing is running yet.
+pub struct App {
+    listener: TcpListener,
+    addr: SocketAddr,
+    state: AppState,
+    registry: Registry,
+    shutdown: CancellationToken,
+}
+
+impl App {
+    /// Connects the database (running migrations) and binds the listener (`listen` may use
+    /// port 0). Workers start with [`App::run_until_stopped`] when `config.workers` is set.
+    pub async fn build(config: Config) -> anyhow::Result<App> {
+        let store = Store::connect(
+            config.database_url.expose(),
+            config.database_max_connections,
+        )
+        .await
+        .with_context(|| {
+            format!(
+                "connecting to {}",
+                store::redact_url(config.database_url.expose())
+            )
+        })?;
+        Self::build_with_store(config, store).await
+    }
+
+    /// As [`App::build`], over an already connected store.
+    pub async fn build_with_store(config: Config, store: Store) -> anyhow::Result<App> {
+        let listener = TcpListener::bind(&config.listen)
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        let registry = job_registry(&store, &config);
+        let state = AppState {
+            store,
+            config: Arc::new(config),
+            metrics: telemetry::metrics_handle(),
+        };
+        Ok(App {
+            listener,
+            addr,
+            state,
+            registry,
+            shutdown: CancellationToken::new(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    /// Cancel this token to stop the server and its workers gracefully.
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+
+    /// Serves HTTP (and runs workers, if configured) until the shutdown token is cancelled;
+    /// in-flight requests finish and claimed jobs finish or are handed back.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let App {
+            listener,
+            state,
+            registry,
+            shutdown,
+            ..
+        } = self;
+        let workers = state.config.workers.then(|| {
+            spawn_workers(
+                state.store.clone(),
+                registry,
+                &state.config,
+                shutdown.clone(),
+            )
+        });
+        let router = api::router(state);
+        let stop = shutdown.clone();
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move { stop.cancelled().await })
+            .await
+            .context("serving HTTP")?;
+        if let Some(workers) = workers {
+            let _ = workers.await;
+        }
+        Ok(())
+    }
+}
+
+/// Starts the worker pool (and, on PostgreSQL, the cross-process wake-up listener).
+pub fn spawn_workers(
+    store: Store,
+    registry: Registry,
+    config: &Config,
+    shutdown: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    store.listen_for_jobs(shutdown.clone());
+    let pool = WorkerPool::new(store, registry, config.worker_config());
+    tokio::spawn(pool.run(shutdown))
+}
+
+/// Cancels `token` on SIGINT or SIGTERM.
+pub fn cancel_on_signal(token: CancellationToken) {
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term =
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(term) => term,
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot listen for SIGTERM");
+                        let _ = ctrl_c.await;
+                        token.cancel();
+                        return;
+                    }
+                };
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = ctrl_c.await;
+        }
+        tracing::info!("shutdown signal received; finishing in-flight work");
+        token.cancel();
+    });
+}

@@ -1,0 +1,213 @@
+//! Organisations (tenants), their API keys and their users.
+
+use serde::Serialize;
+use sqlx::FromRow;
+
+use super::{StoreResult, in_tx, now_ms, with_conn};
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct Org {
+    pub id: String,
+    pub name: String,
+    pub credits: i64,
+    pub is_sandbox: bool,
+    pub settings: String,
+    pub created_at: i64,
+}
+
+/// An API key as the auth layer sees it: the key row joined with its organisation.
+#[derive(Debug, Clone, FromRow)]
+pub struct KeyWithOrg {
+    pub key_id: String,
+    pub key_state: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub is_sandbox: bool,
+}
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct ApiKeyRow {
+    pub id: String,
+    pub org_id: String,
+    pub prefix: String,
+    pub state: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct UserRow {
+    pub id: String,
+    pub org_id: String,
+    pub email: String,
+    pub password_hash: String,
+}
+
+/// What a new API key is stored as: never the key itself.
+pub struct NewKey<'a> {
+    pub id: &'a str,
+    pub prefix: &'a str,
+    pub hash: &'a str,
+}
+
+impl super::Store {
+    /// Creates an organisation with an opening balance (a `purchase` ledger row when non-zero)
+    /// and its first API key, in one transaction.
+    pub async fn create_org(
+        &self,
+        org_id: &str,
+        name: &str,
+        credits: i64,
+        is_sandbox: bool,
+        key: &NewKey<'_>,
+    ) -> StoreResult<()> {
+        let now = now_ms();
+        in_tx!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO orgs (id, name, credits, is_sandbox, settings, created_at)
+                 VALUES ($1, $2, $3, $4, '{}', $5)",
+            )
+            .bind(org_id)
+            .bind(name)
+            .bind(credits)
+            .bind(is_sandbox)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if credits > 0 {
+                sqlx::query(
+                    "INSERT INTO credit_ledger (id, org_id, kind, amount, balance_after, service,
+                                                reference_id, created_at)
+                     VALUES ($1, $2, 'purchase', $3, $3, 'opening_balance', NULL, $4)",
+                )
+                .bind(uuid::Uuid::new_v4().to_string())
+                .bind(org_id)
+                .bind(credits)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query(
+                "INSERT INTO api_keys (id, org_id, prefix, key_hash, state, created_at)
+                 VALUES ($1, $2, $3, $4, 'active', $5)",
+            )
+            .bind(key.id)
+            .bind(org_id)
+            .bind(key.prefix)
+            .bind(key.hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn org(&self, org_id: &str) -> StoreResult<Option<Org>> {
+        with_conn!(self, |pool| {
+            Ok(sqlx::query_as::<_, Org>("SELECT * FROM orgs WHERE id = $1")
+                .bind(org_id)
+                .fetch_optional(pool)
+                .await?)
+        })
+    }
+
+    pub async fn org_count(&self) -> StoreResult<i64> {
+        with_conn!(self, |pool| {
+            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orgs")
+                .fetch_one(pool)
+                .await?;
+            Ok(n)
+        })
+    }
+
+    pub async fn add_api_key(&self, org_id: &str, key: &NewKey<'_>) -> StoreResult<bool> {
+        with_conn!(self, |pool| {
+            let done = sqlx::query(
+                "INSERT INTO api_keys (id, org_id, prefix, key_hash, state, created_at)
+                 SELECT $1, id, $3, $4, 'active', $5 FROM orgs WHERE id = $2",
+            )
+            .bind(key.id)
+            .bind(org_id)
+            .bind(key.prefix)
+            .bind(key.hash)
+            .bind(now_ms())
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    pub async fn find_key_by_hash(&self, hash: &str) -> StoreResult<Option<KeyWithOrg>> {
+        with_conn!(self, |pool| {
+            Ok(sqlx::query_as::<_, KeyWithOrg>(
+                "SELECT k.id AS key_id, k.state AS key_state, o.id AS org_id, o.name AS org_name,
+                        o.is_sandbox AS is_sandbox
+                 FROM api_keys k JOIN orgs o ON o.id = k.org_id
+                 WHERE k.key_hash = $1",
+            )
+            .bind(hash)
+            .fetch_optional(pool)
+            .await?)
+        })
+    }
+
+    /// Moves a key to `state`. A revoked key stays revoked: revocation is final.
+    pub async fn set_key_state(&self, key_id: &str, state: &str) -> StoreResult<Option<ApiKeyRow>> {
+        with_conn!(self, |pool| {
+            Ok(sqlx::query_as::<_, ApiKeyRow>(
+                "UPDATE api_keys SET state = $2 WHERE id = $1 AND state <> 'revoked'
+                 RETURNING id, org_id, prefix, state, created_at",
+            )
+            .bind(key_id)
+            .bind(state)
+            .fetch_optional(pool)
+            .await?)
+        })
+    }
+
+    pub async fn api_key(&self, key_id: &str) -> StoreResult<Option<ApiKeyRow>> {
+        with_conn!(self, |pool| {
+            Ok(sqlx::query_as::<_, ApiKeyRow>(
+                "SELECT id, org_id, prefix, state, created_at FROM api_keys WHERE id = $1",
+            )
+            .bind(key_id)
+            .fetch_optional(pool)
+            .await?)
+        })
+    }
+
+    /// Creates a user; `Ok(false)` when the e-mail is taken or the organisation does not exist.
+    pub async fn create_user(
+        &self,
+        user_id: &str,
+        org_id: &str,
+        email: &str,
+        password_hash: &str,
+    ) -> StoreResult<bool> {
+        with_conn!(self, |pool| {
+            let done = sqlx::query(
+                "INSERT INTO users (id, org_id, email, password_hash, created_at)
+                 SELECT $1, id, $3, $4, $5 FROM orgs WHERE id = $2
+                 ON CONFLICT (email) DO NOTHING",
+            )
+            .bind(user_id)
+            .bind(org_id)
+            .bind(email)
+            .bind(password_hash)
+            .bind(now_ms())
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRow>> {
+        with_conn!(self, |pool| {
+            Ok(sqlx::query_as::<_, UserRow>(
+                "SELECT id, org_id, email, password_hash FROM users WHERE email = $1",
+            )
+            .bind(email)
+            .fetch_optional(pool)
+            .await?)
+        })
+    }
+}

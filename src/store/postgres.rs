@@ -1,0 +1,72 @@
+//! PostgreSQL specifics: pool options, `SKIP LOCKED` job claiming, `LISTEN/NOTIFY` wake-ups.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+pub(super) async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+    let options = PgConnectOptions::from_str(url)?.application_name("satyapan");
+    PgPoolOptions::new()
+        .max_connections(max_connections.max(2))
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options)
+        .await
+}
+
+/// The channel a committed enqueue notifies, so workers in other processes wake at once.
+pub(super) const JOBS_CHANNEL: &str = "satyapan_jobs";
+
+/// Claims up to `limit` runnable jobs. `FOR UPDATE SKIP LOCKED` lets many workers on many
+/// machines claim concurrently without blocking on, or double-claiming, the same rows.
+pub(super) const CLAIM_JOBS: &str = "
+    UPDATE jobs SET status = 'running', locked_by = $1, lease_until = $2,
+                    attempts = attempts + 1, updated_at = $3
+    WHERE id IN (
+        SELECT id FROM jobs
+        WHERE (status = 'queued' AND run_at <= $3) OR (status = 'running' AND lease_until < $3)
+        ORDER BY run_at
+        LIMIT $4
+        FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id, kind, payload, org_id, status, attempts, max_attempts, run_at, lease_until,
+              locked_by, last_error, created_at, updated_at, completed_at";
+
+/// Wakes this process's workers whenever any process commits an enqueue (`NOTIFY` on
+/// [`JOBS_CHANNEL`]). Reconnects after errors; the workers' poll covers any gap.
+pub(super) fn spawn_listener(
+    pool: PgPool,
+    wakeup: std::sync::Arc<tokio::sync::Notify>,
+    shutdown: tokio_util::sync::CancellationToken,
+) {
+    tokio::spawn(async move {
+        while !shutdown.is_cancelled() {
+            let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+                Ok(listener) => listener,
+                Err(error) => {
+                    tracing::warn!(%error, "job listener could not connect; retrying");
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    continue;
+                }
+            };
+            if let Err(error) = listener.listen(JOBS_CHANNEL).await {
+                tracing::warn!(%error, "job listener could not LISTEN; retrying");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                continue;
+            }
+            loop {
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    msg = listener.recv() => match msg {
+                        Ok(_) => wakeup.notify_waiters(),
+                        Err(error) => {
+                            tracing::warn!(%error, "job listener lost its connection");
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    });
+}

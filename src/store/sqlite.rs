@@ -1,0 +1,36 @@
+//! SQLite specifics: file creation, WAL, busy timeout, foreign keys.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+pub(super) async fn connect(url: &str, max_connections: u32) -> Result<SqlitePool, sqlx::Error> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true);
+    SqlitePoolOptions::new()
+        .max_connections(max_connections.max(1))
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options)
+        .await
+}
+
+/// Claims up to `limit` runnable jobs: queued ones that are due and running ones whose lease has
+/// expired (their worker died). SQLite has one writer at a time, so a single conditional
+/// `UPDATE … RETURNING` is atomic without row locks.
+pub(super) const CLAIM_JOBS: &str = "
+    UPDATE jobs SET status = 'running', locked_by = $1, lease_until = $2,
+                    attempts = attempts + 1, updated_at = $3
+    WHERE id IN (
+        SELECT id FROM jobs
+        WHERE (status = 'queued' AND run_at <= $3) OR (status = 'running' AND lease_until < $3)
+        ORDER BY run_at
+        LIMIT $4
+    )
+    RETURNING id, kind, payload, org_id, status, attempts, max_attempts, run_at, lease_until,
+              locked_by, last_error, created_at, updated_at, completed_at";

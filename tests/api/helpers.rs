@@ -1,0 +1,193 @@
+//! The test harness: a real server on port 0 over a fresh database per test.
+//!
+//! Backend: SQLite in a temporary directory by default; PostgreSQL when
+//! `SATYAPAN_TEST_DATABASE_URL` is set (a fresh database is created on that server per test).
+
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use satyapan::App;
+use satyapan::config::Config;
+use satyapan::domain::api_keys::GeneratedKey;
+use satyapan::secret::Secret;
+use satyapan::store::Store;
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    pub http: reqwest::Client,
+    /// A sandbox organisation with 1,000 credits, created for every test.
+    pub org_id: String,
+    pub key: String,
+    pub config: Config,
+    shutdown: CancellationToken,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub struct TestResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|e| panic!("response is not JSON ({e}): {}", self.text))
+    }
+}
+
+/// A fresh, migrated database URL for one test (and the temp dir that must outlive it).
+pub async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
+    match std::env::var("SATYAPAN_TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => {
+            let name = format!("satyapan_t_{}", uuid::Uuid::new_v4().simple());
+            let admin = Store::connect_admin(&base).await.expect("connect to PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&admin)
+                .await
+                .expect("create test database");
+            admin.close().await;
+            let url = match base.rfind('/') {
+                Some(i) if base[..i].contains("://") && i > base.find("://").unwrap() + 2 => {
+                    format!("{}/{name}", &base[..i])
+                }
+                _ => format!("{base}/{name}"),
+            };
+            (url, None)
+        }
+        _ => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}", dir.path().join("test.db").display());
+            (url, Some(dir))
+        }
+    }
+}
+
+pub fn test_config(database_url: &str) -> Config {
+    Config {
+        listen: "127.0.0.1:0".into(),
+        database_url: Secret::new(database_url.to_string()),
+        job_poll_interval_ms: 50,
+        job_base_backoff_ms: 20,
+        job_max_backoff_secs: 1,
+        shutdown_grace_secs: 5,
+        ..Config::default()
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        satyapan::telemetry::init_logging(satyapan::config::LogFormat::Human);
+        let (url, dir) = fresh_database().await;
+        let mut config = test_config(&url);
+        adjust(&mut config);
+        let app = App::build(config.clone()).await.expect("build app");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let store = app.store().clone();
+        let shutdown = app.shutdown_token();
+        let server = tokio::spawn(app.run_until_stopped());
+        let (org_id, key) = create_org(&store, "Acme Hiring", 1000).await;
+        TestApp {
+            base,
+            store,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .build()
+                .expect("http client"),
+            org_id,
+            key,
+            config,
+            shutdown,
+            server: Some(server),
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> TestResponse {
+        let response = request.send().await.expect("request failed");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        TestResponse {
+            status,
+            headers,
+            text,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.get_as(path, &self.key).await
+    }
+
+    pub async fn get_as(&self, path: &str, key: &str) -> TestResponse {
+        self.send(self.http.get(self.url(path)).bearer_auth(key)).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> TestResponse {
+        self.post_as(path, &self.key, body).await
+    }
+
+    pub async fn post_as(&self, path: &str, key: &str, body: &Value) -> TestResponse {
+        self.send(self.http.post(self.url(path)).bearer_auth(key).json(body))
+            .await
+    }
+
+    pub async fn balance(&self) -> i64 {
+        self.store.balance(&self.org_id).await.expect("balance")
+    }
+
+    /// Stops the server and its workers gracefully and waits for them.
+    pub async fn stop(mut self) {
+        self.shutdown.cancel();
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+/// Creates a sandbox organisation with `credits` and returns `(org_id, api_key)`.
+pub async fn create_org(store: &Store, name: &str, credits: i64) -> (String, String) {
+    let key = GeneratedKey::new(true);
+    let org_id = uuid::Uuid::new_v4().to_string();
+    store
+        .create_org(&org_id, name, credits, true, &key.as_new_key())
+        .await
+        .expect("create org");
+    (org_id, key.plaintext)
+}
+
+/// Polls `check` until it returns `Some`, for up to `secs` seconds.
+pub async fn eventually<T, F, Fut>(secs: u64, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!("condition not met within {secs}s");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -1,0 +1,9 @@
+//! Integration tests: one binary, a file per area. Each test starts the real server on port 0
+//! over a fresh database (SQLite, or PostgreSQL when SATYAPAN_TEST_DATABASE_URL is set).
+
+mod helpers;
+
+mod auth;
+mod credits;
+mod jobs;
+mod ops;
