@@ -74,8 +74,17 @@ impl Config {
         if let Some(file) = file {
             figment = figment.merge(Toml::file_exact(file));
         }
+        // Only variables naming a configuration key are read, so unrelated `SATYAPAN_*`
+        // variables (the test suite's database URL, say) are not mistaken for typos.
+        let known: Vec<String> = serde_json::to_value(Config::default())
+            .ok()
+            .and_then(|v| v.as_object().map(|o| o.keys().cloned().collect()))
+            .unwrap_or_default();
         figment
-            .merge(Env::prefixed("SATYAPAN_"))
+            .merge(
+                Env::prefixed("SATYAPAN_")
+                    .filter(move |key| known.iter().any(|k| key.as_str().eq_ignore_ascii_case(k))),
+            )
             .merge(Serialized::defaults(overrides))
             .extract()
             .map_err(Box::new)

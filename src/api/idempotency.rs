@@ -39,7 +39,12 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     }
 }
 
-async fn run(state: AppState, key: String, request: Request, next: Next) -> Result<Response, ApiError> {
+async fn run(
+    state: AppState,
+    key: String,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, state.config.max_body_bytes)
         .await
@@ -70,7 +75,10 @@ async fn run(state: AppState, key: String, request: Request, next: Next) -> Resu
             let mut response = Response::new(Body::from(body));
             *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             let headers = response.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
             headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
             Ok(response)
         }

@@ -96,4 +96,3 @@ pub fn router(state: AppState) -> Router {
         )
         .with_state(state)
 }
-

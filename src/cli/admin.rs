@@ -55,10 +55,16 @@ pub enum KeyCommand {
         #[arg(long)]
         org: String,
     },
-    Deactivate { key_id: String },
-    Activate { key_id: String },
+    Deactivate {
+        key_id: String,
+    },
+    Activate {
+        key_id: String,
+    },
     /// Revoke a key for good.
-    Revoke { key_id: String },
+    Revoke {
+        key_id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,11 +101,12 @@ pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
 pub async fn execute(store: &Store, command: AdminCommand) -> anyhow::Result<serde_json::Value> {
     Ok(match command {
         AdminCommand::Org {
-            command: OrgCommand::Create {
-                name,
-                credits,
-                live,
-            },
+            command:
+                OrgCommand::Create {
+                    name,
+                    credits,
+                    live,
+                },
         } => {
             if name.trim().is_empty() {
                 bail!("--name must not be empty");
@@ -154,11 +161,12 @@ pub async fn execute(store: &Store, command: AdminCommand) -> anyhow::Result<ser
             json!({"org_id": org, "added": amount, "credits_remaining": balance})
         }
         AdminCommand::User {
-            command: UserCommand::Create {
-                org,
-                email,
-                password,
-            },
+            command:
+                UserCommand::Create {
+                    org,
+                    email,
+                    password,
+                },
         } => {
             let email = email.trim().to_ascii_lowercase();
             if !email.contains('@') {
@@ -170,14 +178,20 @@ pub async fn execute(store: &Store, command: AdminCommand) -> anyhow::Result<ser
             let hash = hash_password(&password)?;
             let user_id = uuid::Uuid::new_v4().to_string();
             if !store.create_user(&user_id, &org, &email, &hash).await? {
-                bail!("could not create user: the organisation does not exist or the e-mail is taken");
+                bail!(
+                    "could not create user: the organisation does not exist or the e-mail is taken"
+                );
             }
             json!({"user_id": user_id, "org_id": org, "email": email})
         }
     })
 }
 
-async fn set_key_state(store: &Store, key_id: &str, state: &str) -> anyhow::Result<serde_json::Value> {
+async fn set_key_state(
+    store: &Store,
+    key_id: &str,
+    state: &str,
+) -> anyhow::Result<serde_json::Value> {
     match store.set_key_state(key_id, state).await? {
         Some(key) => Ok(json!({"key_id": key.id, "org_id": key.org_id, "state": key.state})),
         None if store.api_key(key_id).await?.is_some() => {

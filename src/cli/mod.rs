@@ -11,7 +11,11 @@ use serde_json::{Map, Value};
 use crate::config::{Config, LogFormat};
 
 #[derive(Debug, Parser)]
-#[command(name = "satyapan", version, about = "Background verification and KYC platform")]
+#[command(
+    name = "satyapan",
+    version,
+    about = "Background verification and KYC platform"
+)]
 pub struct Cli {
     /// TOML configuration file (layered over the defaults, under SATYAPAN_* variables and flags).
     #[arg(long, global = true, value_name = "FILE")]

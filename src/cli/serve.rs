@@ -24,7 +24,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 pub async fn worker(config: Config) -> anyhow::Result<()> {
-    let store = Store::connect(config.database_url.expose(), config.database_max_connections).await?;
+    let store = Store::connect(
+        config.database_url.expose(),
+        config.database_max_connections,
+    )
+    .await?;
     tracing::info!(database = %redact_url(config.database_url.expose()), "Satyapan workers starting");
     let shutdown = tokio_util::sync::CancellationToken::new();
     cancel_on_signal(shutdown.clone());
@@ -54,6 +58,8 @@ fn print_demo_key(key: &str, addr: std::net::SocketAddr) {
     println!("    {key}");
     println!();
     println!("  Try it:");
-    println!("    curl -s -H 'Authorization: Bearer {key}' http://{addr}/api/v2/credits/transactions");
+    println!(
+        "    curl -s -H 'Authorization: Bearer {key}' http://{addr}/api/v2/credits/transactions"
+    );
     println!();
 }

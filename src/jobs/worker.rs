@@ -152,7 +152,9 @@ impl WorkerPool {
             for id in ids {
                 match self.store.release_job(&id, &self.worker_id).await {
                     Ok(_) => tracing::info!(job_id = %id, "released unfinished job at shutdown"),
-                    Err(error) => tracing::warn!(job_id = %id, %error, "could not release job; its lease will lapse"),
+                    Err(error) => {
+                        tracing::warn!(job_id = %id, %error, "could not release job; its lease will lapse")
+                    }
                 }
             }
         }
@@ -186,7 +188,9 @@ impl WorkerPool {
             Err(JobError::Retry(error)) if job.attempts < job.max_attempts => {
                 let at = crate::store::now_ms() + backoff_ms(&self.config, job.attempts);
                 tracing::warn!(%error, retry_in_ms = at - crate::store::now_ms(), "job failed; will retry");
-                self.store.fail_job(&job.id, &self.worker_id, error, Some(at)).await
+                self.store
+                    .fail_job(&job.id, &self.worker_id, error, Some(at))
+                    .await
             }
             Err(error) => {
                 let error = error.to_string();
@@ -194,7 +198,9 @@ impl WorkerPool {
                 if let Some(handler) = &handler {
                     handler.on_dead(job, &error).await;
                 }
-                self.store.fail_job(&job.id, &self.worker_id, &error, None).await
+                self.store
+                    .fail_job(&job.id, &self.worker_id, &error, None)
+                    .await
             }
         };
         let label = match (&outcome, &result) {
@@ -207,8 +213,12 @@ impl WorkerPool {
             .increment(1);
         match result {
             Ok(true) => {}
-            Ok(false) => tracing::warn!("job lease was lost before it finished; another worker owns it"),
-            Err(error) => tracing::error!(%error, "could not record the job's outcome; its lease will lapse"),
+            Ok(false) => {
+                tracing::warn!("job lease was lost before it finished; another worker owns it")
+            }
+            Err(error) => {
+                tracing::error!(%error, "could not record the job's outcome; its lease will lapse")
+            }
         }
     }
 
@@ -266,7 +276,10 @@ mod tests {
         for attempt in 1..40 {
             let ms = backoff_ms(&config, attempt);
             let full = (2000.0 * 2f64.powi((attempt.clamp(1, 30) - 1) as i32)).min(60_000.0);
-            assert!(ms as f64 >= full * 0.5 - 1.0 && ms as f64 <= full, "attempt {attempt}: {ms}");
+            assert!(
+                ms as f64 >= full * 0.5 - 1.0 && ms as f64 <= full,
+                "attempt {attempt}: {ms}"
+            );
         }
     }
 }

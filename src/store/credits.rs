@@ -96,7 +96,11 @@ pub struct LedgerFilter {
 macro_rules! apply_movement {
     ($tx:ident, $m:expr) => {{
         let m: &$crate::store::credits::Movement<'_> = $m;
-        let delta = if m.kind.is_outflow() { -m.amount } else { m.amount };
+        let delta = if m.kind.is_outflow() {
+            -m.amount
+        } else {
+            m.amount
+        };
         let balance: Option<(i64,)> = sqlx::query_as(
             "UPDATE orgs SET credits = credits + $2 WHERE id = $1 AND credits + $2 >= 0
              RETURNING credits",

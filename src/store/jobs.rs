@@ -149,7 +149,12 @@ impl super::Store {
     }
 
     /// Extends the lease; `false` when the job is no longer this worker's.
-    pub async fn renew_lease(&self, job_id: &str, worker_id: &str, lease_ms: i64) -> StoreResult<bool> {
+    pub async fn renew_lease(
+        &self,
+        job_id: &str,
+        worker_id: &str,
+        lease_ms: i64,
+    ) -> StoreResult<bool> {
         with_conn!(self, |pool| {
             let done = sqlx::query(
                 "UPDATE jobs SET lease_until = $3, updated_at = $4

@@ -40,13 +40,25 @@ impl TestResponse {
     }
 }
 
+/// Logs go to the test harness's captured output, warnings and up unless RUST_LOG says more.
+pub fn init_test_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,sqlx=error"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
+}
+
 /// A fresh, migrated database URL for one test (and the temp dir that must outlive it).
 pub async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
     match std::env::var("SATYAPAN_TEST_DATABASE_URL") {
         Ok(base) if !base.is_empty() => {
             let name = format!("satyapan_t_{}", uuid::Uuid::new_v4().simple());
-            let admin = Store::connect_admin(&base).await.expect("connect to PostgreSQL");
-            sqlx::query(&format!("CREATE DATABASE {name}"))
+            let admin = Store::connect_admin(&base)
+                .await
+                .expect("connect to PostgreSQL");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                 .execute(&admin)
                 .await
                 .expect("create test database");
@@ -85,7 +97,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
-        satyapan::telemetry::init_logging(satyapan::config::LogFormat::Human);
+        init_test_logging();
         let (url, dir) = fresh_database().await;
         let mut config = test_config(&url);
         adjust(&mut config);
@@ -132,7 +144,8 @@ impl TestApp {
     }
 
     pub async fn get_as(&self, path: &str, key: &str) -> TestResponse {
-        self.send(self.http.get(self.url(path)).bearer_auth(key)).await
+        self.send(self.http.get(self.url(path)).bearer_auth(key))
+            .await
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> TestResponse {

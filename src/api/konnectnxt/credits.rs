@@ -58,7 +58,13 @@ pub(crate) struct TransactionsQuery {
 impl PartialEq for LedgerFilter {
     fn eq(&self, other: &Self) -> bool {
         (self.from_ms, self.to_ms, self.kind, self.offset, self.limit)
-            == (other.from_ms, other.to_ms, other.kind, other.offset, other.limit)
+            == (
+                other.from_ms,
+                other.to_ms,
+                other.kind,
+                other.offset,
+                other.limit,
+            )
     }
 }
 
@@ -84,11 +90,19 @@ fn parse_flag(params: &QueryParams, name: &str) -> Result<bool, ApiError> {
     match params.get(name).map(str::to_ascii_lowercase).as_deref() {
         None | Some("false") | Some("0") => Ok(false),
         Some("true") | Some("1") => Ok(true),
-        Some(_) => Err(ApiError::bad_request(format!("{name} must be true or false."))),
+        Some(_) => Err(ApiError::bad_request(format!(
+            "{name} must be true or false."
+        ))),
     }
 }
 
-fn parse_int(params: &QueryParams, name: &str, default: i64, min: i64, max: i64) -> Result<i64, ApiError> {
+fn parse_int(
+    params: &QueryParams,
+    name: &str,
+    default: i64,
+    min: i64,
+    max: i64,
+) -> Result<i64, ApiError> {
     match params.get(name) {
         None => Ok(default),
         Some(v) => v
@@ -97,9 +111,13 @@ fn parse_int(params: &QueryParams, name: &str, default: i64, min: i64, max: i64)
             .filter(|n| (min..=max).contains(n))
             .ok_or_else(|| {
                 if max == i64::MAX {
-                    ApiError::bad_request(format!("{name} must be an integer greater than or equal to {min}."))
+                    ApiError::bad_request(format!(
+                        "{name} must be an integer greater than or equal to {min}."
+                    ))
                 } else {
-                    ApiError::bad_request(format!("{name} must be an integer between {min} and {max}."))
+                    ApiError::bad_request(format!(
+                        "{name} must be an integer between {min} and {max}."
+                    ))
                 }
             }),
     }
@@ -110,7 +128,9 @@ pub(crate) fn parse_query(params: &QueryParams) -> Result<TransactionsQuery, Api
     let end = parse_day(params, "end_date")?;
     if let (Some(s), Some(e)) = (start, end) {
         if s > e {
-            return Err(ApiError::bad_request("start_date must not be after end_date."));
+            return Err(ApiError::bad_request(
+                "start_date must not be after end_date.",
+            ));
         }
     }
     let kind = params
@@ -155,8 +175,16 @@ fn to_transaction(row: LedgerRow, q: &TransactionsQuery) -> Transaction {
         service: row.service,
         reference_id: row.reference_id,
         created_at: format_timestamp(row.created_at),
-        input: if q.include_input { json(row.input) } else { None },
-        output: if q.include_output { json(row.output) } else { None },
+        input: if q.include_input {
+            json(row.input)
+        } else {
+            None
+        },
+        output: if q.include_output {
+            json(row.output)
+        } else {
+            None
+        },
     }
 }
 
@@ -182,7 +210,10 @@ pub async fn transactions(
     let query = parse_query(&params)?;
     let (rows, total) = state.store.ledger(&auth.org_id, &query.filter).await?;
     let remaining = state.store.balance(&auth.org_id).await?;
-    let transactions = rows.into_iter().map(|r| to_transaction(r, &query)).collect();
+    let transactions = rows
+        .into_iter()
+        .map(|r| to_transaction(r, &query))
+        .collect();
     let page = TransactionsPage {
         transactions,
         pagination: Pagination {

@@ -100,7 +100,10 @@ pub enum ErrorKind {
     #[error("idempotency key invalid")]
     IdempotencyKeyInvalid,
     #[error("too many requests")]
-    TooManyRequests { message: String, retry_after_secs: u64 },
+    TooManyRequests {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("internal error: {0}")]
     Internal(#[source] anyhow::Error),
 }
@@ -163,15 +166,15 @@ impl ApiError {
             ErrorKind::InsufficientCredits {
                 required,
                 remaining,
-            } => format!("Insufficient credits: {required} required, {remaining} remaining.").into(),
+            } => {
+                format!("Insufficient credits: {required} required, {remaining} remaining.").into()
+            }
             ErrorKind::BadRequest(message) | ErrorKind::NotFound(message) => message.clone().into(),
             ErrorKind::Validation { message, .. } => message.clone().into(),
             ErrorKind::RouteNotFound => "The requested resource was not found.".into(),
             ErrorKind::MethodNotAllowed => "Method not allowed for this resource.".into(),
             ErrorKind::PayloadTooLarge => "Request body is too large.".into(),
-            ErrorKind::UnsupportedMediaType => {
-                "Content-Type must be application/json.".into()
-            }
+            ErrorKind::UnsupportedMediaType => "Content-Type must be application/json.".into(),
             ErrorKind::IdempotencyMismatch => {
                 "Idempotency-Key has already been used with a different request.".into()
             }

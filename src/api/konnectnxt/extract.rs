@@ -72,11 +72,9 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
 }
 
 fn serde_urlencoded_pairs(query: &str) -> Option<Vec<(String, String)>> {
-    axum::extract::Query::<Vec<(String, String)>>::try_from_uri(
-        &format!("/?{query}").parse().ok()?,
-    )
-    .ok()
-    .map(|q| q.0)
+    axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&format!("/?{query}").parse().ok()?)
+        .ok()
+        .map(|q| q.0)
 }
 
 impl QueryParams {
