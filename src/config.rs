@@ -41,6 +41,14 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// How long an `Idempotency-Key` is remembered.
     pub idempotency_ttl_hours: u64,
+    /// Delay added to every sandbox source call (so polling shows work in progress).
+    pub sandbox_latency_ms: u64,
+    /// How long a call to an upstream source may take before it counts as a timeout.
+    pub provider_timeout_secs: u64,
+    /// Credits a GST verification costs (charged at initiation, refunded if it fails).
+    pub gst_initiate_cost: i64,
+    /// Credits a bureau pull costs whenever the bureau is reached.
+    pub bureau_pull_cost: i64,
 }
 
 impl Default for Config {
@@ -59,6 +67,10 @@ impl Default for Config {
             log_format: LogFormat::Human,
             max_body_bytes: 10 * 1024 * 1024,
             idempotency_ttl_hours: 24,
+            sandbox_latency_ms: 0,
+            provider_timeout_secs: 30,
+            gst_initiate_cost: 3,
+            bureau_pull_cost: 1,
         }
     }
 }

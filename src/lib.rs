@@ -7,7 +7,9 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod jobs;
+pub mod providers;
 pub mod secret;
+pub mod services;
 pub mod store;
 pub mod telemetry;
 
@@ -21,11 +23,20 @@ use tokio_util::sync::CancellationToken;
 use api::AppState;
 use config::Config;
 use jobs::{Registry, WorkerPool};
+use providers::Providers;
 use store::Store;
 
 /// The job handlers every worker process runs.
-pub fn job_registry(_store: &Store, _config: &Config) -> Registry {
-    Registry::new()
+pub fn job_registry(store: &Store, providers: &Providers) -> Registry {
+    let mut registry = Registry::new();
+    registry.register(
+        services::gst::JOB_KIND,
+        Arc::new(services::gst::FetchHandler {
+            store: store.clone(),
+            providers: providers.clone(),
+        }),
+    );
+    registry
 }
 
 /// A built server: the listener is bound, the database migrated, nothing is running yet.
@@ -61,9 +72,11 @@ impl App {
             .await
             .with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
-        let registry = job_registry(&store, &config);
+        let providers = Providers::from_config(&config);
+        let registry = job_registry(&store, &providers);
         let state = AppState {
             store,
+            providers,
             config: Arc::new(config),
             metrics: telemetry::metrics_handle(),
         };

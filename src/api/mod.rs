@@ -29,13 +29,17 @@ use konnectnxt::envelope::{ApiError, ErrorKind};
 pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
+    pub providers: crate::providers::Providers,
     pub metrics: PrometheusHandle,
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Satyapan API", description = "Background verification and KYC. KonnectNXT-compatible endpoints under /api."),
-    paths(ops::healthz, ops::readyz, ops::metrics, konnectnxt::credits::transactions),
+    paths(
+        ops::healthz, ops::readyz, ops::metrics, konnectnxt::credits::transactions,
+        konnectnxt::finance::customer_data_pull, konnectnxt::gst::initiate, konnectnxt::gst::status
+    ),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

@@ -1,4 +1,6 @@
 //! Business rules: no SQL, no HTTP.
 
 pub mod api_keys;
+pub mod ids;
+pub mod matching;
 pub mod time;

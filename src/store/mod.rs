@@ -6,7 +6,9 @@
 //! What really differs between dialects (connection set-up, pragmas, job claiming, wake-ups) lives
 //! in `sqlite.rs` and `postgres.rs` and nowhere else.
 
+pub mod bureau;
 pub mod credits;
+pub mod gst;
 pub mod idempotency;
 pub mod jobs;
 pub mod orgs;

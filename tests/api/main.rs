@@ -4,6 +4,10 @@
 mod helpers;
 
 mod auth;
+mod contract;
 mod credits;
+mod finance;
+mod gst;
+mod idempotency;
 mod jobs;
 mod ops;

@@ -23,6 +23,10 @@ pub struct Envelope<T: Serialize> {
     pub credits_used: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credits_remaining: Option<i64>,
+    /// The same value as `credits_remaining`: the vendor's examples name it one way and its
+    /// `Credits` schema the other, so both are sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credits_left: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<serde_json::Value>,
 }
@@ -36,6 +40,7 @@ impl<T: Serialize> Envelope<T> {
             data,
             credits_used: None,
             credits_remaining: None,
+            credits_left: None,
             errors: None,
         }
     }
@@ -43,6 +48,7 @@ impl<T: Serialize> Envelope<T> {
     pub fn with_credits(mut self, used: i64, remaining: i64) -> Self {
         self.credits_used = Some(used);
         self.credits_remaining = Some(remaining);
+        self.credits_left = Some(remaining);
         self
     }
 
@@ -104,6 +110,9 @@ pub enum ErrorKind {
         message: String,
         retry_after_secs: u64,
     },
+    /// An upstream source could not be reached: a 500 that says so, with no internals.
+    #[error("source unavailable: {0}")]
+    SourceUnavailable(&'static str),
     #[error("internal error: {0}")]
     Internal(#[source] anyhow::Error),
 }
@@ -151,7 +160,9 @@ impl ApiError {
             ErrorKind::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::IdempotencyInFlight => StatusCode::CONFLICT,
             ErrorKind::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ErrorKind::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorKind::SourceUnavailable(_) | ErrorKind::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -185,6 +196,7 @@ impl ApiError {
                 "Idempotency-Key must be between 1 and 255 printable characters.".into()
             }
             ErrorKind::TooManyRequests { message, .. } => message.clone().into(),
+            ErrorKind::SourceUnavailable(message) => (*message).into(),
             ErrorKind::Internal(_) => "Internal Server Error.".into(),
         }
     }
@@ -217,6 +229,8 @@ struct ErrorBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     credits_remaining: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    credits_left: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     errors: Option<serde_json::Value>,
 }
 
@@ -239,6 +253,7 @@ impl IntoResponse for ApiError {
             data: None,
             credits_used: self.credits.map(|c| c.0),
             credits_remaining: self.credits.map(|c| c.1),
+            credits_left: self.credits.map(|c| c.1),
             errors: match self.kind {
                 ErrorKind::Validation { errors, .. } => Some(errors),
                 _ => None,

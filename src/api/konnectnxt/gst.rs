@@ -1,0 +1,158 @@
+//! GST verification (seed 002): `POST /api/gst/initiate` charges and queues a fetch;
+//! `GET /api/gst/status?request_id=` answers with the record once it is in.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::body::{Body, invalid};
+use super::envelope::{ApiError, ApiResult, Envelope, ErrorKind};
+use super::extract::{ApiJson, QueryParams};
+use crate::api::AppState;
+use crate::api::auth::ApiKeyAuth;
+use crate::domain::ids::Gstin;
+use crate::providers::gst::GstRecord;
+use crate::services::gst;
+
+#[derive(Debug, Serialize)]
+pub struct Initiated {
+    pub request_id: String,
+    pub gstin: String,
+    pub status: &'static str,
+}
+
+/// Initiate GST verification
+#[utoipa::path(
+    post, path = "/api/gst/initiate", tag = "gst",
+    request_body(content = Object, description = "{ gstin }"),
+    responses((status = 200, description = "Queued; credits charged"), (status = 400), (status = 402)),
+    security(("bearerAuth" = []))
+)]
+pub async fn initiate(
+    State(state): State<AppState>,
+    auth: ApiKeyAuth,
+    ApiJson(value): ApiJson<Value>,
+) -> ApiResult<Initiated> {
+    let parsed = Body::new(value).and_then(|body| {
+        let raw = body.required_str("gstin")?;
+        Gstin::parse(raw).map_err(|e| format!("Invalid GSTIN: {e}."))
+    });
+    let gstin = match parsed {
+        Ok(gstin) => gstin,
+        Err(message) => {
+            let remaining = state.store.balance(&auth.org_id).await?;
+            return Err(invalid(message, remaining));
+        }
+    };
+    let cost = state.config.gst_initiate_cost;
+    match gst::initiate(&state.store, &auth.org_id, &gstin, cost).await? {
+        Ok((request_id, balance)) => Ok(Envelope::ok(
+            "GST verification initiated successfully.",
+            Initiated {
+                request_id,
+                gstin: gstin.as_str().to_string(),
+                status: "in_progress",
+            },
+        )
+        .with_credits(cost, balance)),
+        Err(short) => Err(ErrorKind::InsufficientCredits {
+            required: short.required,
+            remaining: short.remaining,
+        }
+        .into()),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct InProgress {
+    request_id: String,
+    gstin: String,
+    verification_status: &'static str,
+}
+
+/// `GSTStatusResponse` plus the request id it answers.
+#[derive(Debug, Serialize)]
+struct Completed {
+    request_id: String,
+    #[serde(flatten)]
+    record: GstRecord,
+}
+
+/// Fetch GST verification status
+#[utoipa::path(
+    get, path = "/api/gst/status", tag = "gst",
+    params(("request_id" = String, Query, description = "UUID returned by the initiate call")),
+    responses(
+        (status = 200, description = "GSTStatusResponse"),
+        (status = 202, description = "Still in progress"),
+        (status = 400, description = "Invalid request_id provided in query params"),
+        (status = 404, description = "No record found for this `request_id."),
+        (status = 500, description = "The source could not be reached; credits refunded"),
+    ),
+    security(("bearerAuth" = []))
+)]
+pub async fn status(
+    State(state): State<AppState>,
+    auth: ApiKeyAuth,
+    params: QueryParams,
+) -> Result<Response, ApiError> {
+    let request_id = params
+        .get("request_id")
+        .and_then(|v| uuid::Uuid::parse_str(v).ok());
+    let Some(request_id) = request_id else {
+        let remaining = state.store.balance(&auth.org_id).await?;
+        return Err(invalid(
+            "Invalid request_id provided in query params".into(),
+            remaining,
+        ));
+    };
+    let Some(request) = state
+        .store
+        .gst_request(&auth.org_id, &request_id.to_string())
+        .await?
+    else {
+        return Err(ApiError::not_found("No record found for this `request_id."));
+    };
+    let remaining = state.store.balance(&auth.org_id).await?;
+    match request.status.as_str() {
+        "completed" => {
+            let record: GstRecord = request
+                .result
+                .as_deref()
+                .and_then(|r| serde_json::from_str(r).ok())
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("GST result unreadable")))?;
+            Ok(Envelope::ok(
+                "GST details fetched successfully.",
+                Completed {
+                    request_id: request.id,
+                    record,
+                },
+            )
+            .with_credits(0, remaining)
+            .into_response())
+        }
+        "not_found" => Err(ApiError::not_found(
+            "No GST registration found for the provided GSTIN.",
+        )
+        .with_credits(0, remaining)),
+        "failed" => Err(ApiError::from(ErrorKind::SourceUnavailable(
+            "GST verification failed: the GST source could not be reached. The credits were refunded.",
+        ))
+        .with_credits(0, remaining)),
+        _ => {
+            let mut envelope = Envelope::ok(
+                "GST verification is in progress. Please retry after a few seconds.",
+                InProgress {
+                    request_id: request.id,
+                    gstin: request.gstin,
+                    verification_status: "in_progress",
+                },
+            )
+            .with_credits(0, remaining);
+            envelope.code = StatusCode::ACCEPTED.as_u16();
+            Ok(envelope.into_response())
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Upstream sources (credit bureaus, GSTN, UIDAI, courts …) behind traits. The built-in sandbox
+//! answers deterministically from the input, with documented magic values for every outcome
+//! (see `docs/sandbox.md`); an HTTP connector points a source at a real upstream.
+
+pub mod bureau;
+pub mod gst;
+pub mod sandbox;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::Config;
+
+/// The sources this process uses, chosen by configuration.
+#[derive(Clone)]
+pub struct Providers {
+    pub bureau: Arc<dyn bureau::BureauProvider>,
+    pub gst: Arc<dyn gst::GstProvider>,
+    /// Upper bound on any one source call.
+    pub timeout: Duration,
+}
+
+impl Providers {
+    pub fn from_config(config: &Config) -> Self {
+        let sandbox = Arc::new(sandbox::Sandbox::new(Duration::from_millis(
+            config.sandbox_latency_ms,
+        )));
+        Providers {
+            bureau: sandbox.clone(),
+            gst: sandbox,
+            timeout: Duration::from_secs(config.provider_timeout_secs.max(1)),
+        }
+    }
+
+    /// Runs a source call under the configured timeout.
+    pub async fn call<T>(
+        &self,
+        call: impl std::future::Future<Output = Result<T, ProviderError>>,
+    ) -> Result<T, ProviderError> {
+        tokio::time::timeout(self.timeout, call)
+            .await
+            .unwrap_or(Err(ProviderError::Timeout))
+    }
+}
+
+/// How a source call failed. Every provider maps its own failures onto these.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum ProviderError {
+    /// The source was reached and holds no record for the input.
+    #[error("no record found at the source")]
+    NotFound,
+    /// The source could not be reached or answered with an error; retrying may help.
+    #[error("source unavailable: {0}")]
+    Unavailable(String),
+    /// The source did not answer in time; retrying may help.
+    #[error("source timed out")]
+    Timeout,
+}
+
+impl ProviderError {
+    /// `NotFound` means the source was reached (it answered "no record"); the others did not.
+    pub fn source_was_reached(&self) -> bool {
+        matches!(self, ProviderError::NotFound)
+    }
+}

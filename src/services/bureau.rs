@@ -1,0 +1,117 @@
+//! A credit-bureau pull. Credit rule: 1 credit whenever the bureau is reached (its "no record"
+//! included), none when it is not. The charge is taken after the call, in the transaction that
+//! records the consent, so a pull that cannot be paid for is never answered with data.
+
+use serde_json::json;
+
+use crate::providers::bureau::{BureauQuery, BureauReport};
+use crate::providers::{ProviderError, Providers};
+use crate::store::bureau::BureauPull;
+use crate::store::credits::{Insufficient, LedgerKind, Movement};
+use crate::store::{Store, StoreError};
+
+pub const SERVICE: &str = "finance.customer_data_pull";
+
+/// The consent purpose used when the caller gives none (as documented by the vendor).
+pub const DEFAULT_CONSENT_PURPOSE: &str = "Financial data verification for background verification";
+
+pub struct Caller<'a> {
+    pub org_id: &'a str,
+    pub api_key_id: &'a str,
+}
+
+#[derive(Debug)]
+pub enum PullOutcome {
+    Found {
+        report: Box<BureauReport>,
+        used: i64,
+        balance: i64,
+    },
+    NoRecord {
+        used: i64,
+        balance: i64,
+    },
+    BureauUnavailable {
+        balance: i64,
+    },
+    Insufficient(Insufficient),
+}
+
+pub async fn pull(
+    store: &Store,
+    providers: &Providers,
+    cost: i64,
+    caller: &Caller<'_>,
+    query: &BureauQuery,
+    consent_purpose: &str,
+) -> Result<PullOutcome, StoreError> {
+    let balance = store.balance(caller.org_id).await?;
+    if balance < cost {
+        return Ok(PullOutcome::Insufficient(Insufficient {
+            required: cost,
+            remaining: balance,
+        }));
+    }
+    let result = providers.call(providers.bureau.pull(query)).await;
+    let pull_id = uuid::Uuid::new_v4().to_string();
+    let mobile = query.mobile.as_str();
+    let input = json!({
+        "mobile_number": mobile,
+        "full_name": query.full_name,
+        "consent_purpose": consent_purpose,
+        "document_type": query.document.as_ref().map(|d| d.document_type.clone()),
+    });
+    let outcome = match &result {
+        Ok(_) => "found",
+        Err(ProviderError::NotFound) => "not_found",
+        Err(_) => "unavailable",
+    };
+    let output = match &result {
+        Ok(report) => serde_json::to_value(report).unwrap_or_default(),
+        Err(error) => json!({ "error": error.to_string() }),
+    };
+    let charge = Movement {
+        org_id: caller.org_id,
+        kind: LedgerKind::Debit,
+        amount: cost,
+        service: SERVICE,
+        reference_id: Some(&pull_id),
+        input: Some(&input),
+        output: Some(&output),
+    };
+    let reached = match &result {
+        Ok(_) => true,
+        Err(error) => error.source_was_reached(),
+    };
+    let record = BureauPull {
+        id: &pull_id,
+        org_id: caller.org_id,
+        api_key_id: caller.api_key_id,
+        mobile_last4: &mobile[mobile.len().saturating_sub(4)..],
+        full_name: &query.full_name,
+        consent_purpose,
+        document_type: query.document.as_ref().map(|d| d.document_type.as_str()),
+        outcome,
+    };
+    let recorded = store
+        .record_bureau_pull(&record, reached.then_some(&charge))
+        .await?;
+    Ok(match (result, recorded) {
+        (_, Err(short)) => PullOutcome::Insufficient(short),
+        (Ok(report), Ok(after)) => PullOutcome::Found {
+            report: Box::new(report),
+            used: cost,
+            balance: after.unwrap_or(balance),
+        },
+        (Err(ProviderError::NotFound), Ok(after)) => PullOutcome::NoRecord {
+            used: cost,
+            balance: after.unwrap_or(balance),
+        },
+        (Err(error), Ok(_)) => {
+            tracing::warn!(%error, "bureau unavailable; no credit charged");
+            PullOutcome::BureauUnavailable {
+                balance: store.balance(caller.org_id).await?,
+            }
+        }
+    })
+}

@@ -1,0 +1,75 @@
+//! Bureau pulls: the consent record of every pull, written with its charge in one transaction.
+
+use super::credits::{Insufficient, Movement, apply_movement};
+use super::{StoreResult, in_tx, now_ms};
+
+/// One pull as recorded: who asked, for what purpose, and what came of it. The mobile number is
+/// kept only as its last four digits; the full request and response live on the ledger row.
+#[derive(Debug, Clone)]
+pub struct BureauPull<'a> {
+    pub id: &'a str,
+    pub org_id: &'a str,
+    pub api_key_id: &'a str,
+    pub mobile_last4: &'a str,
+    pub full_name: &'a str,
+    pub consent_purpose: &'a str,
+    pub document_type: Option<&'a str>,
+    /// `found`, `not_found` or `unavailable`.
+    pub outcome: &'a str,
+}
+
+impl super::Store {
+    /// Records the pull and, when `charge` is given, debits it — both or neither.
+    pub async fn record_bureau_pull(
+        &self,
+        pull: &BureauPull<'_>,
+        charge: Option<&Movement<'_>>,
+    ) -> StoreResult<Result<Option<i64>, Insufficient>> {
+        let now = now_ms();
+        in_tx!(self, |tx| {
+            let balance = match charge {
+                Some(movement) => match apply_movement!(tx, movement) {
+                    Ok(after) => Some(after),
+                    Err(short) => return Ok(Err(short)),
+                },
+                None => None,
+            };
+            sqlx::query(
+                "INSERT INTO bureau_pulls (id, org_id, api_key_id, mobile_last4, full_name,
+                     consent_purpose, consent_at, document_type, outcome, credits_used, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $7)",
+            )
+            .bind(pull.id)
+            .bind(pull.org_id)
+            .bind(pull.api_key_id)
+            .bind(pull.mobile_last4)
+            .bind(pull.full_name)
+            .bind(pull.consent_purpose)
+            .bind(now)
+            .bind(pull.document_type)
+            .bind(pull.outcome)
+            .bind(charge.map(|m| m.amount).unwrap_or(0))
+            .execute(&mut *tx)
+            .await?;
+            Ok(Ok(balance))
+        })
+    }
+
+    /// The consent purpose recorded for a pull (for audits and tests).
+    pub async fn bureau_pull_consent(
+        &self,
+        org_id: &str,
+        pull_id: &str,
+    ) -> StoreResult<Option<(String, String, i64)>> {
+        super::with_conn!(self, |pool| {
+            Ok(sqlx::query_as(
+                "SELECT consent_purpose, outcome, credits_used FROM bureau_pulls
+                 WHERE org_id = $1 AND id = $2",
+            )
+            .bind(org_id)
+            .bind(pull_id)
+            .fetch_optional(pool)
+            .await?)
+        })
+    }
+}
