@@ -8,6 +8,7 @@ pub mod config;
 pub mod domain;
 pub mod jobs;
 pub mod providers;
+pub mod reports;
 pub mod secret;
 pub mod services;
 pub mod store;

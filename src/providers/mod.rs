@@ -3,6 +3,7 @@
 //! (see `docs/sandbox.md`); an HTTP connector points a source at a real upstream.
 
 pub mod bureau;
+pub mod check;
 pub mod gst;
 pub mod sandbox;
 

@@ -114,14 +114,13 @@ impl super::Store {
     /// through PostgreSQL `NOTIFY` (SQLite is single-host; other processes there rely on polling).
     pub(crate) async fn jobs_committed(&self) {
         self.wake_local_workers();
-        if let Pool::Postgres(pool) = &self.pool {
-            if let Err(error) = sqlx::query("SELECT pg_notify($1, '')")
+        if let Pool::Postgres(pool) = &self.pool
+            && let Err(error) = sqlx::query("SELECT pg_notify($1, '')")
                 .bind(postgres::JOBS_CHANNEL)
                 .execute(pool)
                 .await
-            {
-                tracing::warn!(%error, "could not notify remote workers; they will poll");
-            }
+        {
+            tracing::warn!(%error, "could not notify remote workers; they will poll");
         }
     }
 

@@ -94,10 +94,10 @@ impl Contract {
                 return;
             }
         }
-        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-            if !values.contains(value) {
-                out.push(format!("{at}: {value} not in {values:?}"));
-            }
+        if let Some(values) = schema.get("enum").and_then(Value::as_array)
+            && !values.contains(value)
+        {
+            out.push(format!("{at}: {value} not in {values:?}"));
         }
         if schema.get("format").and_then(Value::as_str) == Some("uuid") {
             let text = value.as_str().unwrap_or("");

@@ -21,9 +21,8 @@ pub struct TestApp {
     /// A sandbox organisation with 1,000 credits, created for every test.
     pub org_id: String,
     pub key: String,
-    pub config: Config,
     shutdown: CancellationToken,
-    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    _server: tokio::task::JoinHandle<anyhow::Result<()>>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -101,7 +100,7 @@ impl TestApp {
         let (url, dir) = fresh_database().await;
         let mut config = test_config(&url);
         adjust(&mut config);
-        let app = App::build(config.clone()).await.expect("build app");
+        let app = App::build(config).await.expect("build app");
         let base = format!("http://127.0.0.1:{}", app.port());
         let store = app.store().clone();
         let shutdown = app.shutdown_token();
@@ -116,9 +115,8 @@ impl TestApp {
                 .expect("http client"),
             org_id,
             key,
-            config,
             shutdown,
-            server: Some(server),
+            _server: server,
             _dir: dir,
         }
     }
@@ -159,14 +157,6 @@ impl TestApp {
 
     pub async fn balance(&self) -> i64 {
         self.store.balance(&self.org_id).await.expect("balance")
-    }
-
-    /// Stops the server and its workers gracefully and waits for them.
-    pub async fn stop(mut self) {
-        self.shutdown.cancel();
-        if let Some(server) = self.server.take() {
-            let _ = server.await;
-        }
     }
 }
 

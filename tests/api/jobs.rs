@@ -139,7 +139,7 @@ async fn concurrent_workers_never_hold_the_same_job() {
         stop.cancel();
         handle.await.unwrap();
     }
-    let runs = recorder.runs.lock().unwrap();
+    let runs = recorder.runs.lock().unwrap().clone();
     assert_eq!(runs.len(), 120);
     assert!(runs.values().all(|&n| n == 1), "a job ran twice: {runs:?}");
     assert_eq!(*recorder.overlaps.lock().unwrap(), 0);

@@ -126,12 +126,12 @@ fn parse_int(
 pub(crate) fn parse_query(params: &QueryParams) -> Result<TransactionsQuery, ApiError> {
     let start = parse_day(params, "start_date")?;
     let end = parse_day(params, "end_date")?;
-    if let (Some(s), Some(e)) = (start, end) {
-        if s > e {
-            return Err(ApiError::bad_request(
-                "start_date must not be after end_date.",
-            ));
-        }
+    if let (Some(s), Some(e)) = (start, end)
+        && s > e
+    {
+        return Err(ApiError::bad_request(
+            "start_date must not be after end_date.",
+        ));
     }
     let kind = params
         .get("transaction_type")

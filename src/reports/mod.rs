@@ -1,0 +1,3 @@
+//! Reports: the JSON model (seed 000) and its PDF rendering.
+
+pub mod model;
