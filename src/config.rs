@@ -49,6 +49,21 @@ pub struct Config {
     pub gst_initiate_cost: i64,
     /// Credits a bureau pull costs whenever the bureau is reached.
     pub bureau_pull_cost: i64,
+    /// The address clients reach this server at, for signed links (default: the listen address).
+    pub public_url: Option<String>,
+    /// Base64 of 32 bytes sealing secrets at rest (an Aadhaar). Unset: a key is generated once
+    /// and kept in the database's settings table — set this in production so the key lives apart
+    /// from the data.
+    pub data_encryption_key: Option<Secret<String>>,
+    /// How long a signed document or report link stays valid.
+    pub signed_url_ttl_secs: u64,
+    /// Minimum seconds between two report polls of one case by one API key (0: no limit).
+    pub report_poll_interval_secs: u64,
+    /// Delays between webhook delivery attempts (about a day in all by default).
+    pub webhook_retry_schedule_secs: Vec<u64>,
+    pub webhook_timeout_secs: u64,
+    /// Check types pointed at a real upstream: `[connectors.identity_pan]` … (docs/connectors.md).
+    pub connectors: std::collections::BTreeMap<String, crate::providers::http::HttpConnectorConfig>,
 }
 
 impl Default for Config {
@@ -71,6 +86,15 @@ impl Default for Config {
             provider_timeout_secs: 30,
             gst_initiate_cost: 3,
             bureau_pull_cost: 1,
+            public_url: None,
+            data_encryption_key: None,
+            signed_url_ttl_secs: 3600,
+            report_poll_interval_secs: 15,
+            webhook_retry_schedule_secs: vec![
+                30, 60, 300, 900, 1800, 3600, 7200, 10800, 14400, 21600, 21600,
+            ],
+            webhook_timeout_secs: 10,
+            connectors: std::collections::BTreeMap::new(),
         }
     }
 }

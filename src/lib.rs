@@ -5,6 +5,7 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod domain;
 pub mod jobs;
 pub mod providers;
@@ -27,15 +28,85 @@ use jobs::{Registry, WorkerPool};
 use providers::Providers;
 use store::Store;
 
+/// What API and worker processes share beyond the store: sources and instance keys.
+#[derive(Clone)]
+pub struct Shared {
+    pub providers: Providers,
+    /// Seals secrets at rest (an Aadhaar number).
+    pub vault: Arc<crypto::Vault>,
+    /// Signs expiring links to evidence files and reports.
+    pub link_key: Arc<Vec<u8>>,
+}
+
+impl Shared {
+    /// Loads (creating on first start) the instance keys every process must agree on.
+    pub async fn load(store: &Store, config: &Config) -> anyhow::Result<Shared> {
+        let data_key = match &config.data_encryption_key {
+            Some(key) => key.expose().clone(),
+            None => {
+                store
+                    .setting_or_init("data_key", &crypto::generate_key())
+                    .await?
+            }
+        };
+        let link_key = store
+            .setting_or_init("link_signing_key", &crypto::generate_key())
+            .await?;
+        for check_type in config.connectors.keys() {
+            if domain::catalog::spec(check_type).is_none() {
+                anyhow::bail!(
+                    "connectors.{check_type}: not a check type ({})",
+                    domain::catalog::keys().join(", ")
+                );
+            }
+        }
+        Ok(Shared {
+            providers: Providers::from_config(config)
+                .map_err(|e| anyhow::anyhow!("connector configuration: {e}"))?,
+            vault: Arc::new(
+                crypto::Vault::new(&data_key)
+                    .map_err(|e| anyhow::anyhow!("data_encryption_key: {e}"))?,
+            ),
+            link_key: Arc::new(link_key.into_bytes()),
+        })
+    }
+
+    /// Attempts a webhook delivery job gets.
+    pub fn webhook_attempts(config: &Config) -> i64 {
+        services::webhooks::DeliveryHandler::max_attempts(config.webhook_retry_schedule_secs.len())
+    }
+}
+
 /// The job handlers every worker process runs.
-pub fn job_registry(store: &Store, providers: &Providers) -> Registry {
+pub fn job_registry(store: &Store, shared: &Shared, config: &Config) -> Registry {
     let mut registry = Registry::new();
     registry.register(
         services::gst::JOB_KIND,
         Arc::new(services::gst::FetchHandler {
             store: store.clone(),
-            providers: providers.clone(),
+            providers: shared.providers.clone(),
         }),
+    );
+    registry.register(
+        services::bgv::CHECK_JOB,
+        Arc::new(services::bgv::CheckHandler {
+            store: store.clone(),
+            providers: shared.providers.clone(),
+            vault: shared.vault.clone(),
+            webhook_attempts: Shared::webhook_attempts(config),
+        }),
+    );
+    registry.register(
+        store::webhooks::DELIVERY_JOB,
+        Arc::new(services::webhooks::DeliveryHandler::new(
+            store.clone(),
+            std::time::Duration::from_secs(config.webhook_timeout_secs.max(1)),
+            config
+                .webhook_retry_schedule_secs
+                .iter()
+                .map(|s| std::time::Duration::from_secs(*s))
+                .collect(),
+        )),
     );
     registry
 }
@@ -73,11 +144,22 @@ impl App {
             .await
             .with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
-        let providers = Providers::from_config(&config);
-        let registry = job_registry(&store, &providers);
+        let shared = Shared::load(&store, &config).await?;
+        let registry = job_registry(&store, &shared, &config);
+        let links = services::bgv::Links {
+            base_url: config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}")),
+            key: shared.link_key.clone(),
+            ttl_secs: i64::try_from(config.signed_url_ttl_secs).unwrap_or(3600),
+        };
         let state = AppState {
             store,
-            providers,
+            providers: shared.providers.clone(),
+            vault: shared.vault.clone(),
+            links,
+            poll_limiter: Arc::default(),
             config: Arc::new(config),
             metrics: telemetry::metrics_handle(),
         };

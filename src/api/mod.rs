@@ -2,6 +2,7 @@
 //! codes and bodies are decided in one place, framework rejections included.
 
 pub mod auth;
+pub mod files;
 pub mod idempotency;
 pub mod konnectnxt;
 pub mod ops;
@@ -30,6 +31,11 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub providers: crate::providers::Providers,
+    pub vault: Arc<crate::crypto::Vault>,
+    pub links: crate::services::bgv::Links,
+    /// Last report poll per (API key, case), for the polling limit.
+    pub poll_limiter:
+        Arc<std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>>,
     pub metrics: PrometheusHandle,
 }
 
@@ -38,7 +44,10 @@ pub struct AppState {
     info(title = "Satyapan API", description = "Background verification and KYC. KonnectNXT-compatible endpoints under /api."),
     paths(
         ops::healthz, ops::readyz, ops::metrics, konnectnxt::credits::transactions,
-        konnectnxt::finance::customer_data_pull, konnectnxt::gst::initiate, konnectnxt::gst::status
+        konnectnxt::finance::customer_data_pull, konnectnxt::gst::initiate, konnectnxt::gst::status,
+        konnectnxt::recruiter::submit, konnectnxt::recruiter::report_json, konnectnxt::recruiter::audit,
+        konnectnxt::webhooks::set, konnectnxt::webhooks::get, konnectnxt::webhooks::delete,
+        konnectnxt::webhooks::events, konnectnxt::webhooks::deliveries, konnectnxt::webhooks::redeliver
     ),
     modifiers(&BearerAuth)
 )]
@@ -66,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .merge(konnectnxt::routes())
+        .route("/files/evidence/{id}", get(files::evidence))
         .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
         .fallback(|| async { ApiError::from(ErrorKind::RouteNotFound).into_response() })
         .method_not_allowed_fallback(|| async {

@@ -32,7 +32,8 @@ pub async fn worker(config: Config) -> anyhow::Result<()> {
     tracing::info!(database = %redact_url(config.database_url.expose()), "Satyapan workers starting");
     let shutdown = tokio_util::sync::CancellationToken::new();
     cancel_on_signal(shutdown.clone());
-    let registry = job_registry(&store, &crate::providers::Providers::from_config(&config));
+    let shared = crate::Shared::load(&store, &config).await?;
+    let registry = job_registry(&store, &shared, &config);
     spawn_workers(store, registry, &config, shutdown).await?;
     Ok(())
 }

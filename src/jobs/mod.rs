@@ -39,6 +39,12 @@ pub trait JobHandler: Send + Sync + 'static {
 
     /// Called once when the job is dead-lettered, so the business record can say so.
     async fn on_dead(&self, _job: &Job, _error: &str) {}
+
+    /// This kind's own delay before retry number `attempts` (the pool's exponential backoff when
+    /// `None`): webhooks, say, follow a schedule spread over a day.
+    fn retry_delay(&self, _attempts: i64) -> Option<std::time::Duration> {
+        None
+    }
 }
 
 /// Handlers by job kind.

@@ -186,7 +186,12 @@ impl WorkerPool {
         let result = match &outcome {
             Ok(()) => self.store.complete_job(&job.id, &self.worker_id).await,
             Err(JobError::Retry(error)) if job.attempts < job.max_attempts => {
-                let at = crate::store::now_ms() + backoff_ms(&self.config, job.attempts);
+                let delay = handler
+                    .as_ref()
+                    .and_then(|h| h.retry_delay(job.attempts))
+                    .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+                    .unwrap_or_else(|| backoff_ms(&self.config, job.attempts));
+                let at = crate::store::now_ms() + delay;
                 tracing::warn!(%error, retry_in_ms = at - crate::store::now_ms(), "job failed; will retry");
                 self.store
                     .fail_job(&job.id, &self.worker_id, error, Some(at))

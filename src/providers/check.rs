@@ -37,6 +37,9 @@ pub struct CheckInput {
     pub employers: Vec<EmployerClaim>,
     /// 1 on the first try; sources may use it (the sandbox's "fails twice, then answers").
     pub attempt: i64,
+    /// Sandbox organisations only: the outcome the sandbox source should produce
+    /// (`docs/sandbox.md`). Real connectors ignore it.
+    pub sandbox_outcome: Option<String>,
 }
 
 /// An evidence file a source produced (a report page, a certificate, a screenshot).

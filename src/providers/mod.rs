@@ -5,6 +5,7 @@
 pub mod bureau;
 pub mod check;
 pub mod gst;
+pub mod http;
 pub mod sandbox;
 
 use std::sync::Arc;
@@ -17,20 +18,50 @@ use crate::config::Config;
 pub struct Providers {
     pub bureau: Arc<dyn bureau::BureauProvider>,
     pub gst: Arc<dyn gst::GstProvider>,
+    /// The source of every check type; check types without a connector use `default_check`.
+    pub checks: std::collections::HashMap<String, (String, Arc<dyn check::CheckProvider>)>,
+    pub default_check: Arc<dyn check::CheckProvider>,
     /// Upper bound on any one source call.
     pub timeout: Duration,
 }
 
 impl Providers {
-    pub fn from_config(config: &Config) -> Self {
+    /// The sandbox everywhere, except check types the operator pointed at an upstream
+    /// (`[connectors.<check_type>]`). A connector that is misconfigured stops the start-up.
+    pub fn from_config(config: &Config) -> Result<Self, http::ConnectorConfigError> {
         let sandbox = Arc::new(sandbox::Sandbox::new(Duration::from_millis(
             config.sandbox_latency_ms,
         )));
-        Providers {
-            bureau: sandbox.clone(),
-            gst: sandbox,
-            timeout: Duration::from_secs(config.provider_timeout_secs.max(1)),
+        let mut checks = std::collections::HashMap::new();
+        for (check_type, connector) in &config.connectors {
+            let name = connector.source_name.clone();
+            let provider: Arc<dyn check::CheckProvider> =
+                Arc::new(http::HttpCheckProvider::new(connector.clone())?);
+            checks.insert(check_type.clone(), (name, provider));
         }
+        Ok(Providers {
+            bureau: sandbox.clone(),
+            gst: sandbox.clone(),
+            checks,
+            default_check: sandbox,
+            timeout: Duration::from_secs(config.provider_timeout_secs.max(1)),
+        })
+    }
+
+    /// The source configured for a check type.
+    pub fn check_provider(&self, check_type: &str) -> Arc<dyn check::CheckProvider> {
+        self.checks
+            .get(check_type)
+            .map(|(_, p)| p.clone())
+            .unwrap_or_else(|| self.default_check.clone())
+    }
+
+    /// The name a check type's source goes by in reports.
+    pub fn source_name(&self, check_type: &str) -> &str {
+        self.checks
+            .get(check_type)
+            .map(|(name, _)| name.as_str())
+            .unwrap_or(sandbox::SOURCE)
     }
 
     /// Runs a source call under the configured timeout.

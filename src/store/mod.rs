@@ -7,13 +7,16 @@
 //! in `sqlite.rs` and `postgres.rs` and nowhere else.
 
 pub mod bureau;
+pub mod cases;
 pub mod credits;
 pub mod gst;
 pub mod idempotency;
 pub mod jobs;
 pub mod orgs;
 pub(crate) mod postgres;
+pub mod settings;
 mod sqlite;
+pub mod webhooks;
 
 use std::sync::Arc;
 

@@ -86,6 +86,8 @@ pub fn test_config(database_url: &str) -> Config {
         job_base_backoff_ms: 20,
         job_max_backoff_secs: 1,
         shutdown_grace_secs: 5,
+        report_poll_interval_secs: 0,
+        webhook_retry_schedule_secs: vec![0; 5],
         ..Config::default()
     }
 }

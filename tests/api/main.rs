@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod bgv;
 mod contract;
 mod credits;
 mod finance;

@@ -101,6 +101,10 @@ pub enum ErrorKind {
     UnsupportedMediaType,
     #[error("idempotency key reused with another body")]
     IdempotencyMismatch,
+    #[error("invalid or expired signed link")]
+    LinkInvalid,
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("idempotency key in flight")]
     IdempotencyInFlight,
     #[error("idempotency key invalid")]
@@ -148,7 +152,9 @@ impl ApiError {
             ErrorKind::MissingToken | ErrorKind::BadTokenFormat | ErrorKind::UnknownKey => {
                 StatusCode::UNAUTHORIZED
             }
-            ErrorKind::KeyRevoked | ErrorKind::KeyInactive => StatusCode::FORBIDDEN,
+            ErrorKind::KeyRevoked | ErrorKind::KeyInactive | ErrorKind::LinkInvalid => {
+                StatusCode::FORBIDDEN
+            }
             ErrorKind::InsufficientCredits { .. } => StatusCode::PAYMENT_REQUIRED,
             ErrorKind::BadRequest(_)
             | ErrorKind::Validation { .. }
@@ -158,7 +164,7 @@ impl ApiError {
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorKind::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorKind::IdempotencyInFlight => StatusCode::CONFLICT,
+            ErrorKind::IdempotencyInFlight | ErrorKind::Conflict(_) => StatusCode::CONFLICT,
             ErrorKind::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::SourceUnavailable(_) | ErrorKind::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -181,8 +187,11 @@ impl ApiError {
                 format!("Insufficient credits: {required} required, {remaining} remaining.").into()
             }
             ErrorKind::BadRequest(message) | ErrorKind::NotFound(message) => message.clone().into(),
-            ErrorKind::Validation { message, .. } => message.clone().into(),
+            ErrorKind::Validation { message, .. } | ErrorKind::Conflict(message) => {
+                message.clone().into()
+            }
             ErrorKind::RouteNotFound => "The requested resource was not found.".into(),
+            ErrorKind::LinkInvalid => "This link is invalid or has expired.".into(),
             ErrorKind::MethodNotAllowed => "Method not allowed for this resource.".into(),
             ErrorKind::PayloadTooLarge => "Request body is too large.".into(),
             ErrorKind::UnsupportedMediaType => "Content-Type must be application/json.".into(),

@@ -6,9 +6,11 @@ pub mod envelope;
 pub mod extract;
 pub mod finance;
 pub mod gst;
+pub mod recruiter;
+pub mod webhooks;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use super::AppState;
 
@@ -21,4 +23,28 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/gst/initiate", post(gst::initiate))
         .route("/api/gst/status", get(gst::status))
+        .route("/api/recruiter/v2/bgv-submit/", post(recruiter::submit))
+        .route(
+            "/api/recruiter/v2/report-json/",
+            get(recruiter::report_json),
+        )
+        .route(
+            "/api/recruiter/v2/cases/{case_id}/audit",
+            post(recruiter::audit),
+        )
+        .route(
+            "/api/v2/webhooks",
+            put(webhooks::set)
+                .get(webhooks::get)
+                .delete(webhooks::delete),
+        )
+        .route("/api/v2/webhooks/events", get(webhooks::events))
+        .route(
+            "/api/v2/webhooks/events/{event_id}/deliveries",
+            get(webhooks::deliveries),
+        )
+        .route(
+            "/api/v2/webhooks/events/{event_id}/redeliver",
+            post(webhooks::redeliver),
+        )
 }

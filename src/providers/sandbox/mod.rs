@@ -2,6 +2,7 @@
 //! that reach every failure mode. Listed in `docs/sandbox.md`; everything it returns says
 //! `SANDBOX` in its `source`.
 
+mod checks;
 mod people;
 mod seeded;
 
@@ -10,6 +11,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate, Utc};
 
+pub use checks::SEED_EXAMPLE_AADHAAR_LAST4;
 pub use people::{Address, PLACES, Person, person, sandbox_gstin, sandbox_pan};
 pub use seeded::Seeded;
 

@@ -1,0 +1,629 @@
+//! The recruiter API (seed 000): `POST /api/recruiter/v2/bgv-submit/`,
+//! `GET /api/recruiter/v2/report-json/?case_id=`, `POST /api/recruiter/v2/cases/{case_id}/audit`.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::envelope::{ApiError, ApiResult, Envelope, ErrorKind};
+use super::extract::{ApiJson, QueryParams};
+use crate::api::AppState;
+use crate::api::auth::ApiKeyAuth;
+use crate::domain::cases::CheckResult;
+use crate::domain::catalog::{self, CheckSpec, Detail};
+use crate::domain::ids::{Aadhaar, Mobile, Pan, Uan};
+use crate::providers::check::EmployerClaim;
+use crate::reports::model::Report;
+use crate::services::bgv::{self, Candidate, CaseCreated};
+use crate::store::cases::{AuditOutcome, Override};
+
+pub const MAX_CANDIDATES: usize = 500;
+const MAX_TEXT: usize = 500;
+const SANDBOX_OUTCOMES: &[&str] = &[
+    "clear",
+    "minor_discrepancy",
+    "discrepancy",
+    "not_available",
+    "unable_to_verify",
+    "flaky",
+];
+
+/// One problem with one candidate's detail.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FieldError {
+    pub candidate_index: usize,
+    pub field: String,
+    pub reason: String,
+}
+
+fn person_name_ok(name: &str) -> bool {
+    name.chars().any(char::is_alphabetic)
+        && name.chars().all(|c| {
+            c.is_alphabetic()
+                || c.is_whitespace()
+                || matches!(c, '.' | '\'' | '-')
+                || ('\u{0900}'..='\u{0DFF}').contains(&c) // Indic vowel signs and marks
+        })
+}
+
+fn parse_day(raw: &str) -> Option<NaiveDate> {
+    ["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(raw, f).ok())
+}
+
+/// Collects every problem of one candidate instead of stopping at the first.
+struct CandidateParser<'a> {
+    index: usize,
+    object: &'a serde_json::Map<String, Value>,
+    errors: &'a mut Vec<FieldError>,
+}
+
+impl CandidateParser<'_> {
+    fn fail(&mut self, field: &str, reason: impl Into<String>) {
+        self.errors.push(FieldError {
+            candidate_index: self.index,
+            field: field.to_string(),
+            reason: reason.into(),
+        });
+    }
+
+    /// A trimmed non-empty string, or `None` (recording an error if it is not a string).
+    fn text(&mut self, field: &str) -> Option<String> {
+        match self.object.get(field) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(Value::String(s)) if s.chars().count() > MAX_TEXT => {
+                self.fail(field, format!("must be at most {MAX_TEXT} characters"));
+                None
+            }
+            Some(Value::String(s)) => Some(s.trim().to_string()),
+            Some(_) => {
+                self.fail(field, "must be a string");
+                None
+            }
+        }
+    }
+
+    fn parsed<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        let raw = self.text(field)?;
+        match parse(&raw) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.fail(field, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn person_name(&mut self, field: &str) -> Option<String> {
+        let name = self.text(field)?;
+        if person_name_ok(&name) {
+            Some(name.split_whitespace().collect::<Vec<_>>().join(" "))
+        } else {
+            self.fail(
+                field,
+                "may contain only letters, spaces, dots, apostrophes and hyphens",
+            );
+            None
+        }
+    }
+
+    fn date(&mut self, field: &str, today: NaiveDate) -> Option<NaiveDate> {
+        let raw = self.text(field)?;
+        match parse_day(&raw) {
+            Some(d) if d > today => {
+                self.fail(field, "cannot be in the future");
+                None
+            }
+            Some(d) if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) => {
+                self.fail(field, "must be after 1900");
+                None
+            }
+            Some(d) => Some(d),
+            None => {
+                self.fail(
+                    field,
+                    "must be a date as DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD",
+                );
+                None
+            }
+        }
+    }
+
+    fn employers(&mut self, today: NaiveDate) -> Vec<EmployerClaim> {
+        let Some(value) = self.object.get("employers").filter(|v| !v.is_null()) else {
+            return Vec::new();
+        };
+        let Some(items) = value.as_array() else {
+            self.fail("employers", "must be an array of employer objects");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let field = |name: &str| format!("employers[{i}].{name}");
+            let Some(object) = item.as_object() else {
+                self.fail(&format!("employers[{i}]"), "must be an object");
+                continue;
+            };
+            let mut nested = CandidateParser {
+                index: self.index,
+                object,
+                errors: &mut *self.errors,
+            };
+            let name = nested.text("employer_name");
+            let designation = nested.text("designation");
+            let start = nested.date("start_date", today);
+            let end = nested.date("end_date", today);
+            // Re-label nested errors with their position in the array.
+            for e in self.errors.iter_mut().filter(|e| {
+                e.candidate_index == self.index
+                    && ["employer_name", "designation", "start_date", "end_date"]
+                        .contains(&e.field.as_str())
+            }) {
+                e.field = field(&e.field);
+            }
+            match name {
+                None => self.fail(&field("employer_name"), "is required"),
+                Some(employer_name) => {
+                    if let (Some(s), Some(e)) = (start, end)
+                        && s > e
+                    {
+                        self.fail(&field("end_date"), "must not be before start_date");
+                        continue;
+                    }
+                    out.push(EmployerClaim {
+                        employer_name,
+                        designation,
+                        start_date: start,
+                        end_date: end,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Validates one candidate for the requested checks, recording every problem.
+fn parse_candidate(
+    index: usize,
+    value: &Value,
+    checks: &[&'static CheckSpec],
+    sandbox: bool,
+    today: NaiveDate,
+    errors: &mut Vec<FieldError>,
+) -> Option<Candidate> {
+    let Some(object) = value.as_object() else {
+        errors.push(FieldError {
+            candidate_index: index,
+            field: "candidate".into(),
+            reason: "must be an object".into(),
+        });
+        return None;
+    };
+    let before = errors.len();
+    let mut p = CandidateParser {
+        index,
+        object,
+        errors,
+    };
+    let mut c = Candidate {
+        name: p.person_name("name").unwrap_or_default(),
+        email: p.text("email"),
+        phone: p.parsed("phone", Mobile::parse),
+        dob: p.date("dob", today),
+        father_name: p.person_name("father_name"),
+        permanent_address: p.text("permanent_address"),
+        address: p.text("address"),
+        pincode: p.text("pincode"),
+        pan: p.parsed("pan", Pan::parse),
+        aadhaar: p.parsed("aadhaar_number", Aadhaar::parse),
+        uan: p.parsed("uan", Uan::parse),
+        photo: p.text("photo"),
+        ..Candidate::default()
+    };
+    c.employers = p.employers(today);
+    if let Some(email) = &c.email
+        && !(email.contains('@') && email.rsplit('@').next().is_some_and(|d| d.contains('.')))
+    {
+        p.fail("email", "must be a valid e-mail address");
+    }
+    if let Some(pincode) = &c.pincode
+        && !(pincode.len() == 6
+            && pincode.chars().all(|d| d.is_ascii_digit())
+            && !pincode.starts_with('0'))
+    {
+        p.fail("pincode", "must be 6 digits, not starting with 0");
+    }
+    if let Some(photo) = &c.photo
+        && !(photo.starts_with("https://") || photo.starts_with("http://"))
+    {
+        p.fail("photo", "must be an http(s) URL");
+    }
+    match object.get("sandbox_outcome") {
+        None | Some(Value::Null) => {}
+        Some(_) if !sandbox => p.fail(
+            "sandbox_outcome",
+            "is accepted only for sandbox organisations",
+        ),
+        Some(Value::Object(map)) => {
+            let mut outcomes = BTreeMap::new();
+            for (check, outcome) in map {
+                let known = catalog::spec(check).is_some();
+                match outcome.as_str().filter(|o| SANDBOX_OUTCOMES.contains(o)) {
+                    Some(o) if known => {
+                        outcomes.insert(check.clone(), o.to_string());
+                    }
+                    _ if !known => {
+                        p.fail(&format!("sandbox_outcome.{check}"), "is not a check type")
+                    }
+                    _ => p.fail(
+                        &format!("sandbox_outcome.{check}"),
+                        format!("must be one of: {}", SANDBOX_OUTCOMES.join(", ")),
+                    ),
+                }
+            }
+            c.sandbox_outcome = outcomes;
+        }
+        Some(_) => p.fail(
+            "sandbox_outcome",
+            "must be an object of check type → outcome",
+        ),
+    }
+    // What each requested check needs.
+    let present = |d: Detail, c: &Candidate| match d {
+        Detail::Name => !c.name.is_empty(),
+        Detail::Dob => c.dob.is_some(),
+        Detail::FatherName => c.father_name.is_some(),
+        Detail::PermanentAddress => c.permanent_address.is_some(),
+        Detail::Address => c.address.is_some(),
+        Detail::Pincode => c.pincode.is_some(),
+        Detail::Phone => c.phone.is_some(),
+        Detail::Pan => c.pan.is_some(),
+        Detail::AadhaarNumber => c.aadhaar.is_some(),
+        Detail::Uan => c.uan.is_some(),
+        Detail::Employers => !c.employers.is_empty(),
+    };
+    for spec in checks {
+        for detail in spec.required {
+            let already = p.errors[before..].iter().any(|e| e.field == detail.key());
+            if !present(*detail, &c) && !already {
+                p.fail(detail.key(), format!("is required for {}", spec.key));
+            }
+        }
+        if !spec.one_of.is_empty() && !spec.one_of.iter().any(|d| present(*d, &c)) {
+            let names: Vec<_> = spec.one_of.iter().map(|d| d.key()).collect();
+            p.fail(
+                &names.join("|"),
+                format!("one of {} is required for {}", names.join(", "), spec.key),
+            );
+        }
+    }
+    (p.errors.len() == before).then_some(c)
+}
+
+fn parse_checks(body: &serde_json::Map<String, Value>) -> Result<Vec<&'static CheckSpec>, String> {
+    let Some(value) = body.get("checks") else {
+        return Err("checks is required.".into());
+    };
+    let Some(items) = value.as_array() else {
+        return Err("checks must be an array of check types.".into());
+    };
+    if items.is_empty() {
+        return Err("checks must contain at least one check type.".into());
+    }
+    let mut specs: Vec<&'static CheckSpec> = Vec::new();
+    for item in items {
+        let key = item.as_str().unwrap_or("");
+        let spec = catalog::spec(key).ok_or_else(|| {
+            format!(
+                "Unknown check type '{}'. Allowed values: {}.",
+                item.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| item.to_string()),
+                catalog::keys().join(", ")
+            )
+        })?;
+        if !specs.iter().any(|s| s.key == spec.key) {
+            specs.push(spec);
+        }
+    }
+    Ok(specs)
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubmitData {
+    pub recruiter_id: String,
+    pub organization: String,
+    pub candidates_processed: usize,
+    pub total_cost: i64,
+    pub cases_created: Vec<CaseCreated>,
+}
+
+/// The submit response carries the vendor's `success` flag beside the envelope's fields.
+#[derive(Serialize)]
+struct SubmitResponse {
+    status: &'static str,
+    code: u16,
+    success: bool,
+    message: String,
+    data: SubmitData,
+    credits_used: i64,
+    credits_remaining: i64,
+    credits_left: i64,
+}
+
+/// Submit candidates for BGV (bulk)
+#[utoipa::path(
+    post, path = "/api/recruiter/v2/bgv-submit/", tag = "recruiter",
+    request_body(content = Object, description = "{checks: [...], candidates: [...]} — see docs/api.md"),
+    responses((status = 200, description = "Cases created; credits charged"), (status = 400, description = "Every failing candidate, field and reason in `errors`; nothing created"), (status = 402)),
+    security(("bearerAuth" = []))
+)]
+pub async fn submit(
+    State(state): State<AppState>,
+    auth: ApiKeyAuth,
+    ApiJson(value): ApiJson<Value>,
+) -> Result<Response, ApiError> {
+    let Value::Object(body) = value else {
+        return Err(ApiError::bad_request("Request body must be a JSON object."));
+    };
+    let checks = parse_checks(&body).map_err(ApiError::bad_request)?;
+    let candidates = match body.get("candidates") {
+        None => return Err(ApiError::bad_request("candidates is required.")),
+        Some(Value::Array(items)) if (1..=MAX_CANDIDATES).contains(&items.len()) => items,
+        Some(_) => {
+            return Err(ApiError::bad_request(format!(
+                "candidates must be an array of 1 to {MAX_CANDIDATES} candidates."
+            )));
+        }
+    };
+    let today = chrono::Utc::now().date_naive();
+    let mut errors = Vec::new();
+    let parsed: Vec<Option<Candidate>> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| parse_candidate(i, c, &checks, auth.is_sandbox, today, &mut errors))
+        .collect();
+    if !errors.is_empty() {
+        let failing = {
+            let mut indexes: Vec<usize> = errors.iter().map(|e| e.candidate_index).collect();
+            indexes.dedup();
+            indexes.len()
+        };
+        return Err(ErrorKind::Validation {
+            message: format!(
+                "Validation failed for {failing} candidate(s); nothing was created. See errors."
+            ),
+            errors: json!(errors),
+        }
+        .into());
+    }
+    let candidates: Vec<Candidate> = parsed.into_iter().flatten().collect();
+    let org = state
+        .store
+        .org(&auth.org_id)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("authenticated org vanished")))?;
+    let settings: Value = serde_json::from_str(&org.settings).unwrap_or_default();
+    let submitted = bgv::submit(
+        &state.store,
+        &state.vault,
+        &auth.org_id,
+        &settings,
+        &checks,
+        &candidates,
+    )
+    .await?
+    .map_err(|short| {
+        ApiError::from(ErrorKind::InsufficientCredits {
+            required: short.required,
+            remaining: short.remaining,
+        })
+    })?;
+    let body = SubmitResponse {
+        status: "success",
+        code: 200,
+        success: true,
+        message: format!(
+            "{} candidate(s) submitted for verification.",
+            submitted.cases.len()
+        ),
+        credits_used: submitted.total_cost,
+        credits_remaining: submitted.balance,
+        credits_left: submitted.balance,
+        data: SubmitData {
+            recruiter_id: auth.key_id.clone(),
+            organization: auth.org_name.clone(),
+            candidates_processed: submitted.cases.len(),
+            total_cost: submitted.total_cost,
+            cases_created: submitted.cases,
+        },
+    };
+    Ok(axum::Json(body).into_response())
+}
+
+/// Parses `case_id` (a UUID) from the query: 400 otherwise.
+pub(crate) fn case_id(params: &QueryParams) -> Result<String, ApiError> {
+    params
+        .get("case_id")
+        .and_then(|v| uuid::Uuid::parse_str(v).ok())
+        .map(|u| u.to_string())
+        .ok_or_else(|| ApiError::bad_request("Invalid case_id provided in query params"))
+}
+
+/// At most one poll of a case per key per interval (the vendor asks for ≥ 15 s). Per process.
+fn check_poll_rate(state: &AppState, key_id: &str, case_id: &str) -> Result<(), ApiError> {
+    let interval = Duration::from_secs(state.config.report_poll_interval_secs);
+    if interval.is_zero() {
+        return Ok(());
+    }
+    let now = Instant::now();
+    let Ok(mut seen) = state.poll_limiter.lock() else {
+        return Ok(());
+    };
+    if seen.len() > 100_000 {
+        seen.retain(|_, at| now.duration_since(*at) < interval);
+    }
+    let key = (key_id.to_string(), case_id.to_string());
+    if let Some(last) = seen.get(&key) {
+        let elapsed = now.duration_since(*last);
+        if elapsed < interval {
+            let wait = (interval - elapsed).as_secs_f64().ceil() as u64;
+            return Err(ErrorKind::TooManyRequests {
+                message: format!(
+                    "Too many requests: poll a case at most once every {} seconds. Retry after {wait} seconds.",
+                    interval.as_secs()
+                ),
+                retry_after_secs: wait.max(1),
+            }
+            .into());
+        }
+    }
+    seen.insert(key, now);
+    Ok(())
+}
+
+/// Fetch the BGV report for a case as JSON
+#[utoipa::path(
+    get, path = "/api/recruiter/v2/report-json/", tag = "recruiter",
+    params(("case_id" = String, Query, description = "UUID from bgv-submit's cases_created[].case_id")),
+    responses((status = 200, description = "The report (check data.status)"), (status = 400), (status = 404), (status = 429, description = "Polled more often than every 15 s")),
+    security(("bearerAuth" = []))
+)]
+pub async fn report_json(
+    State(state): State<AppState>,
+    auth: ApiKeyAuth,
+    params: QueryParams,
+) -> ApiResult<Report> {
+    let case_id = case_id(&params)?;
+    let view = state
+        .store
+        .case_view(&auth.org_id, &case_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("No case found for this case_id."))?;
+    check_poll_rate(&state, &auth.key_id, &case_id)?;
+    Ok(Envelope::ok(
+        "Report JSON fetched successfully.",
+        bgv::report(&view, &state.links),
+    )
+    .with_null_errors())
+}
+
+#[derive(Debug, Serialize)]
+pub struct Audited {
+    pub case_id: String,
+    pub status: &'static str,
+    pub result: &'static str,
+    pub decision: String,
+}
+
+/// Complete an audited case
+#[utoipa::path(
+    post, path = "/api/recruiter/v2/cases/{case_id}/audit", tag = "recruiter",
+    params(("case_id" = String, Path)),
+    request_body(content = Object, description = "{decision: approve|reject, note, overrides?: [{type, result, remark?}]}"),
+    responses((status = 200), (status = 400), (status = 404), (status = 409, description = "The case is not awaiting audit")),
+    security(("bearerAuth" = []))
+)]
+pub async fn audit(
+    State(state): State<AppState>,
+    auth: ApiKeyAuth,
+    Path(case_id): Path<String>,
+    ApiJson(value): ApiJson<Value>,
+) -> ApiResult<Audited> {
+    let case_id = uuid::Uuid::parse_str(&case_id)
+        .map_err(|_| ApiError::bad_request("Invalid case_id in the path."))?
+        .to_string();
+    let decision = value["decision"].as_str().unwrap_or("");
+    if !matches!(decision, "approve" | "reject") {
+        return Err(ApiError::bad_request(
+            "decision must be 'approve' or 'reject'.",
+        ));
+    }
+    let note = value["note"].as_str().map(str::trim).unwrap_or("");
+    if note.is_empty() {
+        return Err(ApiError::bad_request("note is required: say why."));
+    }
+    let mut overrides = Vec::new();
+    match &value["overrides"] {
+        Value::Null => {}
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let check_type = item["type"].as_str().unwrap_or("").to_string();
+                let result = item["result"]
+                    .as_str()
+                    .and_then(CheckResult::parse)
+                    .filter(|r| *r != CheckResult::Pending)
+                    .ok_or_else(|| {
+                        ApiError::bad_request(format!(
+                            "overrides[{i}].result must be one of: clear, minor_discrepancy, discrepancy, unable_to_verify, not_available."
+                        ))
+                    })?;
+                overrides.push(Override {
+                    check_type,
+                    result,
+                    remark: item["remark"].as_str().map(|r| format!("{r} (reviewer)")),
+                });
+            }
+        }
+        _ => return Err(ApiError::bad_request("overrides must be an array.")),
+    }
+    let outcome = state
+        .store
+        .audit_case(
+            &auth.org_id,
+            &case_id,
+            decision,
+            note,
+            &overrides,
+            &format!("api_key:{}", auth.key_id),
+            crate::Shared::webhook_attempts(&state.config),
+        )
+        .await?;
+    match outcome {
+        AuditOutcome::Done { result } => Ok(Envelope::ok(
+            "Case audited and completed.",
+            Audited {
+                case_id,
+                status: "completed",
+                result: result.as_str(),
+                decision: decision.to_string(),
+            },
+        )),
+        AuditOutcome::NotFound => Err(ApiError::not_found("No case found for this case_id.")),
+        AuditOutcome::NotInAudit { status } => Err(ErrorKind::Conflict(format!(
+            "The case is {status}, not in_audit: only an audited case can be completed by a reviewer."
+        ))
+        .into()),
+        AuditOutcome::UnknownCheck(kind) => Err(ApiError::bad_request(format!(
+            "The case has no check of type '{kind}'."
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_allow_indic_and_punctuation_but_not_digits() {
+        assert!(person_name_ok("Vivek Patel"));
+        assert!(person_name_ok("D'Souza-Fernandes Jr."));
+        assert!(person_name_ok("विवेक पटेल"));
+        assert!(person_name_ok("Siti Nurhaliza"));
+        assert!(!person_name_ok("Vivek 2"));
+        assert!(!person_name_ok("<script>"));
+        assert!(!person_name_ok("..."));
+    }
+}

@@ -1,0 +1,178 @@
+//! Webhook settings, events, the delivery log and redelivery (`/api/v2/webhooks…`).
+
+use axum::extract::{Path, State};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::body::Body;
+use super::envelope::{ApiError, ApiResult, Envelope};
+use super::extract::{ApiJson, QueryParams};
+use crate::api::AppState;
+use crate::api::auth::ApiKeyAuth;
+use crate::crypto::generate_webhook_secret;
+use crate::domain::time::format_timestamp;
+
+#[derive(Debug, Serialize)]
+pub struct WebhookSettings {
+    pub url: Option<String>,
+    /// Shown in full only when it is created; afterwards its first characters.
+    pub secret: Option<String>,
+    pub events: [&'static str; 2],
+}
+
+const EVENTS: [&str; 2] = ["check.completed", "case.completed"];
+
+pub fn validate_url(raw: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(raw.trim())
+        .map_err(|_| "url must be an absolute http(s) URL.".to_string())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err("url must be an absolute http(s) URL.".into());
+    }
+    Ok(url.to_string())
+}
+
+/// Set the webhook URL (a new signing secret is returned once)
+#[utoipa::path(put, path = "/api/v2/webhooks", tag = "webhooks", request_body(content = Object, description = "{url}"), responses((status = 200), (status = 400)), security(("bearerAuth" = [])))]
+pub async fn set(
+    State(state): State<AppState>,
+    auth: ApiKeyAuth,
+    ApiJson(value): ApiJson<Value>,
+) -> ApiResult<WebhookSettings> {
+    let url = Body::new(value)
+        .and_then(|b| b.required_str("url").map(str::to_string))
+        .and_then(|u| validate_url(&u))
+        .map_err(ApiError::bad_request)?;
+    let secret = generate_webhook_secret();
+    state
+        .store
+        .set_webhook(&auth.org_id, Some(&url), Some(&secret))
+        .await?;
+    Ok(Envelope::ok(
+        "Webhook saved. Keep the secret: it is shown once.",
+        WebhookSettings {
+            url: Some(url),
+            secret: Some(secret),
+            events: EVENTS,
+        },
+    ))
+}
+
+/// The webhook settings
+#[utoipa::path(get, path = "/api/v2/webhooks", tag = "webhooks", responses((status = 200)), security(("bearerAuth" = [])))]
+pub async fn get(State(state): State<AppState>, auth: ApiKeyAuth) -> ApiResult<WebhookSettings> {
+    let current = state.store.webhook(&auth.org_id).await?;
+    Ok(Envelope::ok(
+        "Webhook settings fetched successfully.",
+        WebhookSettings {
+            url: current.as_ref().map(|(u, _)| u.clone()),
+            secret: current.map(|(_, s)| format!("{}…", s.chars().take(10).collect::<String>())),
+            events: EVENTS,
+        },
+    ))
+}
+
+/// Remove the webhook
+#[utoipa::path(delete, path = "/api/v2/webhooks", tag = "webhooks", responses((status = 200)), security(("bearerAuth" = [])))]
+pub async fn delete(State(state): State<AppState>, auth: ApiKeyAuth) -> ApiResult<WebhookSettings> {
+    state.store.set_webhook(&auth.org_id, None, None).await?;
+    Ok(Envelope::ok(
+        "Webhook removed.",
+        WebhookSettings {
+            url: None,
+            secret: None,
+            events: EVENTS,
+        },
+    ))
+}
+
+/// Recent events (newest first)
+#[utoipa::path(get, path = "/api/v2/webhooks/events", tag = "webhooks", params(("limit" = Option<i64>, Query, description = "1–200, default 50")), responses((status = 200)), security(("bearerAuth" = [])))]
+pub async fn events(
+    State(state): State<AppState>,
+    auth: ApiKeyAuth,
+    params: QueryParams,
+) -> ApiResult<Vec<Value>> {
+    let limit = match params.get("limit") {
+        None => 50,
+        Some(v) => v
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=200).contains(n))
+            .ok_or_else(|| ApiError::bad_request("limit must be an integer between 1 and 200."))?,
+    };
+    let events = state.store.webhook_events(&auth.org_id, limit).await?;
+    Ok(Envelope::ok(
+        "Webhook events fetched successfully.",
+        events
+            .into_iter()
+            .map(|e| serde_json::from_str(&e.payload).unwrap_or(Value::Null))
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeliveryView {
+    pub attempt: i64,
+    pub url: String,
+    pub status_code: Option<i64>,
+    pub error: Option<String>,
+    pub duration_ms: i64,
+    pub delivered_at: String,
+}
+
+/// The delivery log of one event
+#[utoipa::path(get, path = "/api/v2/webhooks/events/{event_id}/deliveries", tag = "webhooks", params(("event_id" = String, Path)), responses((status = 200), (status = 404)), security(("bearerAuth" = [])))]
+pub async fn deliveries(
+    State(state): State<AppState>,
+    auth: ApiKeyAuth,
+    Path(event_id): Path<String>,
+) -> ApiResult<Vec<DeliveryView>> {
+    if state
+        .store
+        .webhook_event(&auth.org_id, &event_id)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::not_found("No webhook event found for this id."));
+    }
+    let rows = state.store.deliveries(&auth.org_id, &event_id).await?;
+    Ok(Envelope::ok(
+        "Webhook deliveries fetched successfully.",
+        rows.into_iter()
+            .map(|d| DeliveryView {
+                attempt: d.attempt,
+                url: d.url,
+                status_code: d.status_code,
+                error: d.error,
+                duration_ms: d.duration_ms,
+                delivered_at: format_timestamp(d.created_at),
+            })
+            .collect(),
+    ))
+}
+
+/// Deliver an event again
+#[utoipa::path(post, path = "/api/v2/webhooks/events/{event_id}/redeliver", tag = "webhooks", params(("event_id" = String, Path)), responses((status = 200), (status = 404)), security(("bearerAuth" = [])))]
+pub async fn redeliver(
+    State(state): State<AppState>,
+    auth: ApiKeyAuth,
+    Path(event_id): Path<String>,
+) -> ApiResult<Value> {
+    if state.store.webhook(&auth.org_id).await?.is_none() {
+        return Err(ApiError::bad_request(
+            "No webhook URL is set for this organisation.",
+        ));
+    }
+    let attempts = crate::Shared::webhook_attempts(&state.config);
+    if !state
+        .store
+        .redeliver(&auth.org_id, &event_id, attempts)
+        .await?
+    {
+        return Err(ApiError::not_found("No webhook event found for this id."));
+    }
+    Ok(Envelope::ok(
+        "Redelivery queued.",
+        serde_json::json!({ "event_id": event_id }),
+    ))
+}

@@ -1,0 +1,106 @@
+//! Webhook delivery: a job per event, signed with the organisation's secret, retried on a
+//! schedule spread over about a day, every attempt written to the delivery log.
+
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use serde::Deserialize;
+
+use crate::crypto::webhook_signature;
+use crate::jobs::{Job, JobError, JobHandler};
+use crate::store::Store;
+use crate::store::webhooks::NewDelivery;
+
+/// The header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "t.body")>`.
+pub const SIGNATURE_HEADER: &str = "Satyapan-Signature";
+
+#[derive(Deserialize)]
+struct Payload {
+    event_id: String,
+}
+
+pub struct DeliveryHandler {
+    pub store: Store,
+    pub client: reqwest::Client,
+    pub schedule: Vec<Duration>,
+}
+
+impl DeliveryHandler {
+    pub fn new(store: Store, timeout: Duration, schedule: Vec<Duration>) -> Self {
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .user_agent(concat!("Satyapan-Webhooks/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_default();
+        DeliveryHandler {
+            store,
+            client,
+            schedule,
+        }
+    }
+
+    /// Attempts a job gets: one first try plus one per scheduled retry.
+    pub fn max_attempts(schedule_len: usize) -> i64 {
+        schedule_len as i64 + 1
+    }
+}
+
+#[async_trait]
+impl JobHandler for DeliveryHandler {
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        let payload: Payload = serde_json::from_str(&job.payload)
+            .map_err(|e| JobError::Fatal(format!("bad payload: {e}")))?;
+        let Some(event) = self.store.webhook_event_for_job(&payload.event_id).await? else {
+            return Err(JobError::Fatal("event no longer exists".into()));
+        };
+        let Some((url, secret)) = self.store.webhook(&event.org_id).await? else {
+            // The organisation removed its webhook: nothing to deliver to.
+            return Ok(());
+        };
+        let timestamp = chrono::Utc::now().timestamp();
+        let signature = webhook_signature(&secret, timestamp, event.payload.as_bytes());
+        let started = Instant::now();
+        let sent = self
+            .client
+            .post(&url)
+            .header("content-type", "application/json")
+            .header(SIGNATURE_HEADER, signature)
+            .header("Satyapan-Event-Id", &event.id)
+            .header("Satyapan-Event-Type", &event.event_type)
+            .body(event.payload.clone())
+            .send()
+            .await;
+        let duration_ms = started.elapsed().as_millis() as i64;
+        let (status, error) = match &sent {
+            Ok(response) if response.status().is_success() => {
+                (Some(response.status().as_u16()), None)
+            }
+            Ok(response) => (
+                Some(response.status().as_u16()),
+                Some(format!("receiver answered {}", response.status().as_u16())),
+            ),
+            Err(e) if e.is_timeout() => (None, Some("receiver timed out".to_string())),
+            Err(_) => (None, Some("receiver could not be reached".to_string())),
+        };
+        self.store
+            .record_delivery(&NewDelivery {
+                event_id: &event.id,
+                org_id: &event.org_id,
+                attempt: job.attempts,
+                url: &url,
+                status_code: status,
+                error: error.as_deref(),
+                duration_ms,
+            })
+            .await?;
+        match error {
+            None => Ok(()),
+            Some(error) => Err(JobError::Retry(error)),
+        }
+    }
+
+    fn retry_delay(&self, attempts: i64) -> Option<Duration> {
+        let index = usize::try_from(attempts.max(1) - 1).unwrap_or(0);
+        self.schedule.get(index).or(self.schedule.last()).copied()
+    }
+}

@@ -1,0 +1,222 @@
+//! Webhook configuration, events and the delivery log. An event is written in the transaction of
+//! the change it reports; its delivery is a job, so delivery never slows the API path.
+
+use serde::Serialize;
+use sqlx::FromRow;
+
+use super::{StoreResult, in_tx, now_ms, with_conn};
+
+pub const DELIVERY_JOB: &str = "webhook.deliver";
+
+/// Inserts an event for `$org_id` inside the open transaction `$tx`, and its delivery job when
+/// the organisation has a webhook URL. Evaluates to `bool`: whether a job was enqueued.
+macro_rules! insert_event {
+    ($tx:ident, $org_id:expr, $event_type:expr, $data:expr, $max_attempts:expr) => {{
+        let org_id: &str = $org_id;
+        let event_id = format!("evt_{}", uuid::Uuid::new_v4().simple());
+        let now = $crate::store::now_ms();
+        let payload = serde_json::json!({
+            "id": event_id,
+            "type": $event_type,
+            "created_at": $crate::domain::time::format_timestamp(now),
+            "data": $data,
+        });
+        sqlx::query(
+            "INSERT INTO webhook_events (id, org_id, event_type, payload, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&event_id)
+        .bind(org_id)
+        .bind($event_type)
+        .bind(payload.to_string())
+        .bind(now)
+        .execute(&mut *$tx)
+        .await?;
+        let (url,): (Option<String>,) = sqlx::query_as("SELECT webhook_url FROM orgs WHERE id = $1")
+            .bind(org_id)
+            .fetch_one(&mut *$tx)
+            .await?;
+        if url.is_some() {
+            let job = $crate::store::jobs::NewJob::new(
+                $crate::store::webhooks::DELIVERY_JOB,
+                serde_json::json!({ "event_id": event_id }),
+            )
+            .for_org(org_id)
+            .max_attempts($max_attempts);
+            $crate::store::jobs::insert_job!($tx, &job);
+            true
+        } else {
+            false
+        }
+    }};
+}
+pub(crate) use insert_event;
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct WebhookEvent {
+    pub id: String,
+    pub org_id: String,
+    pub event_type: String,
+    pub payload: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct Delivery {
+    pub id: String,
+    pub event_id: String,
+    pub attempt: i64,
+    pub url: String,
+    pub status_code: Option<i64>,
+    pub error: Option<String>,
+    pub duration_ms: i64,
+    pub created_at: i64,
+}
+
+/// One attempt, as the delivery job records it.
+pub struct NewDelivery<'a> {
+    pub event_id: &'a str,
+    pub org_id: &'a str,
+    pub attempt: i64,
+    pub url: &'a str,
+    pub status_code: Option<u16>,
+    pub error: Option<&'a str>,
+    pub duration_ms: i64,
+}
+
+impl super::Store {
+    /// Sets (or clears, with `None`) the organisation's webhook URL and secret.
+    pub async fn set_webhook(
+        &self,
+        org_id: &str,
+        url: Option<&str>,
+        secret: Option<&str>,
+    ) -> StoreResult<bool> {
+        with_conn!(self, |pool| {
+            let done =
+                sqlx::query("UPDATE orgs SET webhook_url = $2, webhook_secret = $3 WHERE id = $1")
+                    .bind(org_id)
+                    .bind(url)
+                    .bind(secret)
+                    .execute(pool)
+                    .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// `(url, secret)` of the organisation's webhook.
+    pub async fn webhook(&self, org_id: &str) -> StoreResult<Option<(String, String)>> {
+        with_conn!(self, |pool| {
+            let row: Option<(Option<String>, Option<String>)> =
+                sqlx::query_as("SELECT webhook_url, webhook_secret FROM orgs WHERE id = $1")
+                    .bind(org_id)
+                    .fetch_optional(pool)
+                    .await?;
+            Ok(row.and_then(|(url, secret)| Some((url?, secret?))))
+        })
+    }
+
+    pub async fn webhook_event(
+        &self,
+        org_id: &str,
+        event_id: &str,
+    ) -> StoreResult<Option<WebhookEvent>> {
+        with_conn!(self, |pool| {
+            Ok(sqlx::query_as::<_, WebhookEvent>(
+                "SELECT * FROM webhook_events WHERE id = $1 AND org_id = $2",
+            )
+            .bind(event_id)
+            .bind(org_id)
+            .fetch_optional(pool)
+            .await?)
+        })
+    }
+
+    pub async fn webhook_event_for_job(&self, event_id: &str) -> StoreResult<Option<WebhookEvent>> {
+        with_conn!(self, |pool| {
+            Ok(
+                sqlx::query_as::<_, WebhookEvent>("SELECT * FROM webhook_events WHERE id = $1")
+                    .bind(event_id)
+                    .fetch_optional(pool)
+                    .await?,
+            )
+        })
+    }
+
+    /// The organisation's events, newest first.
+    pub async fn webhook_events(&self, org_id: &str, limit: i64) -> StoreResult<Vec<WebhookEvent>> {
+        with_conn!(self, |pool| {
+            Ok(sqlx::query_as::<_, WebhookEvent>(
+                "SELECT * FROM webhook_events WHERE org_id = $1 ORDER BY created_at DESC, id LIMIT $2",
+            )
+            .bind(org_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    pub async fn record_delivery(&self, d: &NewDelivery<'_>) -> StoreResult<()> {
+        with_conn!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO webhook_deliveries (id, event_id, org_id, attempt, url, status_code,
+                                                 error, duration_ms, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(uuid::Uuid::new_v4().to_string())
+            .bind(d.event_id)
+            .bind(d.org_id)
+            .bind(d.attempt)
+            .bind(d.url)
+            .bind(d.status_code.map(i64::from))
+            .bind(d.error)
+            .bind(d.duration_ms)
+            .bind(now_ms())
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn deliveries(&self, org_id: &str, event_id: &str) -> StoreResult<Vec<Delivery>> {
+        with_conn!(self, |pool| {
+            Ok(sqlx::query_as::<_, Delivery>(
+                "SELECT id, event_id, attempt, url, status_code, error, duration_ms, created_at
+                 FROM webhook_deliveries WHERE event_id = $1 AND org_id = $2
+                 ORDER BY created_at, attempt",
+            )
+            .bind(event_id)
+            .bind(org_id)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// Queues another delivery of an existing event (the redeliver endpoint).
+    pub async fn redeliver(
+        &self,
+        org_id: &str,
+        event_id: &str,
+        max_attempts: i64,
+    ) -> StoreResult<bool> {
+        let queued = in_tx!(self, |tx| {
+            let found: Option<(String,)> =
+                sqlx::query_as("SELECT id FROM webhook_events WHERE id = $1 AND org_id = $2")
+                    .bind(event_id)
+                    .bind(org_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if found.is_none() {
+                return Ok(false);
+            }
+            let job =
+                super::jobs::NewJob::new(DELIVERY_JOB, serde_json::json!({ "event_id": event_id }))
+                    .for_org(org_id)
+                    .max_attempts(max_attempts);
+            super::jobs::insert_job!(tx, &job);
+            true
+        });
+        self.jobs_committed().await;
+        Ok(queued)
+    }
+}
