@@ -269,6 +269,14 @@ impl super::Store {
             let Some((case_id, org_id, check_type)) = row else {
                 return Ok(None);
             };
+            // Lock the case row before reading its checks: two checks of one case completing at
+            // once must roll up one after the other, or (under PostgreSQL's READ COMMITTED) each
+            // would miss the other's result. A no-op UPDATE takes the row lock on PostgreSQL and
+            // is harmless on SQLite, whose IMMEDIATE transactions are serial anyway.
+            sqlx::query("UPDATE cases SET status = status WHERE id = $1")
+                .bind(&case_id)
+                .execute(&mut *tx)
+                .await?;
             for (position, file) in outcome.evidence.iter().enumerate() {
                 sqlx::query(
                     "INSERT INTO evidence (id, org_id, case_id, check_id, position, name,
