@@ -12,3 +12,4 @@ mod gst;
 mod idempotency;
 mod jobs;
 mod ops;
+mod webhooks;

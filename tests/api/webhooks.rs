@@ -1,0 +1,201 @@
+//! Webhooks: signed, retried until delivered, logged, and redeliverable.
+
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::helpers::{TestApp, eventually};
+use satyapan::crypto::hmac_hex;
+
+/// Checks `Satyapan-Signature: t=…,v1=…` against the body with the secret.
+fn signature_is_valid(request: &Request, secret: &str) -> bool {
+    let Some(header) = request
+        .headers
+        .get("satyapan-signature")
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let mut t = None;
+    let mut v1 = None;
+    for part in header.split(',') {
+        match part.split_once('=') {
+            Some(("t", value)) => t = Some(value.to_string()),
+            Some(("v1", value)) => v1 = Some(value.to_string()),
+            _ => {}
+        }
+    }
+    let (Some(t), Some(v1)) = (t, v1) else {
+        return false;
+    };
+    let mut message = format!("{t}.").into_bytes();
+    message.extend_from_slice(&request.body);
+    hmac_hex(secret.as_bytes(), &message) == v1
+}
+
+#[tokio::test]
+async fn a_failing_receiver_gets_every_event_later_signed() {
+    let receiver = MockServer::start().await;
+    // The receiver fails its first two deliveries, then accepts.
+    Mock::given(method("POST"))
+        .and(path("/hooks"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&receiver)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/hooks"))
+        .respond_with(ResponseTemplate::new(200))
+        .with_priority(2)
+        .mount(&receiver)
+        .await;
+
+    let app = TestApp::spawn().await;
+    let bad = app
+        .send(
+            app.http
+                .put(app.url("/api/v2/webhooks"))
+                .bearer_auth(&app.key)
+                .json(&json!({"url": "ftp://x"})),
+        )
+        .await;
+    assert_eq!(
+        (bad.status, bad.json()["message"].as_str()),
+        (400, Some("url must be an absolute http(s) URL."))
+    );
+    let set = app
+        .send(
+            app.http
+                .put(app.url("/api/v2/webhooks"))
+                .bearer_auth(&app.key)
+                .json(&json!({"url": format!("{}/hooks", receiver.uri())})),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.text);
+    let secret = set.json()["data"]["secret"].as_str().unwrap().to_string();
+    assert!(secret.starts_with("whsec_"));
+    let shown = app.get("/api/v2/webhooks").await.json();
+    assert!(
+        !shown.to_string().contains(&secret),
+        "the secret is shown once"
+    );
+
+    let created = app
+        .post(
+            "/api/recruiter/v2/bgv-submit/",
+            &json!({"checks": ["aml_check"], "candidates": [{"name": "Asha Rao", "dob": "02-03-1994"}]}),
+        )
+        .await
+        .json();
+    let case_id = created["data"]["cases_created"][0]["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // check.completed and case.completed both arrive, after the receiver's failures.
+    let received = eventually(30, || async {
+        let ok: Vec<Request> = receiver.received_requests().await.unwrap_or_default();
+        (ok.len() >= 4).then_some(ok)
+    })
+    .await;
+    for request in &received {
+        assert!(signature_is_valid(request, &secret), "bad signature");
+        assert_eq!(request.headers["content-type"], "application/json");
+    }
+    let bodies: Vec<Value> = received
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    let types: Vec<&str> = bodies.iter().map(|b| b["type"].as_str().unwrap()).collect();
+    assert!(
+        types.contains(&"check.completed") && types.contains(&"case.completed"),
+        "{types:?}"
+    );
+    for body in &bodies {
+        assert_eq!(body["data"]["case_id"], case_id.as_str());
+        assert!(body["id"].as_str().unwrap().starts_with("evt_"));
+        assert!(body["created_at"].is_string());
+    }
+
+    // The delivery log shows the failed attempts and the success.
+    let events = app.get("/api/v2/webhooks/events").await.json();
+    let all = events["data"].as_array().unwrap();
+    assert_eq!(all.len(), 2);
+    let mut logged = 0;
+    for event in all {
+        let id = event["id"].as_str().unwrap();
+        let log = eventually(10, || async {
+            let log = app
+                .get(&format!("/api/v2/webhooks/events/{id}/deliveries"))
+                .await
+                .json();
+            let rows = log["data"].as_array().cloned().unwrap_or_default();
+            rows.iter().any(|r| r["status_code"] == 200).then_some(rows)
+        })
+        .await;
+        logged += log.len();
+        assert!(
+            log.iter()
+                .all(|r| r["url"].as_str().unwrap().ends_with("/hooks"))
+        );
+    }
+    assert_eq!(logged, 4, "two failures and two successes");
+
+    // Redelivery sends the same event again.
+    let first = all[0]["id"].as_str().unwrap();
+    let again = app
+        .post(
+            &format!("/api/v2/webhooks/events/{first}/redeliver"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    eventually(10, || async {
+        let n = receiver.received_requests().await.unwrap_or_default().len();
+        (n >= 5).then_some(())
+    })
+    .await;
+    let unknown = app
+        .post("/api/v2/webhooks/events/evt_nope/redeliver", &json!({}))
+        .await;
+    assert_eq!(unknown.status, 404);
+    let (_, other) = crate::helpers::create_org(&app.store, "Other", 1).await;
+    let foreign = app
+        .get_as(
+            &format!("/api/v2/webhooks/events/{first}/deliveries"),
+            &other,
+        )
+        .await;
+    assert_eq!(foreign.status, 404);
+}
+
+#[tokio::test]
+async fn delivery_keeps_trying_on_its_schedule_then_dead_letters() {
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&receiver)
+        .await;
+    let app = TestApp::spawn_with(|c| c.webhook_retry_schedule_secs = vec![0, 0]).await;
+    app.store
+        .set_webhook(
+            &app.org_id,
+            Some(&format!("{}/down", receiver.uri())),
+            Some("whsec_x"),
+        )
+        .await
+        .unwrap();
+    app.post(
+        "/api/recruiter/v2/bgv-submit/",
+        &json!({"checks": ["aml_check"], "candidates": [{"name": "Asha Rao", "dob": "02-03-1994"}]}),
+    )
+    .await;
+    // Two events × (1 try + 2 retries), then both delivery jobs are dead-lettered.
+    eventually(30, || async {
+        let counts = app.store.job_counts().await.unwrap();
+        (counts.dead == 2).then_some(())
+    })
+    .await;
+    assert_eq!(receiver.received_requests().await.unwrap().len(), 6);
+}
