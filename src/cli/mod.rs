@@ -1,6 +1,7 @@
 //! The `satyapan` command line. Every command loads the same layered [`Config`].
 
 mod admin;
+pub mod bgv;
 mod serve;
 
 use std::path::PathBuf;
@@ -50,6 +51,11 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         concurrency: Option<usize>,
     },
+    /// Submit candidates and fetch reports through a running server's API.
+    Bgv {
+        #[command(subcommand)]
+        command: bgv::BgvCommand,
+    },
     /// Manage organisations, keys, credits and users.
     Admin {
         #[command(subcommand)]
@@ -95,7 +101,7 @@ impl Cli {
                     map.insert("worker_concurrency".into(), (*n).into());
                 }
             }
-            Command::Admin { .. } => {}
+            Command::Admin { .. } | Command::Bgv { .. } => {}
         }
         map
     }
@@ -119,5 +125,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             serve::worker(config).await
         }
         Command::Admin { command } => admin::run(config, command).await,
+        Command::Bgv { command } => bgv::run(command).await,
     }
 }

@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod bgv;
+mod cli;
 mod contract;
 mod credits;
 mod finance;
