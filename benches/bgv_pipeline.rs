@@ -27,10 +27,19 @@ async fn main() -> anyhow::Result<()> {
         // A clean slate: the benchmark owns this database.
         let (base, name) = url.rsplit_once('/').unwrap_or((&url, "bench"));
         let admin = satyapan::store::Store::connect_admin(&format!("{base}/postgres")).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&admin).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name}"
+        )))
+        .execute(&admin)
+        .await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&admin)
+            .await?;
     }
-    let concurrency: usize = std::env::var("BENCH_WORKERS").ok().and_then(|v| v.parse().ok()).unwrap_or(16);
+    let concurrency: usize = std::env::var("BENCH_WORKERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16);
     let config = Config {
         listen: "127.0.0.1:0".into(),
         database_url: Secret::new(url.clone()),
@@ -47,7 +56,9 @@ async fn main() -> anyhow::Result<()> {
 
     let key = GeneratedKey::new(true);
     let org_id = uuid::Uuid::new_v4().to_string();
-    store.create_org(&org_id, "Bench", 1_000_000, true, &key.as_new_key()).await?;
+    store
+        .create_org(&org_id, "Bench", 1_000_000, true, &key.as_new_key())
+        .await?;
     let aadhaar = Aadhaar::with_check_digit("23412341234")?;
     let candidates: Vec<_> = (0..CANDIDATES)
         .map(|i| json!({"name": format!("Candidate Number {}", ["Asha", "Vivek", "Priya", "Rahul"][i % 4]),
@@ -62,7 +73,11 @@ async fn main() -> anyhow::Result<()> {
         .json(&json!({"checks": CHECKS, "candidates": candidates}))
         .send()
         .await?;
-    anyhow::ensure!(response.status().is_success(), "submit failed: {}", response.text().await?);
+    anyhow::ensure!(
+        response.status().is_success(),
+        "submit failed: {}",
+        response.text().await?
+    );
     let submitted = started.elapsed();
 
     loop {
@@ -73,13 +88,29 @@ async fn main() -> anyhow::Result<()> {
     }
     let terminal = started.elapsed();
     let checks = CANDIDATES * CHECKS.len();
-    println!("backend:                 {}", if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" });
+    println!(
+        "backend:                 {}",
+        if url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    );
     println!("workers:                 {concurrency}");
     println!("candidates × checks:     {CANDIDATES} × {}", CHECKS.len());
-    println!("submit (HTTP, 1 request): {:.1} ms", submitted.as_secs_f64() * 1000.0);
+    println!(
+        "submit (HTTP, 1 request): {:.1} ms",
+        submitted.as_secs_f64() * 1000.0
+    );
     println!("until every case terminal: {:.2} s", terminal.as_secs_f64());
-    println!("checks/s (end to end):   {:.0}", checks as f64 / terminal.as_secs_f64());
-    println!("checks/s (after submit): {:.0}", checks as f64 / (terminal - submitted).as_secs_f64());
+    println!(
+        "checks/s (end to end):   {:.0}",
+        checks as f64 / terminal.as_secs_f64()
+    );
+    println!(
+        "checks/s (after submit): {:.0}",
+        checks as f64 / (terminal - submitted).as_secs_f64()
+    );
     stop.cancel();
     let _ = server.await;
     Ok(())

@@ -12,15 +12,28 @@ use satyapan::domain::matching::{compare_addresses, compare_dates, compare_names
 use satyapan::providers::check::{CheckInput, SourceRecord};
 
 fn identifiers(c: &mut Criterion) {
-    c.bench_function("parse Aadhaar (Verhoeff)", |b| b.iter(|| Aadhaar::parse(black_box("2341 2341 2346"))));
-    c.bench_function("parse GSTIN (mod-36, embedded PAN)", |b| b.iter(|| Gstin::parse(black_box("27AABCS1234K1ZG"))));
-    c.bench_function("parse PAN", |b| b.iter(|| Pan::parse(black_box("ABCPE1234F"))));
-    c.bench_function("parse mobile", |b| b.iter(|| Mobile::parse(black_box("9553226860"))));
+    c.bench_function("parse Aadhaar (Verhoeff)", |b| {
+        b.iter(|| Aadhaar::parse(black_box("2341 2341 2346")))
+    });
+    c.bench_function("parse GSTIN (mod-36, embedded PAN)", |b| {
+        b.iter(|| Gstin::parse(black_box("27AABCS1234K1ZG")))
+    });
+    c.bench_function("parse PAN", |b| {
+        b.iter(|| Pan::parse(black_box("ABCPE1234F")))
+    });
+    c.bench_function("parse mobile", |b| {
+        b.iter(|| Mobile::parse(black_box("9553226860")))
+    });
 }
 
 fn matching(c: &mut Criterion) {
     c.bench_function("compare_names (initial, reordered)", |b| {
-        b.iter(|| compare_names(black_box("Mr. N. Vivek Kumar"), black_box("Kumar Nallala Vivek")))
+        b.iter(|| {
+            compare_names(
+                black_box("Mr. N. Vivek Kumar"),
+                black_box("Kumar Nallala Vivek"),
+            )
+        })
     });
     c.bench_function("compare_dates (two formats)", |b| {
         b.iter(|| compare_dates(black_box("08-01-2001"), black_box("2001-01-08")))
@@ -63,7 +76,9 @@ fn decision(c: &mut Criterion) {
         ],
         ..SourceRecord::default()
     };
-    c.bench_function("decide identity_pan", |b| b.iter(|| decide(black_box(&input), black_box(&record))));
+    c.bench_function("decide identity_pan", |b| {
+        b.iter(|| decide(black_box(&input), black_box(&record)))
+    });
 }
 
 criterion_group!(benches, identifiers, matching, decision);

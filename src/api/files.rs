@@ -54,3 +54,40 @@ pub async fn evidence(
     )
         .into_response())
 }
+
+/// A completed case's PDF, rendered when the signed link is followed.
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    params: QueryParams,
+) -> Result<Response, ApiError> {
+    authorise(&state, &format!("/files/reports/{file}"), &params)?;
+    let case_id = file.strip_suffix(".pdf").unwrap_or(&file);
+    let org_id = state
+        .store
+        .case_org(case_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("No such file."))?;
+    let view = state
+        .store
+        .case_view(&org_id, case_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("No such file."))?;
+    let pdf = crate::services::bgv::render_pdf(&state.store, &state.links, &view)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "inline; filename=\"bgv-report-{}.pdf\"",
+                    view.case.reference_id
+                ),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
+}

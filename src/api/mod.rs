@@ -46,6 +46,7 @@ pub struct AppState {
         ops::healthz, ops::readyz, ops::metrics, konnectnxt::credits::transactions,
         konnectnxt::finance::customer_data_pull, konnectnxt::gst::initiate, konnectnxt::gst::status,
         konnectnxt::recruiter::submit, konnectnxt::recruiter::report_json, konnectnxt::recruiter::audit,
+        konnectnxt::verification::download,
         konnectnxt::webhooks::set, konnectnxt::webhooks::get, konnectnxt::webhooks::delete,
         konnectnxt::webhooks::events, konnectnxt::webhooks::deliveries, konnectnxt::webhooks::redeliver
     ),
@@ -76,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .merge(konnectnxt::routes())
         .route("/files/evidence/{id}", get(files::evidence))
+        .route("/files/reports/{file}", get(files::report_pdf))
         .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
         .fallback(|| async { ApiError::from(ErrorKind::RouteNotFound).into_response() })
         .method_not_allowed_fallback(|| async {

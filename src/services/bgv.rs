@@ -417,3 +417,34 @@ pub fn report(view: &CaseView, links: &Links) -> Report {
         checks,
     }
 }
+
+/// Renders a case's report as PDF, evidence images included. CPU-bound: runs off the async
+/// threads.
+pub async fn render_pdf(store: &Store, links: &Links, view: &CaseView) -> anyhow::Result<Vec<u8>> {
+    use crate::reports::pdf::{EvidenceImage, PdfOptions, render};
+    let report = report(view, links);
+    let org = store
+        .org(&view.case.org_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the case's organisation is gone"))?;
+    let evidence = store
+        .evidence_files(&view.case.id)
+        .await?
+        .into_iter()
+        .filter_map(|(check_id, _content_type, bytes)| {
+            let check_index = view.checks.iter().position(|c| c.id == check_id)?;
+            Some(EvidenceImage {
+                check_index,
+                name: format!("Evidence for {}", report.checks[check_index].name),
+                bytes,
+            })
+        })
+        .collect::<Vec<_>>();
+    let options = PdfOptions {
+        organisation: org.name,
+        sandbox: org.is_sandbox,
+    };
+    tokio::task::spawn_blocking(move || render(&report, &evidence, &options))
+        .await?
+        .map_err(anyhow::Error::from)
+}

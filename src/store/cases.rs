@@ -111,6 +111,16 @@ pub struct CheckOutcome<'a> {
     pub evidence: &'a [Evidence],
 }
 
+/// A reviewer's audit of a case.
+pub struct Audit<'a> {
+    /// `approve` or `reject`.
+    pub decision: &'a str,
+    pub note: &'a str,
+    pub overrides: &'a [Override],
+    /// Who audited (`api_key:<id>`, a console user …).
+    pub actor: &'a str,
+}
+
 /// A reviewer's correction of one check, applied by the audit.
 pub struct Override {
     pub check_type: String,
@@ -342,12 +352,15 @@ impl super::Store {
         &self,
         org_id: &str,
         case_id: &str,
-        decision: &str,
-        note: &str,
-        overrides: &[Override],
-        actor: &str,
+        audit: &Audit<'_>,
         webhook_attempts: i64,
     ) -> StoreResult<AuditOutcome> {
+        let Audit {
+            decision,
+            note,
+            overrides,
+            actor,
+        } = *audit;
         let now = now_ms();
         let trail = serde_json::to_string(
             &overrides
@@ -425,6 +438,17 @@ impl super::Store {
             self.jobs_committed().await;
         }
         Ok(outcome)
+    }
+
+    /// The organisation a case belongs to (for signed links, which carry no API key).
+    pub async fn case_org(&self, case_id: &str) -> StoreResult<Option<String>> {
+        with_conn!(self, |pool| {
+            let row: Option<(String,)> = sqlx::query_as("SELECT org_id FROM cases WHERE id = $1")
+                .bind(case_id)
+                .fetch_optional(pool)
+                .await?;
+            Ok(row.map(|r| r.0))
+        })
     }
 
     /// An evidence file by id (its signed link is the authorisation).

@@ -13,4 +13,5 @@ mod gst;
 mod idempotency;
 mod jobs;
 mod ops;
+mod pdf;
 mod webhooks;

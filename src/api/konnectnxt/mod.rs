@@ -7,6 +7,7 @@ pub mod extract;
 pub mod finance;
 pub mod gst;
 pub mod recruiter;
+pub mod verification;
 pub mod webhooks;
 
 use axum::Router;
@@ -37,6 +38,10 @@ pub fn routes() -> Router<AppState> {
             put(webhooks::set)
                 .get(webhooks::get)
                 .delete(webhooks::delete),
+        )
+        .route(
+            "/api/verification/bgv/download",
+            get(verification::download),
         )
         .route("/api/v2/webhooks/events", get(webhooks::events))
         .route(

@@ -20,7 +20,7 @@ use crate::domain::ids::{Aadhaar, Mobile, Pan, Uan};
 use crate::providers::check::EmployerClaim;
 use crate::reports::model::Report;
 use crate::services::bgv::{self, Candidate, CaseCreated};
-use crate::store::cases::{AuditOutcome, Override};
+use crate::store::cases::{Audit, AuditOutcome, Override};
 
 pub const MAX_CANDIDATES: usize = 500;
 const MAX_TEXT: usize = 500;
@@ -584,10 +584,12 @@ pub async fn audit(
         .audit_case(
             &auth.org_id,
             &case_id,
-            decision,
-            note,
-            &overrides,
-            &format!("api_key:{}", auth.key_id),
+            &Audit {
+                decision,
+                note,
+                overrides: &overrides,
+                actor: &format!("api_key:{}", auth.key_id),
+            },
             crate::Shared::webhook_attempts(&state.config),
         )
         .await?;

@@ -1,0 +1,78 @@
+//! `GET /api/verification/bgv/download?case_id=&type=pdf`: the completed case's PDF report, as
+//! a signed, expiring link (`type=pdf`) or inline as base64 (no `type`).
+
+use axum::extract::State;
+use base64::Engine;
+use serde::Serialize;
+
+use super::envelope::{ApiError, ApiResult, Envelope};
+use super::extract::QueryParams;
+use super::recruiter::case_id;
+use crate::api::AppState;
+use crate::api::auth::ApiKeyAuth;
+use crate::domain::time::format_timestamp;
+use crate::services::bgv;
+
+#[derive(Debug, Serialize)]
+pub struct Download {
+    pub case_id: String,
+    pub candidate_name: String,
+    pub status: String,
+    pub created_at: String,
+    pub completed_at: Option<String>,
+    /// A signed link to the PDF (`type=pdf`) or the PDF itself, base64.
+    pub report: String,
+}
+
+/// Download the BGV report (PDF)
+#[utoipa::path(
+    get, path = "/api/verification/bgv/download", tag = "recruiter",
+    params(("case_id" = String, Query), ("type" = Option<String>, Query, description = "`pdf`: a signed link; absent: the PDF as base64")),
+    responses((status = 200), (status = 400), (status = 404, description = "Candidate has not submitted the BGV yet.")),
+    security(("bearerAuth" = []))
+)]
+pub async fn download(
+    State(state): State<AppState>,
+    auth: ApiKeyAuth,
+    params: QueryParams,
+) -> ApiResult<Download> {
+    let case_id = case_id(&params)?;
+    let as_link = match params.get("type") {
+        None => false,
+        Some(t) if t.eq_ignore_ascii_case("pdf") => true,
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid type: only 'pdf' is supported.",
+            ));
+        }
+    };
+    let view = state
+        .store
+        .case_view(&auth.org_id, &case_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("No case found for this case_id."))?;
+    if view.case.status != "completed" {
+        return Err(ApiError::not_found(
+            "Candidate has not submitted the BGV yet.",
+        ));
+    }
+    let report = if as_link {
+        state.links.url(&format!("/files/reports/{case_id}.pdf"))
+    } else {
+        let pdf = bgv::render_pdf(&state.store, &state.links, &view)
+            .await
+            .map_err(ApiError::internal)?;
+        base64::engine::general_purpose::STANDARD.encode(pdf)
+    };
+    Ok(Envelope::ok(
+        "BGV report fetched successfully.",
+        Download {
+            case_id,
+            candidate_name: view.case.candidate_name.clone(),
+            status: view.case.status.clone(),
+            created_at: format_timestamp(view.case.created_at),
+            completed_at: view.case.completed_at.map(format_timestamp),
+            report,
+        },
+    ))
+}
