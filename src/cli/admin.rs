@@ -32,6 +32,27 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The organisation's webhook.
+    Webhook {
+        #[command(subcommand)]
+        command: WebhookCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Set the URL; prints the new signing secret (shown once).
+    Set {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        url: String,
+    },
+    /// Remove the webhook.
+    Remove {
+        #[arg(long)]
+        org: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,6 +66,22 @@ pub enum OrgCommand {
         /// A live organisation (its checks may reach real upstreams); sandbox by default.
         #[arg(long)]
         live: bool,
+    },
+    /// Send every decided case to audit (`true`), or only cases with a check not clear (`false`).
+    AlwaysAudit {
+        #[arg(long)]
+        org: String,
+        #[arg(value_parser = clap::value_parser!(bool))]
+        enabled: bool,
+    },
+    /// Set the organisation's own price for a check type (credits).
+    Price {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        check: String,
+        #[arg(long)]
+        credits: i64,
     },
 }
 
@@ -120,6 +157,63 @@ pub async fn execute(store: &Store, command: AdminCommand) -> anyhow::Result<ser
                 .create_org(&org_id, name.trim(), credits, !live, &key.as_new_key())
                 .await?;
             json!({"org_id": org_id, "api_key": key.plaintext, "key_id": key.id})
+        }
+        AdminCommand::Org {
+            command: OrgCommand::AlwaysAudit { org, enabled },
+        } => {
+            if !store.set_always_audit(&org, enabled).await? {
+                bail!("no organisation {org}");
+            }
+            json!({"org_id": org, "always_audit": enabled})
+        }
+        AdminCommand::Org {
+            command:
+                OrgCommand::Price {
+                    org,
+                    check,
+                    credits,
+                },
+        } => {
+            if crate::domain::catalog::spec(&check).is_none() {
+                bail!(
+                    "--check must be one of: {}",
+                    crate::domain::catalog::keys().join(", ")
+                );
+            }
+            if credits < 0 {
+                bail!("--credits must not be negative");
+            }
+            let current = store
+                .org(&org)
+                .await?
+                .with_context(|| format!("no organisation {org}"))?;
+            let mut settings: serde_json::Value =
+                serde_json::from_str(&current.settings).unwrap_or_else(|_| json!({}));
+            if !settings["prices"].is_object() {
+                settings["prices"] = json!({});
+            }
+            settings["prices"][&check] = json!(credits);
+            store.set_org_settings(&org, &settings.to_string()).await?;
+            json!({"org_id": org, "prices": settings["prices"]})
+        }
+        AdminCommand::Webhook {
+            command: WebhookCommand::Set { org, url },
+        } => {
+            let url =
+                crate::api::konnectnxt::webhooks::validate_url(&url).map_err(anyhow::Error::msg)?;
+            let secret = crate::crypto::generate_webhook_secret();
+            if !store.set_webhook(&org, Some(&url), Some(&secret)).await? {
+                bail!("no organisation {org}");
+            }
+            json!({"org_id": org, "url": url, "secret": secret})
+        }
+        AdminCommand::Webhook {
+            command: WebhookCommand::Remove { org },
+        } => {
+            if !store.set_webhook(&org, None, None).await? {
+                bail!("no organisation {org}");
+            }
+            json!({"org_id": org, "url": null})
         }
         AdminCommand::Key { command } => match command {
             KeyCommand::Create { org } => {

@@ -1,6 +1,6 @@
 //! The `satyapan` command line. Every command loads the same layered [`Config`].
 
-mod admin;
+pub mod admin;
 pub mod bgv;
 mod serve;
 

@@ -119,6 +119,30 @@ impl super::Store {
         })
     }
 
+    /// Whether every decided case goes to audit; `false` if there is no such organisation.
+    pub async fn set_always_audit(&self, org_id: &str, enabled: bool) -> StoreResult<bool> {
+        with_conn!(self, |pool| {
+            let done = sqlx::query("UPDATE orgs SET always_audit = $2 WHERE id = $1")
+                .bind(org_id)
+                .bind(enabled)
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// Replaces the organisation's settings document (prices …).
+    pub async fn set_org_settings(&self, org_id: &str, settings: &str) -> StoreResult<bool> {
+        with_conn!(self, |pool| {
+            let done = sqlx::query("UPDATE orgs SET settings = $2 WHERE id = $1")
+                .bind(org_id)
+                .bind(settings)
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
     pub async fn add_api_key(&self, org_id: &str, key: &NewKey<'_>) -> StoreResult<bool> {
         with_conn!(self, |pool| {
             let done = sqlx::query(

@@ -550,18 +550,9 @@ async fn a_worker_killed_mid_check_loses_nothing() {
         2
     );
     // A fresh worker process takes over once the lease lapses.
-    let config = crate::helpers::test_config("unused");
-    let shared = satyapan::Shared::load(&app.store, &config).await.unwrap();
-    let stop = tokio_util::sync::CancellationToken::new();
-    let workers = satyapan::spawn_workers(
-        app.store.clone(),
-        satyapan::job_registry(&app.store, &shared, &config),
-        &config,
-        stop.clone(),
-    );
+    let workers = app.start_workers().await;
     let r = settled(&app, &case_id).await;
-    stop.cancel();
-    workers.await.unwrap();
+    workers.stop().await;
     assert_eq!(
         (r["data"]["status"].as_str(), r["data"]["result"].as_str()),
         (Some("completed"), Some("clear"))

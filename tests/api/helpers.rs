@@ -162,6 +162,37 @@ impl TestApp {
     }
 }
 
+/// A worker pool started by a test (as a separate worker process would be).
+pub struct Workers {
+    stop: CancellationToken,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+impl Workers {
+    pub async fn stop(self) {
+        self.stop.cancel();
+        self.handle.await.expect("workers stop cleanly");
+    }
+}
+
+impl TestApp {
+    /// Starts a worker pool on the app's database, like `satyapan worker` would.
+    pub async fn start_workers(&self) -> Workers {
+        let config = test_config("unused");
+        let shared = satyapan::Shared::load(&self.store, &config)
+            .await
+            .expect("keys");
+        let stop = CancellationToken::new();
+        let handle = satyapan::spawn_workers(
+            self.store.clone(),
+            satyapan::job_registry(&self.store, &shared, &config),
+            &config,
+            stop.clone(),
+        );
+        Workers { stop, handle }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.shutdown.cancel();

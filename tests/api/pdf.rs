@@ -49,15 +49,7 @@ async fn the_pdf_report_names_the_candidate_every_check_and_its_result() {
     );
 
     // Run the checks, then a reviewer completes the audited case.
-    let config = crate::helpers::test_config("unused");
-    let shared = satyapan::Shared::load(&app.store, &config).await.unwrap();
-    let stop = tokio_util::sync::CancellationToken::new();
-    let workers = satyapan::spawn_workers(
-        app.store.clone(),
-        satyapan::job_registry(&app.store, &shared, &config),
-        &config,
-        stop.clone(),
-    );
+    let workers = app.start_workers().await;
     eventually(30, || async {
         let r = app
             .get(&format!("/api/recruiter/v2/report-json/?case_id={case_id}"))
@@ -66,8 +58,7 @@ async fn the_pdf_report_names_the_candidate_every_check_and_its_result() {
         (r["data"]["status"] == "in_audit").then_some(())
     })
     .await;
-    stop.cancel();
-    workers.await.unwrap();
+    workers.stop().await;
     let audited = app
         .post(
             &format!("/api/recruiter/v2/cases/{case_id}/audit"),
