@@ -7,6 +7,7 @@ mod admin;
 mod auth;
 mod bgv;
 mod cli;
+mod connectors;
 mod contract;
 mod credits;
 mod finance;
