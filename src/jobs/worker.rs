@@ -63,10 +63,6 @@ impl WorkerPool {
         }
     }
 
-    pub fn worker_id(&self) -> &str {
-        &self.worker_id
-    }
-
     /// Runs until `shutdown` is cancelled, then drains (see [`WorkerConfig::shutdown_grace`]).
     pub async fn run(self, shutdown: CancellationToken) {
         let pool = Arc::new(self);

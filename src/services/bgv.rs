@@ -284,6 +284,19 @@ impl CheckHandler {
     }
 }
 
+impl CheckHandler {
+    /// Records a decision the source gave no record for (none held, or never reached).
+    async fn record_unsourced(
+        &self,
+        check_id: &str,
+        input: &CheckInput,
+        decision: &Decision,
+    ) -> Result<(), JobError> {
+        let source = self.providers.source_name(&input.check_type);
+        self.record(check_id, decision, source, &[]).await
+    }
+}
+
 #[async_trait]
 impl JobHandler for CheckHandler {
     async fn run(&self, job: &Job) -> Result<(), JobError> {
@@ -298,15 +311,9 @@ impl JobHandler for CheckHandler {
                     .await
             }
             Err(ProviderError::NotFound) => {
-                let decision =
-                    decision::not_available(self.providers.source_name(&input.check_type));
-                self.record(
-                    &check_id,
-                    &decision,
-                    self.providers.source_name(&input.check_type),
-                    &[],
-                )
-                .await
+                let source = self.providers.source_name(&input.check_type);
+                self.record_unsourced(&check_id, &input, &decision::not_available(source))
+                    .await
             }
             Err(error) => Err(JobError::Retry(error.to_string())),
         }
@@ -316,13 +323,7 @@ impl JobHandler for CheckHandler {
         let outcome = match self.input(job).await {
             Ok(Some((check_id, input))) => {
                 let decision = decision::unable_to_verify(job.attempts, error);
-                self.record(
-                    &check_id,
-                    &decision,
-                    self.providers.source_name(&input.check_type),
-                    &[],
-                )
-                .await
+                self.record_unsourced(&check_id, &input, &decision).await
             }
             Ok(None) => Ok(()),
             Err(e) => Err(e),

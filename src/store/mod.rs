@@ -32,8 +32,6 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL (expected sqlite:// or postgres://): {0}")]
     UnsupportedUrl(String),
-    #[error("stored data is corrupt: {0}")]
-    Corrupt(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

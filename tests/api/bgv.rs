@@ -248,7 +248,9 @@ async fn seed_in_progress_example_is_reproduced() {
         ),
         (Some("completed"), Some("clear"))
     );
-    assert!(done["data"]["completed_at"].is_null() || done["data"].get("completed_at").is_none());
+    for check in done["data"]["checks"].as_array().unwrap() {
+        assert_report_time(&check["completed_at"]);
+    }
 }
 
 const ALL_CHECKS: [&str; 7] = [
@@ -568,4 +570,42 @@ async fn a_worker_killed_mid_check_loses_nothing() {
         .json();
     assert_eq!(ledger["data"]["pagination"]["total"], 1, "charged once");
     assert_eq!(app.balance().await, 1000 - 3);
+}
+
+#[tokio::test]
+async fn employer_errors_name_their_position() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .post(
+            SUBMIT,
+            &json!({"checks": ["employment_check"], "candidates": [
+                {"name": "Asha Rao", "employers": [
+                    {"employer_name": "Lotus Foods", "start_date": "01-01-2020", "end_date": "01-01-2019"},
+                    {"start_date": "2020-13-01"}]},
+                {"name": "Rahul Verma"}]}),
+        )
+        .await;
+    assert_eq!(response.status, 400, "{}", response.text);
+    let errors = response.json()["errors"].clone();
+    let errors = errors.as_array().unwrap();
+    for (index, field, reason) in [
+        (0, "employers[0].end_date", "must not be before start_date"),
+        (
+            0,
+            "employers[1].start_date",
+            "must be a date as DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD",
+        ),
+        (0, "employers[1].employer_name", "is required"),
+        (
+            1,
+            "uan|employers",
+            "one of uan, employers is required for employment_check",
+        ),
+    ] {
+        assert!(
+            errors.contains(&json!({"candidate_index": index, "field": field, "reason": reason})),
+            "{field}: {errors:?}"
+        );
+    }
+    assert_eq!(app.balance().await, 1000);
 }
