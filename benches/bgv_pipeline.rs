@@ -57,7 +57,13 @@ async fn main() -> anyhow::Result<()> {
     let key = GeneratedKey::new(true);
     let org_id = uuid::Uuid::new_v4().to_string();
     store
-        .create_org(&org_id, "Bench", 1_000_000, true, &key.as_new_key())
+        .create_org(
+            &org_id,
+            "Bench",
+            1_000_000,
+            true,
+            &satyapan::store::orgs::NewKey::from(&key),
+        )
         .await?;
     let aadhaar = Aadhaar::with_check_digit("23412341234")?;
     let candidates: Vec<_> = (0..CANDIDATES)

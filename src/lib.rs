@@ -3,6 +3,7 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod api;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod crypto;
@@ -11,7 +12,6 @@ pub mod jobs;
 pub mod providers;
 pub mod reports;
 pub mod secret;
-pub mod services;
 pub mod store;
 pub mod telemetry;
 
@@ -73,7 +73,7 @@ impl Shared {
 
     /// Attempts a webhook delivery job gets.
     pub fn webhook_attempts(config: &Config) -> i64 {
-        services::webhooks::DeliveryHandler::max_attempts(config.webhook_retry_schedule_secs.len())
+        app::webhooks::DeliveryHandler::max_attempts(config.webhook_retry_schedule_secs.len())
     }
 }
 
@@ -81,15 +81,15 @@ impl Shared {
 pub fn job_registry(store: &Store, shared: &Shared, config: &Config) -> Registry {
     let mut registry = Registry::new();
     registry.register(
-        services::gst::JOB_KIND,
-        Arc::new(services::gst::FetchHandler {
+        app::gst::JOB_KIND,
+        Arc::new(app::gst::FetchHandler {
             store: store.clone(),
             providers: shared.providers.clone(),
         }),
     );
     registry.register(
-        services::bgv::CHECK_JOB,
-        Arc::new(services::bgv::CheckHandler {
+        app::cases::CHECK_JOB,
+        Arc::new(app::cases::CheckHandler {
             store: store.clone(),
             providers: shared.providers.clone(),
             vault: shared.vault.clone(),
@@ -97,8 +97,8 @@ pub fn job_registry(store: &Store, shared: &Shared, config: &Config) -> Registry
         }),
     );
     registry.register(
-        store::webhooks::DELIVERY_JOB,
-        Arc::new(services::webhooks::DeliveryHandler::new(
+        app::webhooks::DELIVERY_JOB,
+        Arc::new(app::webhooks::DeliveryHandler::new(
             store.clone(),
             std::time::Duration::from_secs(config.webhook_timeout_secs.max(1)),
             config
@@ -146,7 +146,7 @@ impl App {
         let addr = listener.local_addr()?;
         let shared = Shared::load(&store, &config).await?;
         let registry = job_registry(&store, &shared, &config);
-        let links = services::bgv::Links {
+        let links = app::links::Links {
             base_url: config
                 .public_url
                 .clone()

@@ -1,9 +1,8 @@
-//! HTTP surfaces. Every response of `/api/…` leaves through `konnectnxt::envelope`, so status
-//! codes and bodies are decided in one place, framework rejections included.
+//! HTTP surfaces. Shared middleware lives in `common` and knows no vendor; each surface renders
+//! every error of its routes in its own body, in one module (KonnectNXT: `konnectnxt::envelope`),
+//! framework rejections included. This router is the one place that picks a surface per route.
 
-pub mod auth;
-pub mod files;
-pub mod idempotency;
+pub mod common;
 pub mod konnectnxt;
 pub mod ops;
 
@@ -12,7 +11,6 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
-use axum::response::IntoResponse;
 use axum::routing::get;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower::ServiceBuilder;
@@ -23,7 +21,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
 use crate::store::Store;
-use konnectnxt::envelope::{ApiError, ErrorKind};
+use common::{HttpError, Surface, files, idempotency};
+use konnectnxt::envelope::KonnectNxt;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -32,7 +31,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub providers: crate::providers::Providers,
     pub vault: Arc<crate::crypto::Vault>,
-    pub links: crate::services::bgv::Links,
+    pub links: crate::app::links::Links,
     /// Last report poll per (API key, case), for the polling limit.
     pub poll_limiter:
         Arc<std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>>,
@@ -76,16 +75,17 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .merge(konnectnxt::routes())
-        .route("/files/evidence/{id}", get(files::evidence))
-        .route("/files/reports/{file}", get(files::report_pdf))
+        .route("/files/evidence/{id}", get(files::evidence::<KonnectNxt>))
+        .route(
+            "/files/reports/{file}",
+            get(files::report_pdf::<KonnectNxt>),
+        )
         .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
-        .fallback(|| async { ApiError::from(ErrorKind::RouteNotFound).into_response() })
-        .method_not_allowed_fallback(|| async {
-            ApiError::from(ErrorKind::MethodNotAllowed).into_response()
-        })
+        .fallback(|| async { KonnectNxt::render(HttpError::RouteNotFound) })
+        .method_not_allowed_fallback(|| async { KonnectNxt::render(HttpError::MethodNotAllowed) })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            idempotency::middleware,
+            idempotency::middleware::<KonnectNxt>,
         ))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn(ops::track))

@@ -6,7 +6,7 @@ use clap::Subcommand;
 use serde_json::json;
 
 use crate::config::Config;
-use crate::domain::api_keys::GeneratedKey;
+use crate::domain::api_keys::{GeneratedKey, KeyState};
 use crate::store::Store;
 use crate::store::credits::{LedgerKind, Movement};
 
@@ -154,7 +154,13 @@ pub async fn execute(store: &Store, command: AdminCommand) -> anyhow::Result<ser
             let key = GeneratedKey::new(!live);
             let org_id = uuid::Uuid::new_v4().to_string();
             store
-                .create_org(&org_id, name.trim(), credits, !live, &key.as_new_key())
+                .create_org(
+                    &org_id,
+                    name.trim(),
+                    credits,
+                    !live,
+                    &crate::store::orgs::NewKey::from(&key),
+                )
                 .await?;
             json!({"org_id": org_id, "api_key": key.plaintext, "key_id": key.id})
         }
@@ -187,20 +193,15 @@ pub async fn execute(store: &Store, command: AdminCommand) -> anyhow::Result<ser
                 .org(&org)
                 .await?
                 .with_context(|| format!("no organisation {org}"))?;
-            let mut settings: serde_json::Value =
-                serde_json::from_str(&current.settings).unwrap_or_else(|_| json!({}));
-            if !settings["prices"].is_object() {
-                settings["prices"] = json!({});
-            }
-            settings["prices"][&check] = json!(credits);
-            store.set_org_settings(&org, &settings.to_string()).await?;
-            json!({"org_id": org, "prices": settings["prices"]})
+            let mut settings = current.settings()?;
+            settings.prices.insert(check.clone(), credits);
+            store.set_org_settings(&org, &settings).await?;
+            json!({"org_id": org, "prices": settings.prices})
         }
         AdminCommand::Webhook {
             command: WebhookCommand::Set { org, url },
         } => {
-            let url =
-                crate::api::konnectnxt::webhooks::validate_url(&url).map_err(anyhow::Error::msg)?;
+            let url = crate::domain::webhooks::validate_url(&url).map_err(anyhow::Error::msg)?;
             let secret = crate::crypto::generate_webhook_secret();
             if !store.set_webhook(&org, Some(&url), Some(&secret)).await? {
                 bail!("no organisation {org}");
@@ -223,12 +224,20 @@ pub async fn execute(store: &Store, command: AdminCommand) -> anyhow::Result<ser
                     .with_context(|| format!("no organisation {org}"))?
                     .is_sandbox;
                 let key = GeneratedKey::new(sandbox);
-                store.add_api_key(&org, &key.as_new_key()).await?;
+                store
+                    .add_api_key(&org, &crate::store::orgs::NewKey::from(&key))
+                    .await?;
                 json!({"org_id": org, "api_key": key.plaintext, "key_id": key.id})
             }
-            KeyCommand::Deactivate { key_id } => set_key_state(store, &key_id, "inactive").await?,
-            KeyCommand::Activate { key_id } => set_key_state(store, &key_id, "active").await?,
-            KeyCommand::Revoke { key_id } => set_key_state(store, &key_id, "revoked").await?,
+            KeyCommand::Deactivate { key_id } => {
+                set_key_state(store, &key_id, KeyState::Inactive).await?
+            }
+            KeyCommand::Activate { key_id } => {
+                set_key_state(store, &key_id, KeyState::Active).await?
+            }
+            KeyCommand::Revoke { key_id } => {
+                set_key_state(store, &key_id, KeyState::Revoked).await?
+            }
         },
         AdminCommand::Credits {
             command: CreditsCommand::Add { org, amount },
@@ -284,7 +293,7 @@ pub async fn execute(store: &Store, command: AdminCommand) -> anyhow::Result<ser
 async fn set_key_state(
     store: &Store,
     key_id: &str,
-    state: &str,
+    state: KeyState,
 ) -> anyhow::Result<serde_json::Value> {
     match store.set_key_state(key_id, state).await? {
         Some(key) => Ok(json!({"key_id": key.id, "org_id": key.org_id, "state": key.state})),

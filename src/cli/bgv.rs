@@ -11,7 +11,7 @@ use clap::Subcommand;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::api::konnectnxt::recruiter::MAX_CANDIDATES;
+use crate::app::cases::MAX_CANDIDATES;
 
 #[derive(Debug, Subcommand)]
 pub enum BgvCommand {

@@ -46,7 +46,13 @@ pub async fn ensure_demo_org(store: &Store) -> anyhow::Result<Option<String>> {
     let key = GeneratedKey::new(true);
     let org_id = uuid::Uuid::new_v4().to_string();
     store
-        .create_org(&org_id, "Demo", DEMO_CREDITS, true, &key.as_new_key())
+        .create_org(
+            &org_id,
+            "Demo",
+            DEMO_CREDITS,
+            true,
+            &crate::store::orgs::NewKey::from(&key),
+        )
         .await?;
     Ok(Some(key.plaintext))
 }

@@ -7,6 +7,17 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use super::state::text_enum;
+
+text_enum! {
+    /// A key works only while `active`; `inactive` can be turned back on; `revoked` is final.
+    pub enum KeyState {
+        Active => "active",
+        Inactive => "inactive",
+        Revoked => "revoked",
+    }
+}
+
 /// A freshly generated key. `plaintext` is shown to the operator once and then dropped.
 pub struct GeneratedKey {
     pub id: String,
@@ -26,14 +37,6 @@ impl GeneratedKey {
             prefix: plaintext.chars().take(kind.len() + 4).collect(),
             hash: hash_key(&plaintext),
             plaintext,
-        }
-    }
-
-    pub fn as_new_key(&self) -> crate::store::orgs::NewKey<'_> {
-        crate::store::orgs::NewKey {
-            id: &self.id,
-            prefix: &self.prefix,
-            hash: &self.hash,
         }
     }
 }

@@ -1,17 +1,17 @@
 //! Check results, their severity, and how a case's status and result follow from its checks.
 
-use serde::{Deserialize, Serialize};
+use super::state::text_enum;
 
-/// A check's result. `Pending` until it is decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckResult {
-    Clear,
-    MinorDiscrepancy,
-    Discrepancy,
-    UnableToVerify,
-    NotAvailable,
-    Pending,
+text_enum! {
+    /// A check's result. `Pending` until it is decided.
+    pub enum CheckResult {
+        Clear => "clear",
+        MinorDiscrepancy => "minor_discrepancy",
+        Discrepancy => "discrepancy",
+        UnableToVerify => "unable_to_verify",
+        NotAvailable => "not_available",
+        Pending => "pending",
+    }
 }
 
 impl CheckResult {
@@ -22,24 +22,6 @@ impl CheckResult {
         CheckResult::UnableToVerify,
         CheckResult::NotAvailable,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckResult::Clear => "clear",
-            CheckResult::MinorDiscrepancy => "minor_discrepancy",
-            CheckResult::Discrepancy => "discrepancy",
-            CheckResult::UnableToVerify => "unable_to_verify",
-            CheckResult::NotAvailable => "not_available",
-            CheckResult::Pending => "pending",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::DECIDED
-            .into_iter()
-            .chain([CheckResult::Pending])
-            .find(|r| r.as_str() == s)
-    }
 
     /// How much a result weighs in a case's overall result:
     /// discrepancy > minor_discrepancy > unable_to_verify > not_available > clear.
@@ -53,23 +35,49 @@ impl CheckResult {
             CheckResult::Pending => 5,
         }
     }
+
+    /// How a person reads the result (reports).
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckResult::Clear => "Clear",
+            CheckResult::MinorDiscrepancy => "Minor discrepancy",
+            CheckResult::Discrepancy => "Discrepancy",
+            CheckResult::UnableToVerify => "Unable to verify",
+            CheckResult::NotAvailable => "Not available",
+            CheckResult::Pending => "Pending",
+        }
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseStatus {
-    InProgress,
-    InAudit,
-    Completed,
+text_enum! {
+    /// Where a case stands.
+    pub enum CaseStatus {
+        InProgress => "in_progress",
+        InAudit => "in_audit",
+        Completed => "completed",
+    }
 }
 
 impl CaseStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CaseStatus::InProgress => "in_progress",
-            CaseStatus::InAudit => "in_audit",
-            CaseStatus::Completed => "completed",
-        }
+    /// A reviewer's audit applies only to a case waiting for one.
+    pub fn can_be_audited(self) -> bool {
+        self == CaseStatus::InAudit
+    }
+}
+
+text_enum! {
+    /// Where one check stands: running until its source answered (or gave up), then completed.
+    pub enum CheckStatus {
+        InProgress => "in_progress",
+        Completed => "completed",
+    }
+}
+
+text_enum! {
+    /// A reviewer's verdict on an audited case.
+    pub enum AuditDecision {
+        Approve => "approve",
+        Reject => "reject",
     }
 }
 

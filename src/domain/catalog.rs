@@ -132,6 +132,13 @@ pub fn spec(key: &str) -> Option<&'static CheckSpec> {
     CATALOG.iter().find(|s| s.key == key)
 }
 
+/// A check named either by its catalog key or by the type its report shows.
+pub fn resolve(name: &str) -> Option<&'static CheckSpec> {
+    CATALOG
+        .iter()
+        .find(|s| s.key == name || s.report_type == name)
+}
+
 pub fn keys() -> Vec<&'static str> {
     CATALOG.iter().map(|s| s.key).collect()
 }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::cases::CheckResult;
 use super::matching::{self, Comparison, MatchLevel};
-use crate::providers::check::{CheckInput, SourceRecord};
+use super::source::{CheckInput, SourceRecord};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {

@@ -1,9 +1,18 @@
 //! Business rules: no SQL, no HTTP.
 
 pub mod api_keys;
+pub mod bureau;
 pub mod cases;
 pub mod catalog;
+pub mod credits;
 pub mod decision;
+pub mod events;
+pub mod gst;
 pub mod ids;
+pub mod jobs;
 pub mod matching;
+pub mod orgs;
+pub mod source;
+pub mod state;
 pub mod time;
+pub mod webhooks;

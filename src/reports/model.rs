@@ -3,14 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::cases::{CaseStatus, CheckResult, CheckStatus};
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Report {
     pub reference_id: String,
     pub generated_at: String,
-    /// `in_progress`, `in_audit` or `completed`.
-    pub status: String,
-    /// `clear`, `minor_discrepancy`, `discrepancy`, `unable_to_verify`, `not_available`, `pending`.
-    pub result: String,
+    pub status: CaseStatus,
+    pub result: CheckResult,
     pub candidate: Candidate,
     pub summary: Summary,
     pub checks: Vec<CheckReport>,
@@ -39,9 +39,8 @@ pub struct CheckReport {
     pub kind: String,
     pub name: String,
     pub category: String,
-    /// `in_progress` or `completed`.
-    pub status: String,
-    pub result: String,
+    pub status: CheckStatus,
+    pub result: CheckResult,
     /// `13 May, 2026, 11:02` (IST), or null while the check runs.
     pub completed_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

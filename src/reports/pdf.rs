@@ -420,8 +420,8 @@ impl<'a> ReportView<'a> {
             sandbox: options.sandbox,
             reference_id: or_dash(&report.reference_id),
             generated_at: human_time(&report.generated_at),
-            status: humanise(&report.status),
-            result: Outcome::of(&report.result),
+            status: humanise(report.status.as_str()),
+            result: Outcome::of(report.result.as_str()),
             candidate: or_dash(&report.candidate.name),
             total: s.total,
             summary,
@@ -436,8 +436,8 @@ impl<'a> CheckView<'a> {
             number,
             name: or_dash(&check.name),
             category: or_dash(&check.category),
-            status: humanise(&check.status),
-            result: Outcome::of(&check.result),
+            status: humanise(check.status.as_str()),
+            result: Outcome::of(check.result.as_str()),
             completed_at: check.completed_at.as_deref().map_or(DASH, or_dash),
             fields: check
                 .fields
@@ -637,6 +637,7 @@ impl World for ReportWorld {
 mod tests {
     use super::super::model::{Candidate, Field, Summary};
     use super::*;
+    use crate::domain::cases::{CaseStatus, CheckResult, CheckStatus};
     use serde_json::json;
     use std::process::Command;
 
@@ -645,8 +646,8 @@ mod tests {
             kind: name.to_lowercase().replace(' ', "_"),
             name: name.to_owned(),
             category: category.to_owned(),
-            status: status.to_owned(),
-            result: result.to_owned(),
+            status: CheckStatus::parse(status).unwrap(),
+            result: CheckResult::parse(result).unwrap(),
             completed_at: (status == "completed").then(|| "13 May, 2026, 11:02".to_owned()),
             fields: None,
             documents: None,
@@ -719,8 +720,8 @@ mod tests {
         Report {
             reference_id: "2605310236148021".to_owned(),
             generated_at: "2026-06-15T10:30:00.123456+00:00".to_owned(),
-            status: "in_progress".to_owned(),
-            result: "minor_discrepancy".to_owned(),
+            status: CaseStatus::InProgress,
+            result: CheckResult::MinorDiscrepancy,
             candidate: Candidate {
                 name: "Putu Ayu Déwi Lestari".to_owned(),
                 photo: String::new(),
@@ -867,7 +868,7 @@ mod tests {
         }
         for check in &report.checks {
             assert!(text.contains(&check.name), "missing check {:?}", check.name);
-            let label = result_label(&check.result);
+            let label = result_label(check.result.as_str());
             assert!(text.contains(&label), "missing result {label:?}");
         }
         assert!(!text.contains("SANDBOX"));

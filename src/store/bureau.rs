@@ -1,7 +1,8 @@
 //! Bureau pulls: the consent record of every pull, written with its charge in one transaction.
 
-use super::credits::{Insufficient, Movement, apply_movement};
-use super::{StoreResult, in_tx, now_ms};
+use super::tx::{Tx, on_tx};
+use super::{StoreResult, now_ms};
+use crate::domain::bureau::BureauOutcome;
 
 /// One pull as recorded: who asked, for what purpose, and what came of it. The mobile number is
 /// kept only as its last four digits; the full request and response live on the ledger row.
@@ -14,26 +15,16 @@ pub struct BureauPull<'a> {
     pub full_name: &'a str,
     pub consent_purpose: &'a str,
     pub document_type: Option<&'a str>,
-    /// `found`, `not_found` or `unavailable`.
-    pub outcome: &'a str,
+    pub outcome: BureauOutcome,
+    /// Credits charged for it (0 when the bureau was not reached).
+    pub credits_used: i64,
 }
 
-impl super::Store {
-    /// Records the pull and, when `charge` is given, debits it — both or neither.
-    pub async fn record_bureau_pull(
-        &self,
-        pull: &BureauPull<'_>,
-        charge: Option<&Movement<'_>>,
-    ) -> StoreResult<Result<Option<i64>, Insufficient>> {
+impl Tx {
+    /// Records the pull's consent and outcome.
+    pub async fn insert_bureau_pull(&mut self, pull: &BureauPull<'_>) -> StoreResult<()> {
         let now = now_ms();
-        in_tx!(self, |tx| {
-            let balance = match charge {
-                Some(movement) => match apply_movement!(tx, movement) {
-                    Ok(after) => Some(after),
-                    Err(short) => return Ok(Err(short)),
-                },
-                None => None,
-            };
+        on_tx!(self, |conn| {
             sqlx::query(
                 "INSERT INTO bureau_pulls (id, org_id, api_key_id, mobile_last4, full_name,
                      consent_purpose, consent_at, document_type, outcome, credits_used, created_at)
@@ -48,19 +39,21 @@ impl super::Store {
             .bind(now)
             .bind(pull.document_type)
             .bind(pull.outcome)
-            .bind(charge.map(|m| m.amount).unwrap_or(0))
-            .execute(&mut *tx)
+            .bind(pull.credits_used)
+            .execute(&mut *conn)
             .await?;
-            Ok(Ok(balance))
-        })
+        });
+        Ok(())
     }
+}
 
+impl super::Store {
     /// The consent purpose recorded for a pull (for audits and tests).
     pub async fn bureau_pull_consent(
         &self,
         org_id: &str,
         pull_id: &str,
-    ) -> StoreResult<Option<(String, String, i64)>> {
+    ) -> StoreResult<Option<(String, BureauOutcome, i64)>> {
         super::with_conn!(self, |pool| {
             Ok(sqlx::query_as(
                 "SELECT consent_purpose, outcome, credits_used FROM bureau_pulls

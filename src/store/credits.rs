@@ -5,47 +5,10 @@
 use serde::Serialize;
 use sqlx::FromRow;
 
-use super::{StoreResult, in_tx, with_conn};
+use super::tx::{Tx, on_tx};
+use super::{StoreResult, now_ms, with_conn};
 
-/// Ledger entry types, as the credits transactions API names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LedgerKind {
-    Credit,
-    Debit,
-    Refund,
-    Purchase,
-    Deduction,
-}
-
-impl LedgerKind {
-    pub const ALL: [LedgerKind; 5] = [
-        LedgerKind::Credit,
-        LedgerKind::Debit,
-        LedgerKind::Refund,
-        LedgerKind::Purchase,
-        LedgerKind::Deduction,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LedgerKind::Credit => "credit",
-            LedgerKind::Debit => "debit",
-            LedgerKind::Refund => "refund",
-            LedgerKind::Purchase => "purchase",
-            LedgerKind::Deduction => "deduction",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    /// Debits and deductions take credits away; the others add them.
-    pub fn is_outflow(self) -> bool {
-        matches!(self, LedgerKind::Debit | LedgerKind::Deduction)
-    }
-}
+pub use crate::domain::credits::{Insufficient, LedgerKind};
 
 /// One movement of credits, described by the caller and written by the store.
 #[derive(Debug, Clone)]
@@ -60,17 +23,10 @@ pub struct Movement<'a> {
     pub output: Option<&'a serde_json::Value>,
 }
 
-/// The outcome of a debit that could not be made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Insufficient {
-    pub required: i64,
-    pub remaining: i64,
-}
-
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct LedgerRow {
     pub id: String,
-    pub kind: String,
+    pub kind: LedgerKind,
     /// Signed: negative for debits and deductions.
     pub amount: i64,
     pub balance_after: i64,
@@ -91,60 +47,63 @@ pub struct LedgerFilter {
     pub limit: i64,
 }
 
-/// Applies a [`Movement`] inside an open transaction `$tx`. Evaluates to
-/// `Result<i64 /* balance after */, Insufficient>`; errors of the database propagate with `?`.
-macro_rules! apply_movement {
-    ($tx:ident, $m:expr) => {{
-        let m: &$crate::store::credits::Movement<'_> = $m;
+impl Tx {
+    /// Applies a [`Movement`]: the balance changes and one ledger row records it. A debit that
+    /// would take the balance below zero changes nothing and reports what was short.
+    pub async fn apply_movement(
+        &mut self,
+        m: &Movement<'_>,
+    ) -> StoreResult<Result<i64, Insufficient>> {
         let delta = if m.kind.is_outflow() {
             -m.amount
         } else {
             m.amount
         };
-        let balance: Option<(i64,)> = sqlx::query_as(
-            "UPDATE orgs SET credits = credits + $2 WHERE id = $1 AND credits + $2 >= 0
-             RETURNING credits",
-        )
-        .bind(m.org_id)
-        .bind(delta)
-        .fetch_optional(&mut *$tx)
-        .await?;
-        match balance {
-            Some((after,)) => {
-                sqlx::query(
-                    "INSERT INTO credit_ledger (id, org_id, kind, amount, balance_after, service,
-                                                reference_id, input, output, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(uuid::Uuid::new_v4().to_string())
-                .bind(m.org_id)
-                .bind(m.kind.as_str())
-                .bind(delta)
-                .bind(after)
-                .bind(m.service)
-                .bind(m.reference_id)
-                .bind(m.input.map(|v| v.to_string()))
-                .bind(m.output.map(|v| v.to_string()))
-                .bind($crate::store::now_ms())
-                .execute(&mut *$tx)
-                .await?;
-                Ok(after)
+        on_tx!(self, |conn| {
+            let balance: Option<(i64,)> = sqlx::query_as(
+                "UPDATE orgs SET credits = credits + $2 WHERE id = $1 AND credits + $2 >= 0
+                 RETURNING credits",
+            )
+            .bind(m.org_id)
+            .bind(delta)
+            .fetch_optional(&mut *conn)
+            .await?;
+            match balance {
+                Some((after,)) => {
+                    sqlx::query(
+                        "INSERT INTO credit_ledger (id, org_id, kind, amount, balance_after, service,
+                                                    reference_id, input, output, created_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    )
+                    .bind(uuid::Uuid::new_v4().to_string())
+                    .bind(m.org_id)
+                    .bind(m.kind)
+                    .bind(delta)
+                    .bind(after)
+                    .bind(m.service)
+                    .bind(m.reference_id)
+                    .bind(m.input.map(|v| v.to_string()))
+                    .bind(m.output.map(|v| v.to_string()))
+                    .bind(now_ms())
+                    .execute(&mut *conn)
+                    .await?;
+                    Ok(Ok(after))
+                }
+                None => {
+                    let remaining: Option<(i64,)> =
+                        sqlx::query_as("SELECT credits FROM orgs WHERE id = $1")
+                            .bind(m.org_id)
+                            .fetch_optional(&mut *conn)
+                            .await?;
+                    Ok(Err(Insufficient {
+                        required: m.amount,
+                        remaining: remaining.map(|r| r.0).unwrap_or(0),
+                    }))
+                }
             }
-            None => {
-                let remaining: Option<(i64,)> =
-                    sqlx::query_as("SELECT credits FROM orgs WHERE id = $1")
-                        .bind(m.org_id)
-                        .fetch_optional(&mut *$tx)
-                        .await?;
-                Err($crate::store::credits::Insufficient {
-                    required: m.amount,
-                    remaining: remaining.map(|r| r.0).unwrap_or(0),
-                })
-            }
-        }
-    }};
+        })
+    }
 }
-pub(crate) use apply_movement;
 
 impl super::Store {
     /// The organisation's balance (0 for an unknown organisation).
@@ -163,12 +122,12 @@ impl super::Store {
         &self,
         movement: &Movement<'_>,
     ) -> StoreResult<Result<i64, Insufficient>> {
-        in_tx!(self, |tx| {
-            match apply_movement!(tx, movement) {
-                Ok(after) => Ok(Ok(after)),
-                Err(short) => return Ok(Err(short)),
-            }
-        })
+        let mut tx = self.begin().await?;
+        let outcome = tx.apply_movement(movement).await?;
+        if outcome.is_ok() {
+            tx.commit().await?;
+        }
+        Ok(outcome)
     }
 
     /// A page of ledger rows, newest first, and the total count under the same filter.
@@ -177,7 +136,7 @@ impl super::Store {
         org_id: &str,
         filter: &LedgerFilter,
     ) -> StoreResult<(Vec<LedgerRow>, i64)> {
-        let kind = filter.kind.map(LedgerKind::as_str);
+        let kind = filter.kind;
         with_conn!(self, |pool| {
             let (total,): (i64,) = sqlx::query_as(
                 "SELECT COUNT(*) FROM credit_ledger

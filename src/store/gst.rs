@@ -1,19 +1,18 @@
-//! Asynchronous GST verifications: the request row, its charge and its fetch job are written in
-//! one transaction; the job fills in the result.
+//! Asynchronous GST verifications: typed reads and writes of the request rows. Initiation (the
+//! charge, the row and the fetch job in one transaction) is the application's (`app::gst`).
 
 use sqlx::FromRow;
 
-use super::credits::{Insufficient, LedgerKind, Movement, apply_movement};
-use super::jobs::{NewJob, insert_job};
-use super::{StoreResult, in_tx, now_ms, with_conn};
+use super::tx::{Tx, on_tx};
+use super::{StoreResult, now_ms, with_conn};
+use crate::domain::gst::GstStatus;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct GstRequest {
     pub id: String,
     pub org_id: String,
     pub gstin: String,
-    /// `in_progress`, `completed`, `not_found` or `failed`.
-    pub status: String,
+    pub status: GstStatus,
     pub result: Option<String>,
     pub error: Option<String>,
     pub credits_used: i64,
@@ -21,39 +20,66 @@ pub struct GstRequest {
     pub completed_at: Option<i64>,
 }
 
-impl super::Store {
-    /// Charges `charge`, inserts the request and enqueues `job`, atomically.
-    pub async fn initiate_gst(
-        &self,
+/// What a finished request charged, for a refund.
+#[derive(Debug, Clone, FromRow)]
+pub struct FinishedGst {
+    pub org_id: String,
+    pub credits_used: i64,
+}
+
+impl Tx {
+    pub async fn insert_gst_request(
+        &mut self,
         request_id: &str,
+        org_id: &str,
         gstin: &str,
-        charge: &Movement<'_>,
-        job: &NewJob,
-    ) -> StoreResult<Result<i64, Insufficient>> {
+        credits_used: i64,
+    ) -> StoreResult<()> {
         let now = now_ms();
-        let outcome = in_tx!(self, |tx| {
-            let balance = match apply_movement!(tx, charge) {
-                Ok(after) => after,
-                Err(short) => return Ok(Err(short)),
-            };
+        on_tx!(self, |conn| {
             sqlx::query(
                 "INSERT INTO gst_requests (id, org_id, gstin, status, credits_used, created_at)
-                 VALUES ($1, $2, $3, 'in_progress', $4, $5)",
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(request_id)
-            .bind(charge.org_id)
+            .bind(org_id)
             .bind(gstin)
-            .bind(charge.amount)
+            .bind(GstStatus::InProgress)
+            .bind(credits_used)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
-            insert_job!(tx, job);
-            balance
         });
-        self.jobs_committed().await;
-        Ok(Ok(outcome))
+        Ok(())
     }
 
+    /// Moves a running request to `status`; `None` if it was already final.
+    pub async fn finish_gst(
+        &mut self,
+        id: &str,
+        status: GstStatus,
+        result: Option<&serde_json::Value>,
+        error: Option<&str>,
+    ) -> StoreResult<Option<FinishedGst>> {
+        let now = now_ms();
+        on_tx!(self, |conn| {
+            Ok(sqlx::query_as::<_, FinishedGst>(
+                "UPDATE gst_requests SET status = $2, result = $3, error = $4, completed_at = $5
+                 WHERE id = $1 AND status = $6 RETURNING org_id, credits_used",
+            )
+            .bind(id)
+            .bind(status)
+            .bind(result.map(|v| v.to_string()))
+            .bind(error)
+            .bind(now)
+            .bind(GstStatus::InProgress)
+            .fetch_optional(&mut *conn)
+            .await?)
+        })
+    }
+}
+
+impl super::Store {
     /// The request, only if it belongs to `org_id`.
     pub async fn gst_request(&self, org_id: &str, id: &str) -> StoreResult<Option<GstRequest>> {
         with_conn!(self, |pool| {
@@ -77,63 +103,5 @@ impl super::Store {
                     .await?,
             )
         })
-    }
-
-    /// Moves an in-progress request to its final state; `false` if it was already final (a
-    /// re-run after a crash changes nothing).
-    pub async fn finish_gst(
-        &self,
-        id: &str,
-        status: &str,
-        result: Option<&serde_json::Value>,
-        error: Option<&str>,
-    ) -> StoreResult<bool> {
-        with_conn!(self, |pool| {
-            let done = sqlx::query(
-                "UPDATE gst_requests SET status = $2, result = $3, error = $4, completed_at = $5
-                 WHERE id = $1 AND status = 'in_progress'",
-            )
-            .bind(id)
-            .bind(status)
-            .bind(result.map(|v| v.to_string()))
-            .bind(error)
-            .bind(now_ms())
-            .execute(pool)
-            .await?;
-            Ok(done.rows_affected() == 1)
-        })
-    }
-
-    /// Fails an in-progress request and refunds what it was charged, in one transaction.
-    pub async fn fail_gst_with_refund(&self, id: &str, error: &str) -> StoreResult<bool> {
-        let now = now_ms();
-        in_tx!(self, |tx| {
-            let row: Option<(String, i64)> = sqlx::query_as(
-                "UPDATE gst_requests SET status = 'failed', error = $2, completed_at = $3
-                 WHERE id = $1 AND status = 'in_progress' RETURNING org_id, credits_used",
-            )
-            .bind(id)
-            .bind(error)
-            .bind(now)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some((org_id, amount)) = row else {
-                return Ok(false);
-            };
-            if amount > 0 {
-                let refund = Movement {
-                    org_id: &org_id,
-                    kind: LedgerKind::Refund,
-                    amount,
-                    service: "gst_verification",
-                    reference_id: Some(id),
-                    input: None,
-                    output: None,
-                };
-                // A refund adds credits, so it cannot be short.
-                let _ = apply_movement!(tx, &refund);
-            }
-        });
-        Ok(true)
     }
 }

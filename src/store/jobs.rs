@@ -1,11 +1,13 @@
 //! The durable job table. A job is inserted in the transaction of the business write that needs
-//! it ([`insert_job!`]), claimed with a lease, renewed while it runs, and ends `completed` or
+//! it ([`Tx::insert_job`]), claimed with a lease, renewed while it runs, and ends `completed` or
 //! `dead` (dead-lettered with its last error). A job whose lease lapses is claimed again.
 
 use serde::Serialize;
 use sqlx::FromRow;
 
-use super::{Pool, StoreResult, in_tx, now_ms, postgres, sqlite, with_conn};
+use super::tx::{Tx, on_tx};
+use super::{Pool, StoreResult, now_ms, postgres, sqlite, with_conn};
+use crate::domain::jobs::JobState;
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Job {
@@ -13,7 +15,7 @@ pub struct Job {
     pub kind: String,
     pub payload: String,
     pub org_id: Option<String>,
-    pub status: String,
+    pub status: JobState,
     pub attempts: i64,
     pub max_attempts: i64,
     pub run_at: i64,
@@ -65,29 +67,32 @@ impl NewJob {
     }
 }
 
-/// Inserts a [`NewJob`] inside an open transaction `$tx`. The caller must call
-/// `Store::jobs_committed` after the commit so workers wake.
-macro_rules! insert_job {
-    ($tx:ident, $job:expr) => {{
-        let job: &$crate::store::jobs::NewJob = $job;
-        let now = $crate::store::now_ms();
-        sqlx::query(
-            "INSERT INTO jobs (id, kind, payload, org_id, status, attempts, max_attempts, run_at,
-                               created_at, updated_at)
-             VALUES ($1, $2, $3, $4, 'queued', 0, $5, $6, $7, $7)",
-        )
-        .bind(&job.id)
-        .bind(&job.kind)
-        .bind(job.payload.to_string())
-        .bind(job.org_id.as_deref())
-        .bind(job.max_attempts)
-        .bind(job.run_at)
-        .bind(now)
-        .execute(&mut *$tx)
-        .await?;
-    }};
+impl Tx {
+    /// Enqueues a job in this transaction: it exists only if the transaction commits, and the
+    /// workers are woken by the commit.
+    pub async fn insert_job(&mut self, job: &NewJob) -> StoreResult<()> {
+        let now = now_ms();
+        on_tx!(self, |conn| {
+            sqlx::query(
+                "INSERT INTO jobs (id, kind, payload, org_id, status, attempts, max_attempts, run_at,
+                                   created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $8)",
+            )
+            .bind(&job.id)
+            .bind(&job.kind)
+            .bind(job.payload.to_string())
+            .bind(job.org_id.as_deref())
+            .bind(JobState::Queued)
+            .bind(job.max_attempts)
+            .bind(job.run_at)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        });
+        self.enqueued = true;
+        Ok(())
+    }
 }
-pub(crate) use insert_job;
 
 /// Job counts by status, for `/metrics`.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -101,13 +106,11 @@ pub struct JobCounts {
 impl super::Store {
     /// Enqueues jobs on their own (when there is no business write to share a transaction with).
     pub async fn enqueue(&self, jobs: &[NewJob]) -> StoreResult<()> {
-        in_tx!(self, |tx| {
-            for job in jobs {
-                insert_job!(tx, job);
-            }
-        });
-        self.jobs_committed().await;
-        Ok(())
+        let mut tx = self.begin().await?;
+        for job in jobs {
+            tx.insert_job(job).await?;
+        }
+        tx.commit().await
     }
 
     /// Wakes workers after a commit that enqueued jobs: this process's at once, other processes'
@@ -257,19 +260,18 @@ impl super::Store {
     }
 
     pub async fn job_counts(&self) -> StoreResult<JobCounts> {
-        let rows: Vec<(String, i64)> = with_conn!(self, |pool| {
+        let rows: Vec<(JobState, i64)> = with_conn!(self, |pool| {
             sqlx::query_as("SELECT status, COUNT(*) FROM jobs GROUP BY status")
                 .fetch_all(pool)
                 .await?
         });
         let mut counts = JobCounts::default();
         for (status, n) in rows {
-            match status.as_str() {
-                "queued" => counts.queued = n,
-                "running" => counts.running = n,
-                "completed" => counts.completed = n,
-                "dead" => counts.dead = n,
-                _ => {}
+            match status {
+                JobState::Queued => counts.queued = n,
+                JobState::Running => counts.running = n,
+                JobState::Completed => counts.completed = n,
+                JobState::Dead => counts.dead = n,
             }
         }
         Ok(counts)

@@ -8,6 +8,7 @@
 
 pub mod bureau;
 pub mod cases;
+mod codec;
 pub mod credits;
 pub mod gst;
 pub mod idempotency;
@@ -16,7 +17,10 @@ pub mod orgs;
 pub(crate) mod postgres;
 pub mod settings;
 mod sqlite;
+pub mod tx;
 pub mod webhooks;
+
+pub use tx::Tx;
 
 use std::sync::Arc;
 
@@ -32,6 +36,20 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL (expected sqlite:// or postgres://): {0}")]
     UnsupportedUrl(String),
+    /// A stored JSON document does not decode: the row is corrupt, and the caller is told so.
+    #[error("stored {what} could not be read: {error}")]
+    Corrupt {
+        what: &'static str,
+        error: serde_json::Error,
+    },
+}
+
+/// Decodes a JSON document kept as text, surfacing a corrupt one as [`StoreError::Corrupt`].
+pub fn decode_json<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    text: &str,
+) -> StoreResult<T> {
+    serde_json::from_str(text).map_err(|error| StoreError::Corrupt { what, error })
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

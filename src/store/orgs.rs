@@ -3,7 +3,9 @@
 use serde::Serialize;
 use sqlx::FromRow;
 
-use super::{StoreResult, in_tx, now_ms, with_conn};
+use super::{StoreResult, decode_json, in_tx, now_ms, with_conn};
+use crate::domain::api_keys::KeyState;
+use crate::domain::orgs::OrgSettings;
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Org {
@@ -19,7 +21,7 @@ pub struct Org {
 #[derive(Debug, Clone, FromRow)]
 pub struct KeyWithOrg {
     pub key_id: String,
-    pub key_state: String,
+    pub key_state: KeyState,
     pub org_id: String,
     pub org_name: String,
     pub is_sandbox: bool,
@@ -30,7 +32,7 @@ pub struct ApiKeyRow {
     pub id: String,
     pub org_id: String,
     pub prefix: String,
-    pub state: String,
+    pub state: KeyState,
     pub created_at: i64,
 }
 
@@ -47,6 +49,23 @@ pub struct NewKey<'a> {
     pub id: &'a str,
     pub prefix: &'a str,
     pub hash: &'a str,
+}
+
+impl<'a> From<&'a crate::domain::api_keys::GeneratedKey> for NewKey<'a> {
+    fn from(key: &'a crate::domain::api_keys::GeneratedKey) -> Self {
+        NewKey {
+            id: &key.id,
+            prefix: &key.prefix,
+            hash: &key.hash,
+        }
+    }
+}
+
+impl Org {
+    /// The organisation's settings document, decoded (a corrupt one is an error, not a default).
+    pub fn settings(&self) -> StoreResult<OrgSettings> {
+        decode_json("organisation settings", &self.settings)
+    }
 }
 
 impl super::Store {
@@ -132,11 +151,19 @@ impl super::Store {
     }
 
     /// Replaces the organisation's settings document (prices …).
-    pub async fn set_org_settings(&self, org_id: &str, settings: &str) -> StoreResult<bool> {
+    pub async fn set_org_settings(
+        &self,
+        org_id: &str,
+        settings: &OrgSettings,
+    ) -> StoreResult<bool> {
+        let text = serde_json::to_string(settings).map_err(|error| super::StoreError::Corrupt {
+            what: "organisation settings",
+            error,
+        })?;
         with_conn!(self, |pool| {
             let done = sqlx::query("UPDATE orgs SET settings = $2 WHERE id = $1")
                 .bind(org_id)
-                .bind(settings)
+                .bind(text)
                 .execute(pool)
                 .await?;
             Ok(done.rows_affected() == 1)
@@ -174,15 +201,20 @@ impl super::Store {
         })
     }
 
-    /// Moves a key to `state`. A revoked key stays revoked: revocation is final.
-    pub async fn set_key_state(&self, key_id: &str, state: &str) -> StoreResult<Option<ApiKeyRow>> {
+    /// Moves a key to `state`. A revoked key is left alone: revocation is final.
+    pub async fn set_key_state(
+        &self,
+        key_id: &str,
+        state: KeyState,
+    ) -> StoreResult<Option<ApiKeyRow>> {
         with_conn!(self, |pool| {
             Ok(sqlx::query_as::<_, ApiKeyRow>(
-                "UPDATE api_keys SET state = $2 WHERE id = $1 AND state <> 'revoked'
+                "UPDATE api_keys SET state = $2 WHERE id = $1 AND state <> $3
                  RETURNING id, org_id, prefix, state, created_at",
             )
             .bind(key_id)
             .bind(state)
+            .bind(KeyState::Revoked)
             .fetch_optional(pool)
             .await?)
         })

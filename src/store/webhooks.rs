@@ -4,59 +4,58 @@
 use serde::Serialize;
 use sqlx::FromRow;
 
-use super::{StoreResult, in_tx, now_ms, with_conn};
+use super::tx::{Tx, on_tx};
+use super::{StoreResult, now_ms, with_conn};
+use crate::domain::events::{Event, EventType};
 
-pub const DELIVERY_JOB: &str = "webhook.deliver";
-
-/// Inserts an event for `$org_id` inside the open transaction `$tx`, and its delivery job when
-/// the organisation has a webhook URL. Evaluates to `bool`: whether a job was enqueued.
-macro_rules! insert_event {
-    ($tx:ident, $org_id:expr, $event_type:expr, $data:expr, $max_attempts:expr) => {{
-        let org_id: &str = $org_id;
-        let event_id = format!("evt_{}", uuid::Uuid::new_v4().simple());
-        let now = $crate::store::now_ms();
-        let payload = serde_json::json!({
-            "id": event_id,
-            "type": $event_type,
-            "created_at": $crate::domain::time::format_timestamp(now),
-            "data": $data,
-        });
-        sqlx::query(
-            "INSERT INTO webhook_events (id, org_id, event_type, payload, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&event_id)
-        .bind(org_id)
-        .bind($event_type)
-        .bind(payload.to_string())
-        .bind(now)
-        .execute(&mut *$tx)
-        .await?;
-        let (url,): (Option<String>,) = sqlx::query_as("SELECT webhook_url FROM orgs WHERE id = $1")
-            .bind(org_id)
-            .fetch_one(&mut *$tx)
-            .await?;
-        if url.is_some() {
-            let job = $crate::store::jobs::NewJob::new(
-                $crate::store::webhooks::DELIVERY_JOB,
-                serde_json::json!({ "event_id": event_id }),
+impl Tx {
+    /// Records an event the caller built.
+    pub async fn insert_event(&mut self, org_id: &str, event: &Event) -> StoreResult<()> {
+        on_tx!(self, |conn| {
+            sqlx::query(
+                "INSERT INTO webhook_events (id, org_id, event_type, payload, created_at)
+                 VALUES ($1, $2, $3, $4, $5)",
             )
-            .for_org(org_id)
-            .max_attempts($max_attempts);
-            $crate::store::jobs::insert_job!($tx, &job);
-            true
-        } else {
-            false
-        }
-    }};
+            .bind(&event.id)
+            .bind(org_id)
+            .bind(event.event_type)
+            .bind(event.payload.to_string())
+            .bind(event.created_at_ms)
+            .execute(&mut *conn)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The organisation's webhook URL, if it has one.
+    pub async fn webhook_url(&mut self, org_id: &str) -> StoreResult<Option<String>> {
+        let row: Option<(Option<String>,)> = on_tx!(self, |conn| {
+            sqlx::query_as("SELECT webhook_url FROM orgs WHERE id = $1")
+                .bind(org_id)
+                .fetch_optional(&mut *conn)
+                .await?
+        });
+        Ok(row.and_then(|r| r.0))
+    }
+
+    /// Whether the event exists and belongs to `org_id`.
+    pub async fn event_exists(&mut self, org_id: &str, event_id: &str) -> StoreResult<bool> {
+        let found: Option<(String,)> = on_tx!(self, |conn| {
+            sqlx::query_as("SELECT id FROM webhook_events WHERE id = $1 AND org_id = $2")
+                .bind(event_id)
+                .bind(org_id)
+                .fetch_optional(&mut *conn)
+                .await?
+        });
+        Ok(found.is_some())
+    }
 }
-pub(crate) use insert_event;
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct WebhookEvent {
     pub id: String,
     pub org_id: String,
-    pub event_type: String,
+    pub event_type: EventType,
     pub payload: String,
     pub created_at: i64,
 }
@@ -190,33 +189,5 @@ impl super::Store {
             .fetch_all(pool)
             .await?)
         })
-    }
-
-    /// Queues another delivery of an existing event (the redeliver endpoint).
-    pub async fn redeliver(
-        &self,
-        org_id: &str,
-        event_id: &str,
-        max_attempts: i64,
-    ) -> StoreResult<bool> {
-        let queued = in_tx!(self, |tx| {
-            let found: Option<(String,)> =
-                sqlx::query_as("SELECT id FROM webhook_events WHERE id = $1 AND org_id = $2")
-                    .bind(event_id)
-                    .bind(org_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if found.is_none() {
-                return Ok(false);
-            }
-            let job =
-                super::jobs::NewJob::new(DELIVERY_JOB, serde_json::json!({ "event_id": event_id }))
-                    .for_org(org_id)
-                    .max_attempts(max_attempts);
-            super::jobs::insert_job!(tx, &job);
-            true
-        });
-        self.jobs_committed().await;
-        Ok(queued)
     }
 }

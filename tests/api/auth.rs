@@ -1,6 +1,7 @@
 //! The documented 401/403 bodies, byte for byte, through the real server.
 
 use crate::helpers::TestApp;
+use satyapan::domain::api_keys::KeyState;
 
 const PATH: &str = "/api/v2/credits/transactions";
 
@@ -63,7 +64,10 @@ async fn inactive_then_active_then_revoked() {
         .key_id;
     let header = format!("Bearer {}", app.key);
 
-    app.store.set_key_state(&key_id, "inactive").await.unwrap();
+    app.store
+        .set_key_state(&key_id, KeyState::Inactive)
+        .await
+        .unwrap();
     assert_eq!(
         with_header(&app, Some(&header)).await,
         (
@@ -73,10 +77,16 @@ async fn inactive_then_active_then_revoked() {
         )
     );
 
-    app.store.set_key_state(&key_id, "active").await.unwrap();
+    app.store
+        .set_key_state(&key_id, KeyState::Active)
+        .await
+        .unwrap();
     assert_eq!(with_header(&app, Some(&header)).await.0, 200);
 
-    app.store.set_key_state(&key_id, "revoked").await.unwrap();
+    app.store
+        .set_key_state(&key_id, KeyState::Revoked)
+        .await
+        .unwrap();
     let revoked = (
         403,
         r#"{"status":"error","code":403,"message":"Token access has been Revoked, Contact Support.","data":null}"#
@@ -86,7 +96,7 @@ async fn inactive_then_active_then_revoked() {
     // Revocation is final.
     assert!(
         app.store
-            .set_key_state(&key_id, "active")
+            .set_key_state(&key_id, KeyState::Active)
             .await
             .unwrap()
             .is_none()

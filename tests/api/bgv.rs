@@ -523,7 +523,7 @@ async fn report_errors_tenancy_and_polling_limit() {
     // The limit is per key: another key of the same organisation may poll.
     let key = satyapan::domain::api_keys::GeneratedKey::new(true);
     app.store
-        .add_api_key(&app.org_id, &key.as_new_key())
+        .add_api_key(&app.org_id, &satyapan::store::orgs::NewKey::from(&key))
         .await
         .unwrap();
     assert_eq!(app.get_as(&path, &key.plaintext).await.status, 200);

@@ -97,7 +97,7 @@ async fn a_pull_returns_the_seed_shape_and_costs_one_credit() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(consent.1, "found");
+    assert_eq!(consent.1.as_str(), "found");
 }
 
 #[tokio::test]

@@ -204,7 +204,13 @@ pub async fn create_org(store: &Store, name: &str, credits: i64) -> (String, Str
     let key = GeneratedKey::new(true);
     let org_id = uuid::Uuid::new_v4().to_string();
     store
-        .create_org(&org_id, name, credits, true, &key.as_new_key())
+        .create_org(
+            &org_id,
+            name,
+            credits,
+            true,
+            &satyapan::store::orgs::NewKey::from(&key),
+        )
         .await
         .expect("create org");
     (org_id, key.plaintext)

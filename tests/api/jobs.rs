@@ -83,7 +83,7 @@ fn start(
 async fn wait_status(store: &Store, id: &str, status: &str) -> Job {
     eventually(20, || async {
         let job = store.job(id).await.unwrap().unwrap();
-        (job.status == status).then_some(job)
+        (job.status.as_str() == status).then_some(job)
     })
     .await
 }

@@ -4,12 +4,13 @@ use axum::extract::State;
 use chrono::{FixedOffset, NaiveDate, TimeZone};
 use serde::Serialize;
 
+use super::ApiKeyAuth;
 use super::envelope::{ApiError, ApiResult, Envelope};
 use super::extract::QueryParams;
 use crate::api::AppState;
-use crate::api::auth::ApiKeyAuth;
 use crate::domain::time::{IST, format_timestamp};
 use crate::store::credits::{LedgerFilter, LedgerKind, LedgerRow};
+use crate::store::{StoreError, decode_json};
 
 const DEFAULT_PER_PAGE: i64 = 100;
 const MAX_PER_PAGE: i64 = 500;
@@ -17,7 +18,8 @@ const MAX_PER_PAGE: i64 = 500;
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Transaction {
     pub transaction_id: String,
-    pub transaction_type: String,
+    #[schema(value_type = String)]
+    pub transaction_type: LedgerKind,
     /// Always positive; `transaction_type` gives the direction.
     pub amount: i64,
     pub balance_after: i64,
@@ -165,9 +167,9 @@ pub(crate) fn parse_query(params: &QueryParams) -> Result<TransactionsQuery, Api
     })
 }
 
-fn to_transaction(row: LedgerRow, q: &TransactionsQuery) -> Transaction {
-    let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
-    Transaction {
+fn to_transaction(row: LedgerRow, q: &TransactionsQuery) -> Result<Transaction, StoreError> {
+    let json = |what, s: Option<String>| s.map(|s| decode_json(what, &s)).transpose();
+    Ok(Transaction {
         transaction_id: row.id,
         transaction_type: row.kind,
         amount: row.amount.abs(),
@@ -176,16 +178,16 @@ fn to_transaction(row: LedgerRow, q: &TransactionsQuery) -> Transaction {
         reference_id: row.reference_id,
         created_at: format_timestamp(row.created_at),
         input: if q.include_input {
-            json(row.input)
+            json("ledger input", row.input)?
         } else {
             None
         },
         output: if q.include_output {
-            json(row.output)
+            json("ledger output", row.output)?
         } else {
             None
         },
-    }
+    })
 }
 
 /// List credit transactions
@@ -213,7 +215,7 @@ pub async fn transactions(
     let transactions = rows
         .into_iter()
         .map(|r| to_transaction(r, &query))
-        .collect();
+        .collect::<Result<Vec<_>, _>>()?;
     let page = TransactionsPage {
         transactions,
         pagination: Pagination {

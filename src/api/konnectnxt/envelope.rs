@@ -9,7 +9,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::store::StoreError;
+use crate::api::common::{HttpError, Surface};
+use crate::app::{AppError, Resource};
 
 /// A successful answer. `credits_used`/`credits_remaining` and `errors: null` appear only on the
 /// endpoints whose documented bodies carry them.
@@ -220,9 +221,69 @@ impl From<ErrorKind> for ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(error: StoreError) -> Self {
-        ApiError::internal(error)
+/// The KonnectNXT surface: every shared failure leaves in its envelope, with its texts.
+pub struct KonnectNxt;
+
+impl Surface for KonnectNxt {
+    fn render(error: HttpError) -> Response {
+        ApiError::from(error).into_response()
+    }
+}
+
+impl From<HttpError> for ApiError {
+    fn from(error: HttpError) -> Self {
+        match error {
+            HttpError::MissingCredentials => ErrorKind::MissingToken.into(),
+            HttpError::MalformedCredentials => ErrorKind::BadTokenFormat.into(),
+            HttpError::UnknownKey => ErrorKind::UnknownKey.into(),
+            HttpError::KeyRevoked => ErrorKind::KeyRevoked.into(),
+            HttpError::KeyInactive => ErrorKind::KeyInactive.into(),
+            HttpError::RouteNotFound => ErrorKind::RouteNotFound.into(),
+            HttpError::MethodNotAllowed => ErrorKind::MethodNotAllowed.into(),
+            HttpError::PayloadTooLarge => ErrorKind::PayloadTooLarge.into(),
+            HttpError::IdempotencyMismatch => ErrorKind::IdempotencyMismatch.into(),
+            HttpError::IdempotencyInFlight => ErrorKind::IdempotencyInFlight.into(),
+            HttpError::IdempotencyKeyInvalid => ErrorKind::IdempotencyKeyInvalid.into(),
+            HttpError::LinkInvalid => ErrorKind::LinkInvalid.into(),
+            HttpError::App(error) => error.into(),
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::NotFound(resource) => ApiError::not_found(match resource {
+                Resource::Case | Resource::Report => "No case found for this case_id.",
+                Resource::GstRequest => "No record found for this `request_id.",
+                Resource::WebhookEvent => "No webhook event found for this id.",
+                Resource::File => "No such file.",
+            }),
+            AppError::Invalid { message, .. } => ApiError::bad_request(message),
+            AppError::InsufficientCredits {
+                required,
+                remaining,
+            } => ErrorKind::InsufficientCredits {
+                required,
+                remaining,
+            }
+            .into(),
+            AppError::Conflict(message) => ErrorKind::Conflict(message).into(),
+            AppError::UpstreamUnavailable(message) => ErrorKind::SourceUnavailable(message).into(),
+            AppError::Internal(cause) => ErrorKind::Internal(cause).into(),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(error: crate::store::StoreError) -> Self {
+        AppError::from(error).into()
+    }
+}
+
+impl From<crate::api::common::Rejection<KonnectNxt>> for ApiError {
+    fn from(rejection: crate::api::common::Rejection<KonnectNxt>) -> Self {
+        rejection.error.into()
     }
 }
 

@@ -4,14 +4,14 @@
 use axum::extract::State;
 use serde_json::Value;
 
+use super::ApiKeyAuth;
 use super::body::{Body, invalid};
 use super::envelope::{ApiError, ApiResult, Envelope, ErrorKind};
 use super::extract::ApiJson;
 use crate::api::AppState;
-use crate::api::auth::ApiKeyAuth;
+use crate::app::bureau::{self, Caller, DEFAULT_CONSENT_PURPOSE, PullOutcome};
 use crate::domain::ids::{Aadhaar, DrivingLicence, Epic, IdError, Mobile, Pan, Passport};
 use crate::providers::bureau::{BureauQuery, BureauReport, DocumentRef};
-use crate::services::bureau::{self, Caller, DEFAULT_CONSENT_PURPOSE, PullOutcome};
 
 /// Document types accepted for the optional identity look-up.
 pub const DOCUMENT_TYPES: &[&str] = &["PAN", "AADHAAR", "VOTER_ID", "PASSPORT", "DRIVING_LICENSE"];

@@ -7,20 +7,23 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::ApiKeyAuth;
 use super::body::{Body, invalid};
 use super::envelope::{ApiError, ApiResult, Envelope, ErrorKind};
 use super::extract::{ApiJson, QueryParams};
 use crate::api::AppState;
-use crate::api::auth::ApiKeyAuth;
+use crate::app::gst;
+use crate::app::{AppError, Resource};
+use crate::domain::gst::GstStatus;
 use crate::domain::ids::Gstin;
 use crate::providers::gst::GstRecord;
-use crate::services::gst;
+use crate::store::decode_json;
 
 #[derive(Debug, Serialize)]
 pub struct Initiated {
     pub request_id: String,
     pub gstin: String,
-    pub status: &'static str,
+    pub status: GstStatus,
 }
 
 /// Initiate GST verification
@@ -47,29 +50,23 @@ pub async fn initiate(
         }
     };
     let cost = state.config.gst_initiate_cost;
-    match gst::initiate(&state.store, &auth.org_id, &gstin, cost).await? {
-        Ok((request_id, balance)) => Ok(Envelope::ok(
-            "GST verification initiated successfully.",
-            Initiated {
-                request_id,
-                gstin: gstin.as_str().to_string(),
-                status: "in_progress",
-            },
-        )
-        .with_credits(cost, balance)),
-        Err(short) => Err(ErrorKind::InsufficientCredits {
-            required: short.required,
-            remaining: short.remaining,
-        }
-        .into()),
-    }
+    let (request_id, balance) = gst::initiate(&state.store, &auth.org_id, &gstin, cost).await?;
+    Ok(Envelope::ok(
+        "GST verification initiated successfully.",
+        Initiated {
+            request_id,
+            gstin: gstin.as_str().to_string(),
+            status: GstStatus::InProgress,
+        },
+    )
+    .with_credits(cost, balance))
 }
 
 #[derive(Debug, Serialize)]
 struct InProgress {
     request_id: String,
     gstin: String,
-    verification_status: &'static str,
+    verification_status: GstStatus,
 }
 
 /// `GSTStatusResponse` plus the request id it answers.
@@ -113,16 +110,15 @@ pub async fn status(
         .gst_request(&auth.org_id, &request_id.to_string())
         .await?
     else {
-        return Err(ApiError::not_found("No record found for this `request_id."));
+        return Err(AppError::NotFound(Resource::GstRequest).into());
     };
     let remaining = state.store.balance(&auth.org_id).await?;
-    match request.status.as_str() {
-        "completed" => {
-            let record: GstRecord = request
-                .result
-                .as_deref()
-                .and_then(|r| serde_json::from_str(r).ok())
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("GST result unreadable")))?;
+    match request.status {
+        GstStatus::Completed => {
+            let record: GstRecord = decode_json(
+                "GST result",
+                request.result.as_deref().unwrap_or_default(),
+            )?;
             Ok(Envelope::ok(
                 "GST details fetched successfully.",
                 Completed {
@@ -133,21 +129,21 @@ pub async fn status(
             .with_credits(0, remaining)
             .into_response())
         }
-        "not_found" => Err(ApiError::not_found(
+        GstStatus::NotFound => Err(ApiError::not_found(
             "No GST registration found for the provided GSTIN.",
         )
         .with_credits(0, remaining)),
-        "failed" => Err(ApiError::from(ErrorKind::SourceUnavailable(
+        GstStatus::Failed => Err(ApiError::from(ErrorKind::SourceUnavailable(
             "GST verification failed: the GST source could not be reached. The credits were refunded.",
         ))
         .with_credits(0, remaining)),
-        _ => {
+        GstStatus::InProgress => {
             let mut envelope = Envelope::ok(
                 "GST verification is in progress. Please retry after a few seconds.",
                 InProgress {
                     request_id: request.id,
                     gstin: request.gstin,
-                    verification_status: "in_progress",
+                    verification_status: GstStatus::InProgress,
                 },
             )
             .with_credits(0, remaining);

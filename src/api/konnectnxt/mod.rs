@@ -15,6 +15,9 @@ use axum::routing::{get, post, put};
 
 use super::AppState;
 
+/// The calling organisation, its authentication failures answered in the envelope.
+pub type ApiKeyAuth = crate::api::common::auth::ApiKeyAuth<envelope::KonnectNxt>;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v2/credits/transactions", get(credits::transactions))

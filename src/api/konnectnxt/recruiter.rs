@@ -10,28 +10,21 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::ApiKeyAuth;
 use super::envelope::{ApiError, ApiResult, Envelope, ErrorKind};
 use super::extract::{ApiJson, QueryParams};
 use crate::api::AppState;
-use crate::api::auth::ApiKeyAuth;
+use crate::app::cases::{
+    self as bgv, Audit, Audited, Candidate, CaseCreated, MAX_CANDIDATES, Override,
+};
+use crate::app::{AppError, Resource};
+use crate::domain::cases::AuditDecision;
 use crate::domain::cases::CheckResult;
 use crate::domain::catalog::{self, CheckSpec, Detail};
 use crate::domain::ids::{Aadhaar, Mobile, Pan, Uan};
-use crate::providers::check::EmployerClaim;
+use crate::domain::source::{EmployerClaim, SandboxOutcome};
 use crate::reports::model::Report;
-use crate::services::bgv::{self, Candidate, CaseCreated};
-use crate::store::cases::{Audit, AuditOutcome, Override};
-
-pub const MAX_CANDIDATES: usize = 500;
 const MAX_TEXT: usize = 500;
-const SANDBOX_OUTCOMES: &[&str] = &[
-    "clear",
-    "minor_discrepancy",
-    "discrepancy",
-    "not_available",
-    "unable_to_verify",
-    "flaky",
-];
 
 /// One problem with one candidate's detail.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -260,16 +253,23 @@ fn parse_candidate(
             let mut outcomes = BTreeMap::new();
             for (check, outcome) in map {
                 let known = catalog::spec(check).is_some();
-                match outcome.as_str().filter(|o| SANDBOX_OUTCOMES.contains(o)) {
+                match outcome.as_str().and_then(SandboxOutcome::parse) {
                     Some(o) if known => {
-                        outcomes.insert(check.clone(), o.to_string());
+                        outcomes.insert(check.clone(), o);
                     }
                     _ if !known => {
                         p.fail(&format!("sandbox_outcome.{check}"), "is not a check type")
                     }
                     _ => p.fail(
                         &format!("sandbox_outcome.{check}"),
-                        format!("must be one of: {}", SANDBOX_OUTCOMES.join(", ")),
+                        format!(
+                            "must be one of: {}",
+                            SandboxOutcome::ALL
+                                .iter()
+                                .map(|o| o.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     ),
                 }
             }
@@ -415,7 +415,7 @@ pub async fn submit(
         .org(&auth.org_id)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("authenticated org vanished")))?;
-    let settings: Value = serde_json::from_str(&org.settings).unwrap_or_default();
+    let settings = org.settings()?;
     let submitted = bgv::submit(
         &state.store,
         &state.vault,
@@ -424,13 +424,7 @@ pub async fn submit(
         &checks,
         &candidates,
     )
-    .await?
-    .map_err(|short| {
-        ApiError::from(ErrorKind::InsufficientCredits {
-            required: short.required,
-            remaining: short.remaining,
-        })
-    })?;
+    .await?;
     let body = SubmitResponse {
         status: "success",
         code: 200,
@@ -511,21 +505,13 @@ pub async fn report_json(
         .store
         .case_view(&auth.org_id, &case_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("No case found for this case_id."))?;
+        .ok_or(AppError::NotFound(Resource::Case))?;
     check_poll_rate(&state, &auth.key_id, &case_id)?;
     Ok(Envelope::ok(
         "Report JSON fetched successfully.",
-        bgv::report(&view, &state.links),
+        bgv::report(&view, &state.links)?,
     )
     .with_null_errors())
-}
-
-#[derive(Debug, Serialize)]
-pub struct Audited {
-    pub case_id: String,
-    pub status: &'static str,
-    pub result: &'static str,
-    pub decision: String,
 }
 
 /// Complete an audited case
@@ -545,12 +531,11 @@ pub async fn audit(
     let case_id = uuid::Uuid::parse_str(&case_id)
         .map_err(|_| ApiError::bad_request("Invalid case_id in the path."))?
         .to_string();
-    let decision = value["decision"].as_str().unwrap_or("");
-    if !matches!(decision, "approve" | "reject") {
+    let Some(decision) = value["decision"].as_str().and_then(AuditDecision::parse) else {
         return Err(ApiError::bad_request(
             "decision must be 'approve' or 'reject'.",
         ));
-    }
+    };
     let note = value["note"].as_str().map(str::trim).unwrap_or("");
     if note.is_empty() {
         return Err(ApiError::bad_request("note is required: say why."));
@@ -579,39 +564,20 @@ pub async fn audit(
         }
         _ => return Err(ApiError::bad_request("overrides must be an array.")),
     }
-    let outcome = state
-        .store
-        .audit_case(
-            &auth.org_id,
-            &case_id,
-            &Audit {
-                decision,
-                note,
-                overrides: &overrides,
-                actor: &format!("api_key:{}", auth.key_id),
-            },
-            crate::Shared::webhook_attempts(&state.config),
-        )
-        .await?;
-    match outcome {
-        AuditOutcome::Done { result } => Ok(Envelope::ok(
-            "Case audited and completed.",
-            Audited {
-                case_id,
-                status: "completed",
-                result: result.as_str(),
-                decision: decision.to_string(),
-            },
-        )),
-        AuditOutcome::NotFound => Err(ApiError::not_found("No case found for this case_id.")),
-        AuditOutcome::NotInAudit { status } => Err(ErrorKind::Conflict(format!(
-            "The case is {status}, not in_audit: only an audited case can be completed by a reviewer."
-        ))
-        .into()),
-        AuditOutcome::UnknownCheck(kind) => Err(ApiError::bad_request(format!(
-            "The case has no check of type '{kind}'."
-        ))),
-    }
+    let audited = bgv::audit(
+        &state.store,
+        &auth.org_id,
+        &case_id,
+        &Audit {
+            decision,
+            note,
+            overrides: &overrides,
+            actor: &format!("api_key:{}", auth.key_id),
+        },
+        crate::Shared::webhook_attempts(&state.config),
+    )
+    .await?;
+    Ok(Envelope::ok("Case audited and completed.", audited))
 }
 
 #[cfg(test)]

@@ -5,19 +5,21 @@ use axum::extract::State;
 use base64::Engine;
 use serde::Serialize;
 
+use super::ApiKeyAuth;
 use super::envelope::{ApiError, ApiResult, Envelope};
 use super::extract::QueryParams;
 use super::recruiter::case_id;
 use crate::api::AppState;
-use crate::api::auth::ApiKeyAuth;
+use crate::app::cases as bgv;
+use crate::app::{AppError, Resource};
+use crate::domain::cases::CaseStatus;
 use crate::domain::time::format_timestamp;
-use crate::services::bgv;
 
 #[derive(Debug, Serialize)]
 pub struct Download {
     pub case_id: String,
     pub candidate_name: String,
-    pub status: String,
+    pub status: CaseStatus,
     pub created_at: String,
     pub completed_at: Option<String>,
     /// A signed link to the PDF (`type=pdf`) or the PDF itself, base64.
@@ -50,8 +52,8 @@ pub async fn download(
         .store
         .case_view(&auth.org_id, &case_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("No case found for this case_id."))?;
-    if view.case.status != "completed" {
+        .ok_or(AppError::NotFound(Resource::Case))?;
+    if view.case.status != CaseStatus::Completed {
         return Err(ApiError::not_found(
             "Candidate has not submitted the BGV yet.",
         ));
@@ -59,9 +61,7 @@ pub async fn download(
     let report = if as_link {
         state.links.url(&format!("/files/reports/{case_id}.pdf"))
     } else {
-        let pdf = bgv::render_pdf(&state.store, &state.links, &view)
-            .await
-            .map_err(ApiError::internal)?;
+        let pdf = bgv::render_pdf(&state.store, &state.links, &view).await?;
         base64::engine::general_purpose::STANDARD.encode(pdf)
     };
     Ok(Envelope::ok(
@@ -69,7 +69,7 @@ pub async fn download(
         Download {
             case_id,
             candidate_name: view.case.candidate_name.clone(),
-            status: view.case.status.clone(),
+            status: view.case.status,
             created_at: format_timestamp(view.case.created_at),
             completed_at: view.case.completed_at.map(format_timestamp),
             report,

@@ -4,32 +4,27 @@ use axum::extract::{Path, State};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::ApiKeyAuth;
 use super::body::Body;
 use super::envelope::{ApiError, ApiResult, Envelope};
 use super::extract::{ApiJson, QueryParams};
 use crate::api::AppState;
-use crate::api::auth::ApiKeyAuth;
+use crate::app::{AppError, Resource, webhooks};
 use crate::crypto::generate_webhook_secret;
+use crate::domain::events::EventType;
 use crate::domain::time::format_timestamp;
+use crate::domain::webhooks::validate_url;
+use crate::store::decode_json;
 
 #[derive(Debug, Serialize)]
 pub struct WebhookSettings {
     pub url: Option<String>,
     /// Shown in full only when it is created; afterwards its first characters.
     pub secret: Option<String>,
-    pub events: [&'static str; 2],
+    pub events: &'static [EventType],
 }
 
-const EVENTS: [&str; 2] = ["check.completed", "case.completed"];
-
-pub fn validate_url(raw: &str) -> Result<String, String> {
-    let url = reqwest::Url::parse(raw.trim())
-        .map_err(|_| "url must be an absolute http(s) URL.".to_string())?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err("url must be an absolute http(s) URL.".into());
-    }
-    Ok(url.to_string())
-}
+const EVENTS: &[EventType] = EventType::ALL;
 
 /// Set the webhook URL (a new signing secret is returned once)
 #[utoipa::path(put, path = "/api/v2/webhooks", tag = "webhooks", request_body(content = Object, description = "{url}"), responses((status = 200), (status = 400)), security(("bearerAuth" = [])))]
@@ -105,8 +100,8 @@ pub async fn events(
         "Webhook events fetched successfully.",
         events
             .into_iter()
-            .map(|e| serde_json::from_str(&e.payload).unwrap_or(Value::Null))
-            .collect(),
+            .map(|e| decode_json::<Value>("webhook event", &e.payload))
+            .collect::<Result<Vec<_>, _>>()?,
     ))
 }
 
@@ -133,7 +128,7 @@ pub async fn deliveries(
         .await?
         .is_none()
     {
-        return Err(ApiError::not_found("No webhook event found for this id."));
+        return Err(AppError::NotFound(Resource::WebhookEvent).into());
     }
     let rows = state.store.deliveries(&auth.org_id, &event_id).await?;
     Ok(Envelope::ok(
@@ -158,19 +153,8 @@ pub async fn redeliver(
     auth: ApiKeyAuth,
     Path(event_id): Path<String>,
 ) -> ApiResult<Value> {
-    if state.store.webhook(&auth.org_id).await?.is_none() {
-        return Err(ApiError::bad_request(
-            "No webhook URL is set for this organisation.",
-        ));
-    }
     let attempts = crate::Shared::webhook_attempts(&state.config);
-    if !state
-        .store
-        .redeliver(&auth.org_id, &event_id, attempts)
-        .await?
-    {
-        return Err(ApiError::not_found("No webhook event found for this id."));
-    }
+    webhooks::redeliver(&state.store, &auth.org_id, &event_id, attempts).await?;
     Ok(Envelope::ok(
         "Redelivery queued.",
         serde_json::json!({ "event_id": event_id }),

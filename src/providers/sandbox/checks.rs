@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use super::{SOURCE, Sandbox, Seeded, person};
+use crate::domain::source::SandboxOutcome;
 use crate::providers::ProviderError;
 use crate::providers::check::{CheckInput, CheckProvider, Evidence, SourceRecord};
 
@@ -92,7 +93,9 @@ fn date(d: Option<chrono::NaiveDate>) -> String {
 impl CheckProvider for Sandbox {
     async fn fetch(&self, input: &CheckInput) -> Result<SourceRecord, ProviderError> {
         self.wait().await;
-        let outcome = input.sandbox_outcome.as_deref().unwrap_or("clear");
+        let outcome = input
+            .sandbox_outcome
+            .map_or("clear", SandboxOutcome::as_str);
         match outcome {
             "not_available" => return Err(ProviderError::NotFound),
             "unable_to_verify" => return Err(ProviderError::Timeout),

@@ -4,10 +4,12 @@
 
 use serde_json::json;
 
+use crate::domain::bureau::BureauOutcome;
+use crate::domain::credits::{Insufficient, LedgerKind};
 use crate::providers::bureau::{BureauQuery, BureauReport};
 use crate::providers::{ProviderError, Providers};
 use crate::store::bureau::BureauPull;
-use crate::store::credits::{Insufficient, LedgerKind, Movement};
+use crate::store::credits::Movement;
 use crate::store::{Store, StoreError};
 
 pub const SERVICE: &str = "finance.customer_data_pull";
@@ -62,9 +64,9 @@ pub async fn pull(
         "document_type": query.document.as_ref().map(|d| d.document_type.clone()),
     });
     let outcome = match &result {
-        Ok(_) => "found",
-        Err(ProviderError::NotFound) => "not_found",
-        Err(_) => "unavailable",
+        Ok(_) => BureauOutcome::Found,
+        Err(ProviderError::NotFound) => BureauOutcome::NotFound,
+        Err(_) => BureauOutcome::Unavailable,
     };
     let output = match &result {
         Ok(report) => serde_json::to_value(report).unwrap_or_default(),
@@ -79,10 +81,7 @@ pub async fn pull(
         input: Some(&input),
         output: Some(&output),
     };
-    let reached = match &result {
-        Ok(_) => true,
-        Err(error) => error.source_was_reached(),
-    };
+    let charged = outcome.is_chargeable();
     let record = BureauPull {
         id: &pull_id,
         org_id: caller.org_id,
@@ -92,10 +91,19 @@ pub async fn pull(
         consent_purpose,
         document_type: query.document.as_ref().map(|d| d.document_type.as_str()),
         outcome,
+        credits_used: if charged { cost } else { 0 },
     };
-    let recorded = store
-        .record_bureau_pull(&record, reached.then_some(&charge))
-        .await?;
+    // The pull's consent record and its charge: both or neither.
+    let mut tx = store.begin().await?;
+    let recorded = if charged {
+        tx.apply_movement(&charge).await?.map(Some)
+    } else {
+        Ok(None)
+    };
+    if recorded.is_ok() {
+        tx.insert_bureau_pull(&record).await?;
+        tx.commit().await?;
+    }
     Ok(match (result, recorded) {
         (_, Err(short)) => PullOutcome::Insufficient(short),
         (Ok(report), Ok(after)) => PullOutcome::Found {

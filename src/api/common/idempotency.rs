@@ -10,11 +10,12 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use sha2::{Digest, Sha256};
 
-use super::AppState;
-use super::konnectnxt::envelope::{ApiError, ErrorKind};
+use super::{HttpError, Surface};
+use crate::api::AppState;
+use crate::app::AppError;
 use crate::store::idempotency::IdemBegin;
 
 pub const HEADER: &str = "idempotency-key";
@@ -22,7 +23,12 @@ pub const HEADER: &str = "idempotency-key";
 /// How long an unfinished claim blocks retries before it is considered abandoned (a crash).
 const IN_FLIGHT_TIMEOUT_MS: i64 = 5 * 60 * 1000;
 
-pub async fn middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The middleware for the routes of surface `S` (its errors are rendered by `S`).
+pub async fn middleware<S: Surface>(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     if request.method() != Method::POST {
         return next.run(request).await;
     }
@@ -31,11 +37,11 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     };
     let key = match key.to_str() {
         Ok(k) if !k.trim().is_empty() && k.len() <= 255 => k.trim().to_string(),
-        _ => return ApiError::from(ErrorKind::IdempotencyKeyInvalid).into_response(),
+        _ => return S::render(HttpError::IdempotencyKeyInvalid),
     };
     match run(state, key, request, next).await {
         Ok(response) => response,
-        Err(error) => error.into_response(),
+        Err(error) => S::render(error),
     }
 }
 
@@ -44,11 +50,11 @@ async fn run(
     key: String,
     request: Request,
     next: Next,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, state.config.max_body_bytes)
         .await
-        .map_err(|_| ApiError::from(ErrorKind::PayloadTooLarge))?;
+        .map_err(|_| HttpError::PayloadTooLarge)?;
     let credential = parts
         .headers
         .get(header::AUTHORIZATION)
@@ -82,8 +88,8 @@ async fn run(
             headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
             Ok(response)
         }
-        IdemBegin::InFlight => Err(ErrorKind::IdempotencyInFlight.into()),
-        IdemBegin::Mismatch => Err(ErrorKind::IdempotencyMismatch.into()),
+        IdemBegin::InFlight => Err(HttpError::IdempotencyInFlight),
+        IdemBegin::Mismatch => Err(HttpError::IdempotencyMismatch),
         IdemBegin::New => {
             let response = next
                 .run(Request::from_parts(parts, Body::from(bytes)))
@@ -96,7 +102,7 @@ async fn run(
             let (parts, body) = response.into_parts();
             let bytes = axum::body::to_bytes(body, usize::MAX)
                 .await
-                .map_err(ApiError::internal)?;
+                .map_err(AppError::internal)?;
             let text = String::from_utf8_lossy(&bytes);
             state
                 .store

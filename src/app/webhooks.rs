@@ -6,10 +6,59 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde::Deserialize;
 
+use crate::app::{AppError, AppResult, Resource};
 use crate::crypto::webhook_signature;
-use crate::jobs::{Job, JobError, JobHandler};
-use crate::store::Store;
+use crate::domain::events::Event;
+use crate::jobs::{Job, JobError, JobHandler, NewJob};
 use crate::store::webhooks::NewDelivery;
+use crate::store::{Store, StoreResult, Tx};
+
+pub const DELIVERY_JOB: &str = "webhook.deliver";
+
+fn delivery_job(org_id: &str, event_id: &str, max_attempts: i64) -> NewJob {
+    NewJob::new(DELIVERY_JOB, serde_json::json!({ "event_id": event_id }))
+        .for_org(org_id)
+        .max_attempts(max_attempts)
+}
+
+/// Records `event` in the open transaction and, when the organisation has a webhook, enqueues
+/// its delivery there too: the event and its delivery exist only if the change commits.
+pub async fn record_event(
+    tx: &mut Tx,
+    org_id: &str,
+    event: &Event,
+    max_attempts: i64,
+) -> StoreResult<()> {
+    tx.insert_event(org_id, event).await?;
+    if tx.webhook_url(org_id).await?.is_some() {
+        tx.insert_job(&delivery_job(org_id, &event.id, max_attempts))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Queues another delivery of one of the organisation's events (the redeliver endpoint).
+pub async fn redeliver(
+    store: &Store,
+    org_id: &str,
+    event_id: &str,
+    max_attempts: i64,
+) -> AppResult<()> {
+    if store.webhook(org_id).await?.is_none() {
+        return Err(AppError::invalid(
+            "url",
+            "No webhook URL is set for this organisation.",
+        ));
+    }
+    let mut tx = store.begin().await?;
+    if !tx.event_exists(org_id, event_id).await? {
+        return Err(AppError::NotFound(Resource::WebhookEvent));
+    }
+    tx.insert_job(&delivery_job(org_id, event_id, max_attempts))
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
 
 /// The header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "t.body")>`.
 pub const SIGNATURE_HEADER: &str = "Satyapan-Signature";
@@ -66,7 +115,7 @@ impl JobHandler for DeliveryHandler {
             .header("content-type", "application/json")
             .header(SIGNATURE_HEADER, signature)
             .header("Satyapan-Event-Id", &event.id)
-            .header("Satyapan-Event-Type", &event.event_type)
+            .header("Satyapan-Event-Type", event.event_type.as_str())
             .body(event.payload.clone())
             .send()
             .await;

@@ -1,21 +1,24 @@
-//! Authentication extractors. `ApiKeyAuth` turns `Authorization: Bearer <api key>` into the
-//! calling organisation, with the exact error bodies the KonnectNXT surface documents.
+//! Authentication by API key: `Authorization: Bearer <api key>` becomes the calling
+//! organisation. Its failures are rendered by the surface `S` the route belongs to.
+
+use std::marker::PhantomData;
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
-use super::AppState;
-use super::konnectnxt::envelope::{ApiError, ErrorKind};
-use crate::domain::api_keys::hash_key;
+use super::{HttpError, Rejection, Surface};
+use crate::api::AppState;
+use crate::domain::api_keys::{KeyState, hash_key};
 
 /// The authenticated caller: every query that takes an id also takes `org_id`.
 #[derive(Debug, Clone)]
-pub struct ApiKeyAuth {
+pub struct ApiKeyAuth<S> {
     pub org_id: String,
     pub org_name: String,
     pub key_id: String,
     pub is_sandbox: bool,
+    surface: PhantomData<S>,
 }
 
 /// What the `Authorization` header holds, before any database look-up.
@@ -40,33 +43,34 @@ pub(crate) fn bearer_token(header: Option<&str>) -> BearerToken<'_> {
     }
 }
 
-impl FromRequestParts<AppState> for ApiKeyAuth {
-    type Rejection = ApiError;
+impl<S: Surface> FromRequestParts<AppState> for ApiKeyAuth<S> {
+    type Rejection = Rejection<S>;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Rejection<S>> {
         let header = parts
             .headers
             .get(AUTHORIZATION)
             .map(|v| v.to_str().unwrap_or("\u{0}invalid"));
         let token = match bearer_token(header) {
-            BearerToken::Missing => return Err(ErrorKind::MissingToken.into()),
-            BearerToken::Malformed => return Err(ErrorKind::BadTokenFormat.into()),
+            BearerToken::Missing => return Err(HttpError::MissingCredentials.into()),
+            BearerToken::Malformed => return Err(HttpError::MalformedCredentials.into()),
             BearerToken::Token(token) => token,
         };
         let found = state.store.find_key_by_hash(&hash_key(token)).await?;
         let Some(key) = found else {
-            return Err(ErrorKind::UnknownKey.into());
+            return Err(HttpError::UnknownKey.into());
         };
-        match key.key_state.as_str() {
-            "active" => {}
-            "revoked" => return Err(ErrorKind::KeyRevoked.into()),
-            _ => return Err(ErrorKind::KeyInactive.into()),
+        match key.key_state {
+            KeyState::Active => {}
+            KeyState::Revoked => return Err(HttpError::KeyRevoked.into()),
+            KeyState::Inactive => return Err(HttpError::KeyInactive.into()),
         }
         let auth = ApiKeyAuth {
             org_id: key.org_id,
             org_name: key.org_name,
             key_id: key.key_id,
             is_sandbox: key.is_sandbox,
+            surface: PhantomData,
         };
         tracing::Span::current().record("org_id", auth.org_id.as_str());
         Ok(auth)

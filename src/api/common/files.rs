@@ -1,23 +1,27 @@
 //! Files served by signed, expiring links: evidence images (and rendered reports). The
-//! signature is the authorisation; a wrong or expired one answers 403 in the envelope.
+//! signature is the authorisation; a wrong or expired one is refused (`HttpError::LinkInvalid`),
+//! rendered by the surface the route is mounted for.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-use super::AppState;
-use super::konnectnxt::envelope::{ApiError, ErrorKind};
-use super::konnectnxt::extract::QueryParams;
+use super::{HttpError, Rejection, Surface, parse_query};
+use crate::api::AppState;
+use crate::app::{AppError, Resource};
 use crate::crypto::verify_link;
 
 /// Checks the link's `expires` and `signature` for `path`.
 pub(crate) fn authorise(
     state: &AppState,
     path: &str,
-    params: &QueryParams,
-) -> Result<(), ApiError> {
-    let expires = params.get("expires").and_then(|v| v.parse::<i64>().ok());
-    let signature = params.get("signature");
+    query: Option<&str>,
+) -> Result<(), HttpError> {
+    let params = parse_query(query.unwrap_or("")).unwrap_or_default();
+    let expires = params
+        .get("expires")
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    let signature = params.get("signature").map(|v| v.trim());
     match (expires, signature) {
         (Some(expires), Some(signature))
             if verify_link(
@@ -30,21 +34,21 @@ pub(crate) fn authorise(
         {
             Ok(())
         }
-        _ => Err(ErrorKind::LinkInvalid.into()),
+        _ => Err(HttpError::LinkInvalid),
     }
 }
 
-pub async fn evidence(
+pub async fn evidence<S: Surface>(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    params: QueryParams,
-) -> Result<Response, ApiError> {
-    authorise(&state, &format!("/files/evidence/{id}"), &params)?;
+    RawQuery(query): RawQuery,
+) -> Result<Response, Rejection<S>> {
+    authorise(&state, &format!("/files/evidence/{id}"), query.as_deref())?;
     let (content_type, bytes) = state
         .store
         .evidence_file(&id)
         .await?
-        .ok_or_else(|| ApiError::not_found("No such file."))?;
+        .ok_or(AppError::NotFound(Resource::File))?;
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
@@ -56,26 +60,24 @@ pub async fn evidence(
 }
 
 /// A completed case's PDF, rendered when the signed link is followed.
-pub async fn report_pdf(
+pub async fn report_pdf<S: Surface>(
     State(state): State<AppState>,
     Path(file): Path<String>,
-    params: QueryParams,
-) -> Result<Response, ApiError> {
-    authorise(&state, &format!("/files/reports/{file}"), &params)?;
+    RawQuery(query): RawQuery,
+) -> Result<Response, Rejection<S>> {
+    authorise(&state, &format!("/files/reports/{file}"), query.as_deref())?;
     let case_id = file.strip_suffix(".pdf").unwrap_or(&file);
     let org_id = state
         .store
         .case_org(case_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("No such file."))?;
+        .ok_or(AppError::NotFound(Resource::File))?;
     let view = state
         .store
         .case_view(&org_id, case_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("No such file."))?;
-    let pdf = crate::services::bgv::render_pdf(&state.store, &state.links, &view)
-        .await
-        .map_err(ApiError::internal)?;
+        .ok_or(AppError::NotFound(Resource::File))?;
+    let pdf = crate::app::cases::render_pdf(&state.store, &state.links, &view).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),

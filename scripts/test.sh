@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The test command: set-up (idempotent), then `cargo test` with any arguments given. On
+# PostgreSQL: SATYAPAN_TEST_DATABASE_URL=postgres://postgres@127.0.0.1/<db> scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+exec cargo test "$@"

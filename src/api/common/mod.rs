@@ -1,0 +1,92 @@
+//! HTTP code shared by every API surface: API-key authentication, idempotency, signed files,
+//! query parsing and the fallbacks. None of it knows a vendor's wording: each failure is an
+//! [`HttpError`], and the surface a route belongs to renders it ([`Surface`]) in its own body.
+
+pub mod auth;
+pub mod files;
+pub mod idempotency;
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+use axum::response::{IntoResponse, Response};
+
+use crate::app::AppError;
+
+/// Everything shared HTTP code can answer with besides success.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error("missing credentials")]
+    MissingCredentials,
+    #[error("malformed credentials")]
+    MalformedCredentials,
+    #[error("unknown API key")]
+    UnknownKey,
+    #[error("revoked API key")]
+    KeyRevoked,
+    #[error("inactive API key")]
+    KeyInactive,
+    #[error("no such route")]
+    RouteNotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("idempotency key reused with another body")]
+    IdempotencyMismatch,
+    #[error("idempotency key in flight")]
+    IdempotencyInFlight,
+    #[error("idempotency key invalid")]
+    IdempotencyKeyInvalid,
+    #[error("invalid or expired signed link")]
+    LinkInvalid,
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl From<crate::store::StoreError> for HttpError {
+    fn from(error: crate::store::StoreError) -> Self {
+        HttpError::App(error.into())
+    }
+}
+
+/// An API surface: how its routes answer errors. Implemented once per surface, in its folder.
+pub trait Surface: Send + Sync + 'static {
+    fn render(error: HttpError) -> Response;
+}
+
+/// An [`HttpError`] on its way out through surface `S`'s renderer: the rejection type of the
+/// shared extractors and middleware.
+pub struct Rejection<S: Surface> {
+    pub error: HttpError,
+    surface: PhantomData<S>,
+}
+
+impl<S: Surface> Rejection<S> {
+    pub fn new(error: impl Into<HttpError>) -> Self {
+        Rejection {
+            error: error.into(),
+            surface: PhantomData,
+        }
+    }
+}
+
+impl<S: Surface> IntoResponse for Rejection<S> {
+    fn into_response(self) -> Response {
+        S::render(self.error)
+    }
+}
+
+impl<S: Surface, E: Into<HttpError>> From<E> for Rejection<S> {
+    fn from(error: E) -> Self {
+        Rejection::new(error)
+    }
+}
+
+/// Parses a raw query string into its pairs; `None` when it is not valid form encoding.
+pub fn parse_query(query: &str) -> Option<HashMap<String, String>> {
+    let uri = format!("/?{query}").parse().ok()?;
+    axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&uri)
+        .ok()
+        .map(|q| q.0.into_iter().collect())
+}

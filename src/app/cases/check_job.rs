@@ -1,0 +1,198 @@
+//! The check job: the check's source, then the decision, then — in one transaction — the
+//! decided check, its evidence, the case's roll-up and the webhook events.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::Deserialize;
+
+use super::StoredCandidate;
+use crate::app::webhooks::record_event;
+use crate::crypto::Vault;
+use crate::domain::cases::{CaseStatus, CheckStatus, roll_up};
+use crate::domain::decision::{self, Decision};
+use crate::domain::events;
+use crate::domain::ids::Aadhaar;
+use crate::domain::source::{CheckInput, Evidence};
+use crate::jobs::{Job, JobError, JobHandler};
+use crate::providers::{ProviderError, Providers};
+use crate::reports::model::Field;
+use crate::store::cases::CheckCompletion;
+use crate::store::{Store, now_ms};
+
+/// Runs one check: its source, then the decision, then the case roll-up.
+pub struct CheckHandler {
+    pub store: Store,
+    pub providers: Providers,
+    pub vault: Arc<Vault>,
+    pub webhook_attempts: i64,
+}
+
+#[derive(Deserialize)]
+struct CheckPayload {
+    check_id: String,
+}
+
+impl CheckHandler {
+    async fn input(&self, job: &Job) -> Result<Option<(String, CheckInput)>, JobError> {
+        let payload: CheckPayload = serde_json::from_str(&job.payload)
+            .map_err(|e| JobError::Fatal(format!("bad payload: {e}")))?;
+        let Some((check, case)) = self.store.check_for_job(&payload.check_id).await? else {
+            return Err(JobError::Fatal("check no longer exists".into()));
+        };
+        if check.status == CheckStatus::Completed {
+            return Ok(None);
+        }
+        let stored: StoredCandidate = serde_json::from_str(&case.candidate)
+            .map_err(|e| JobError::Fatal(format!("stored candidate unreadable: {e}")))?;
+        let aadhaar = match &stored.aadhaar_sealed {
+            Some(sealed) => {
+                let number = self
+                    .vault
+                    .open(sealed)
+                    .map_err(|e| JobError::Fatal(format!("Aadhaar could not be unsealed: {e}")))?;
+                Some(Aadhaar::parse(&number).map_err(|e| JobError::Fatal(e.to_string()))?)
+            }
+            None => None,
+        };
+        let address = if check.check_type == "criminal_check" {
+            stored.permanent_address.clone().or(stored.address.clone())
+        } else {
+            stored.address.clone().or(stored.permanent_address.clone())
+        };
+        let input = CheckInput {
+            sandbox_outcome: stored.sandbox_outcome.get(&check.check_type).cloned(),
+            check_type: check.check_type,
+            reference: check.id.clone(),
+            name: stored.name,
+            dob: stored.dob,
+            father_name: stored.father_name,
+            address,
+            pincode: stored.pincode,
+            phone: stored.phone,
+            pan: stored.pan,
+            aadhaar,
+            uan: stored.uan,
+            employers: stored.employers,
+            attempt: job.attempts,
+        };
+        Ok(Some((check.id, input)))
+    }
+
+    /// Writes the decision and everything that follows from it in one transaction: the decided
+    /// check and its evidence, the case's new status and result (the domain's roll-up), and the
+    /// webhook events the domain builds for the change. A check already decided (a re-run after
+    /// a crash) changes nothing.
+    async fn record(
+        &self,
+        check_id: &str,
+        decision: &Decision,
+        source: &str,
+        evidence: &[Evidence],
+    ) -> Result<(), JobError> {
+        let fields = if decision.fields.is_empty() {
+            None
+        } else {
+            let fields: Vec<Field> = decision
+                .fields
+                .iter()
+                .map(|(label, value)| Field {
+                    label: label.clone(),
+                    value: value.clone(),
+                })
+                .collect();
+            Some(serde_json::to_string(&fields).map_err(|e| JobError::Fatal(e.to_string()))?)
+        };
+        let entries = if decision.entries.is_empty() {
+            None
+        } else {
+            Some(
+                serde_json::to_string(&decision.entries)
+                    .map_err(|e| JobError::Fatal(e.to_string()))?,
+            )
+        };
+        let mut tx = self.store.begin().await?;
+        let completion = CheckCompletion {
+            result: decision.result,
+            remark: &decision.remark,
+            fields,
+            entries,
+            source,
+        };
+        let Some(check) = tx.complete_check(check_id, &completion).await? else {
+            return Ok(());
+        };
+        tx.lock_case(&check.case_id).await?;
+        for (position, file) in evidence.iter().enumerate() {
+            tx.insert_evidence(&check, check_id, position, file).await?;
+        }
+        let (results, always_audit) = tx.case_results(&check.case_id).await?;
+        let (status, result) = roll_up(&results, always_audit);
+        let now = now_ms();
+        let completed_at = (status == CaseStatus::Completed).then_some(now);
+        tx.set_case_state(&check.case_id, status, result, completed_at)
+            .await?;
+        for event in events::check_decided(
+            &check.case_id,
+            check_id,
+            &check.check_type,
+            decision.result,
+            (status, result),
+            now,
+        ) {
+            record_event(&mut tx, &check.org_id, &event, self.webhook_attempts).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl CheckHandler {
+    /// Records a decision the source gave no record for (none held, or never reached).
+    async fn record_unsourced(
+        &self,
+        check_id: &str,
+        input: &CheckInput,
+        decision: &Decision,
+    ) -> Result<(), JobError> {
+        let source = self.providers.source_name(&input.check_type);
+        self.record(check_id, decision, source, &[]).await
+    }
+}
+
+#[async_trait]
+impl JobHandler for CheckHandler {
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        let Some((check_id, input)) = self.input(job).await? else {
+            return Ok(());
+        };
+        let provider = self.providers.check_provider(&input.check_type);
+        match self.providers.call(provider.fetch(&input)).await {
+            Ok(record) => {
+                let decision = decision::decide(&input, &record);
+                self.record(&check_id, &decision, &record.source, &record.documents)
+                    .await
+            }
+            Err(ProviderError::NotFound) => {
+                let source = self.providers.source_name(&input.check_type);
+                self.record_unsourced(&check_id, &input, &decision::not_available(source))
+                    .await
+            }
+            Err(error) => Err(JobError::Retry(error.to_string())),
+        }
+    }
+
+    async fn on_dead(&self, job: &Job, error: &str) {
+        let outcome = match self.input(job).await {
+            Ok(Some((check_id, input))) => {
+                let decision = decision::unable_to_verify(job.attempts, error);
+                self.record_unsourced(&check_id, &input, &decision).await
+            }
+            Ok(None) => Ok(()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = outcome {
+            tracing::error!(error = %e, "could not record an unverifiable check");
+        }
+    }
+}

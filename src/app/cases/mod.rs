@@ -1,0 +1,67 @@
+//! BGV cases: submission (charge + cases + checks + jobs in one transaction), the check job
+//! (source → decision → case roll-up → webhook events, in one transaction), the report, and the
+//! reviewer's audit.
+
+mod audit;
+mod check_job;
+mod report;
+mod submit;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::ids::{Aadhaar, Mobile, Pan, Uan};
+use crate::domain::source::{EmployerClaim, SandboxOutcome};
+
+pub use audit::{Audit, Audited, Override, audit};
+pub use check_job::CheckHandler;
+pub use report::{render_pdf, report};
+pub use submit::{CaseCreated, Submitted, submit};
+
+pub const SERVICE: &str = "bgv";
+pub const CHECK_JOB: &str = "check.run";
+/// Attempts a check gets before it is decided `unable_to_verify`.
+pub const CHECK_ATTEMPTS: i64 = 4;
+/// Candidates one submission may carry.
+pub const MAX_CANDIDATES: usize = 500;
+
+/// A candidate as submitted, every detail already validated.
+#[derive(Debug, Clone, Default)]
+pub struct Candidate {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<Mobile>,
+    pub dob: Option<NaiveDate>,
+    pub father_name: Option<String>,
+    pub permanent_address: Option<String>,
+    pub address: Option<String>,
+    pub pincode: Option<String>,
+    pub pan: Option<Pan>,
+    pub aadhaar: Option<Aadhaar>,
+    pub uan: Option<Uan>,
+    pub employers: Vec<EmployerClaim>,
+    pub photo: Option<String>,
+    pub sandbox_outcome: BTreeMap<String, SandboxOutcome>,
+}
+
+/// The declared details as stored: the Aadhaar sealed, never in clear.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub(crate) struct StoredCandidate {
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    dob: Option<NaiveDate>,
+    father_name: Option<String>,
+    permanent_address: Option<String>,
+    address: Option<String>,
+    pincode: Option<String>,
+    pan: Option<String>,
+    aadhaar_sealed: Option<String>,
+    aadhaar_masked: Option<String>,
+    uan: Option<String>,
+    employers: Vec<EmployerClaim>,
+    #[serde(default)]
+    sandbox_outcome: BTreeMap<String, SandboxOutcome>,
+}

@@ -1,0 +1,64 @@
+//! The one error of the application layer. Every business operation returns it; each API surface
+//! renders it in its own body, in one module (`api/<surface>/…`), so no handler maps statuses by
+//! hand.
+
+use crate::store::StoreError;
+
+/// What a request names that may not exist (or belongs to another tenant: the same answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    Case,
+    Report,
+    GstRequest,
+    WebhookEvent,
+    File,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0:?} not found")]
+    NotFound(Resource),
+    /// The request is well-formed but a value breaks a rule; `message` says which and why.
+    #[error("invalid {field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("insufficient credits: {required} required, {remaining} remaining")]
+    InsufficientCredits { required: i64, remaining: i64 },
+    /// The resource is not in a state that allows the operation.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// An upstream source could not be reached; `0` is a client-safe sentence.
+    #[error("upstream unavailable: {0}")]
+    UpstreamUnavailable(&'static str),
+    #[error("internal error: {0}")]
+    Internal(#[source] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        AppError::Internal(error.into())
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        AppError::Internal(error.into())
+    }
+}
+
+impl From<crate::domain::credits::Insufficient> for AppError {
+    fn from(short: crate::domain::credits::Insufficient) -> Self {
+        AppError::InsufficientCredits {
+            required: short.required,
+            remaining: short.remaining,
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! The application layer: one module per business operation. Each takes validated domain values,
+//! asks the domain for every decision, holds the transaction ([`crate::store::Tx`]) in which the
+//! business rows, ledger rows, jobs and events are written together, and returns an [`AppError`]
+//! that each API surface renders in its own body. No HTTP here.
+
+pub mod bureau;
+pub mod cases;
+pub mod error;
+pub mod gst;
+pub mod links;
+pub mod webhooks;
+
+pub use error::{AppError, AppResult, Resource};

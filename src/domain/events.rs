@@ -1,0 +1,127 @@
+//! Webhook events: what each state change tells the organisation. The payloads are built here,
+//! from domain values only; the application writes them in the transaction of the change.
+
+use serde_json::{Value, json};
+
+use super::cases::{AuditDecision, CaseStatus, CheckResult};
+use super::state::text_enum;
+use super::time::format_timestamp;
+
+text_enum! {
+    /// The kinds of event an organisation can receive.
+    pub enum EventType {
+        CheckCompleted => "check.completed",
+        CaseCompleted => "case.completed",
+    }
+}
+
+/// An event about to be recorded: its id, type and the full payload a receiver gets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub id: String,
+    pub event_type: EventType,
+    pub created_at_ms: i64,
+    pub payload: Value,
+}
+
+impl Event {
+    /// Wraps `data` in the envelope every delivery carries: `{id, type, created_at, data}`.
+    pub fn new(event_type: EventType, data: Value, now_ms: i64) -> Self {
+        let id = format!("evt_{}", uuid::Uuid::new_v4().simple());
+        let payload = json!({
+            "id": id,
+            "type": event_type.as_str(),
+            "created_at": format_timestamp(now_ms),
+            "data": data,
+        });
+        Event {
+            id,
+            event_type,
+            created_at_ms: now_ms,
+            payload,
+        }
+    }
+}
+
+/// A check was decided: `check.completed`, and `case.completed` when that finished the case.
+pub fn check_decided(
+    case_id: &str,
+    check_id: &str,
+    check_type: &str,
+    check_result: CheckResult,
+    case: (CaseStatus, CheckResult),
+    now_ms: i64,
+) -> Vec<Event> {
+    let (status, result) = case;
+    let mut events = vec![Event::new(
+        EventType::CheckCompleted,
+        json!({
+            "case_id": case_id,
+            "check_id": check_id,
+            "type": check_type,
+            "result": check_result,
+            "case_status": status,
+        }),
+        now_ms,
+    )];
+    if status == CaseStatus::Completed {
+        events.push(Event::new(
+            EventType::CaseCompleted,
+            json!({"case_id": case_id, "status": status, "result": result}),
+            now_ms,
+        ));
+    }
+    events
+}
+
+/// A reviewer completed an audited case.
+pub fn case_audited(
+    case_id: &str,
+    result: CheckResult,
+    decision: AuditDecision,
+    now_ms: i64,
+) -> Event {
+    Event::new(
+        EventType::CaseCompleted,
+        json!({
+            "case_id": case_id,
+            "status": CaseStatus::Completed,
+            "result": result,
+            "audit": {"decision": decision},
+        }),
+        now_ms,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_check_that_finishes_its_case_raises_both_events() {
+        let events = check_decided(
+            "c1",
+            "k1",
+            "identity_pan",
+            CheckResult::Clear,
+            (CaseStatus::Completed, CheckResult::Clear),
+            0,
+        );
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[0].payload["type"], "check.completed");
+        assert_eq!(events[0].payload["data"]["case_status"], "completed");
+        assert_eq!(events[1].payload["data"]["result"], "clear");
+        let running = check_decided(
+            "c1",
+            "k1",
+            "identity_pan",
+            CheckResult::Clear,
+            (CaseStatus::InProgress, CheckResult::Pending),
+            0,
+        );
+        assert_eq!(running.len(), 1);
+        let audited = case_audited("c1", CheckResult::Discrepancy, AuditDecision::Reject, 0);
+        assert_eq!(audited.payload["data"]["audit"]["decision"], "reject");
+        assert_eq!(audited.payload["id"], audited.id.as_str());
+    }
+}

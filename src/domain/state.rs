@@ -1,0 +1,102 @@
+//! States stored and sent as fixed words (`in_progress`, `clear`, `revoked` …). Each such enum is
+//! declared once with [`text_enum!`], which gives it its one conversion each way: `as_str` and
+//! `parse`, serde, `Display`; the store implements its column codec from [`TextState`]. No code
+//! outside an enum's own module compares the words.
+
+/// An enum written as one of a fixed set of words.
+pub trait TextState: Sized + Copy + 'static {
+    /// The enum's name, for error messages about unknown words.
+    const NAME: &'static str;
+    fn as_str(self) -> &'static str;
+    fn parse(text: &str) -> Option<Self>;
+}
+
+/// Declares a [`TextState`] enum: `text_enum! { pub enum KeyState { Active => "active", … } }`.
+macro_rules! text_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident => $text:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant ),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $text ),+
+                }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                match text {
+                    $( $text => Some($name::$variant), )+
+                    _ => None,
+                }
+            }
+        }
+
+        impl $crate::domain::state::TextState for $name {
+            const NAME: &'static str = stringify!($name);
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
+            }
+            fn parse(text: &str) -> Option<Self> {
+                $name::parse(text)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                $name::parse(&text).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "unknown {} {:?}",
+                        stringify!($name),
+                        text
+                    ))
+                })
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+#[cfg(test)]
+mod tests {
+    text_enum! {
+        enum Colour { Red => "red", DarkBlue => "dark_blue" }
+    }
+
+    #[test]
+    fn words_round_trip_and_unknown_words_are_refused() {
+        for c in Colour::ALL {
+            assert_eq!(Colour::parse(c.as_str()), Some(*c));
+            let json = serde_json::to_string(c).unwrap();
+            assert_eq!(serde_json::from_str::<Colour>(&json).unwrap(), *c);
+        }
+        assert_eq!(Colour::DarkBlue.to_string(), "dark_blue");
+        assert!(Colour::parse("green").is_none());
+        let err = serde_json::from_str::<Colour>("\"green\"").unwrap_err();
+        assert!(err.to_string().contains("unknown Colour"), "{err}");
+    }
+}
