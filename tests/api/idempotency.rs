@@ -145,3 +145,37 @@ async fn framework_rejections_answer_in_the_envelope() {
     }
     assert_eq!(app.balance().await, 1000);
 }
+
+#[tokio::test]
+async fn a_key_revoked_after_the_first_answer_gets_no_replay() {
+    let app = TestApp::spawn().await;
+    let request = json!({"mobile_number": "9553226860", "full_name": "Manish Gupta"});
+    let send = || {
+        app.send(
+            app.http
+                .post(app.url(PATH))
+                .bearer_auth(&app.key)
+                .header("Idempotency-Key", "order-42")
+                .json(&request),
+        )
+    };
+    assert_eq!(send().await.status, 200);
+    let key_id = app
+        .store
+        .find_key_by_hash(&satyapan::domain::api_keys::hash_key(&app.key))
+        .await
+        .unwrap()
+        .unwrap()
+        .key_id;
+    app.store
+        .set_key_state(&key_id, satyapan::domain::api_keys::KeyState::Revoked)
+        .await
+        .unwrap();
+    let replay = send().await;
+    assert_eq!(replay.status, 403, "{}", replay.text);
+    assert!(replay.headers.get("idempotent-replayed").is_none());
+    assert_eq!(
+        replay.text,
+        r#"{"status":"error","code":403,"message":"Token access has been Revoked, Contact Support.","data":null}"#
+    );
+}

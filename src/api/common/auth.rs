@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use super::{HttpError, Rejection, Surface};
 use crate::api::AppState;
 use crate::domain::api_keys::{KeyState, hash_key};
+use crate::store::orgs::KeyWithOrg;
 
 /// The authenticated caller: every query that takes an id also takes `org_id`.
 #[derive(Debug, Clone)]
@@ -43,28 +44,37 @@ pub(crate) fn bearer_token(header: Option<&str>) -> BearerToken<'_> {
     }
 }
 
+/// Resolves the `Authorization` header to an active key and its organisation. Used by the
+/// extractor and by the idempotency middleware, which must authenticate before it replays.
+pub(crate) async fn authenticate(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<KeyWithOrg, HttpError> {
+    let header = headers
+        .get(AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("\u{0}invalid"));
+    let token = match bearer_token(header) {
+        BearerToken::Missing => return Err(HttpError::MissingCredentials),
+        BearerToken::Malformed => return Err(HttpError::MalformedCredentials),
+        BearerToken::Token(token) => token,
+    };
+    let key = state
+        .store
+        .find_key_by_hash(&hash_key(token))
+        .await?
+        .ok_or(HttpError::UnknownKey)?;
+    match key.key_state {
+        KeyState::Active => Ok(key),
+        KeyState::Revoked => Err(HttpError::KeyRevoked),
+        KeyState::Inactive => Err(HttpError::KeyInactive),
+    }
+}
+
 impl<S: Surface> FromRequestParts<AppState> for ApiKeyAuth<S> {
     type Rejection = Rejection<S>;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Rejection<S>> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .map(|v| v.to_str().unwrap_or("\u{0}invalid"));
-        let token = match bearer_token(header) {
-            BearerToken::Missing => return Err(HttpError::MissingCredentials.into()),
-            BearerToken::Malformed => return Err(HttpError::MalformedCredentials.into()),
-            BearerToken::Token(token) => token,
-        };
-        let found = state.store.find_key_by_hash(&hash_key(token)).await?;
-        let Some(key) = found else {
-            return Err(HttpError::UnknownKey.into());
-        };
-        match key.key_state {
-            KeyState::Active => {}
-            KeyState::Revoked => return Err(HttpError::KeyRevoked.into()),
-            KeyState::Inactive => return Err(HttpError::KeyInactive.into()),
-        }
+        let key = authenticate(state, &parts.headers).await?;
         let auth = ApiKeyAuth {
             org_id: key.org_id,
             org_name: key.org_name,

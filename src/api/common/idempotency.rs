@@ -51,6 +51,9 @@ async fn run(
     request: Request,
     next: Next,
 ) -> Result<Response, HttpError> {
+    // Only an active key may have a kept answer replayed: authentication runs first, so a key
+    // revoked or deactivated since gets its 401/403, never the stored data.
+    super::auth::authenticate(&state, request.headers()).await?;
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, state.config.max_body_bytes)
         .await
