@@ -62,6 +62,8 @@ pub struct Config {
     /// Delays between webhook delivery attempts (about a day in all by default).
     pub webhook_retry_schedule_secs: Vec<u64>,
     pub webhook_timeout_secs: u64,
+    /// Networks (CIDR) webhook deliveries may reach besides public addresses: internal receivers.
+    pub webhook_allowed_networks: Vec<String>,
     /// Check types pointed at a real upstream: `[connectors.identity_pan]` … (docs/connectors.md).
     pub connectors: std::collections::BTreeMap<String, crate::providers::http::HttpConnectorConfig>,
 }
@@ -94,6 +96,7 @@ impl Default for Config {
                 30, 60, 300, 900, 1800, 3600, 7200, 10800, 14400, 21600, 21600,
             ],
             webhook_timeout_secs: 10,
+            webhook_allowed_networks: Vec::new(),
             connectors: std::collections::BTreeMap::new(),
         }
     }

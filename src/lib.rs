@@ -36,6 +36,8 @@ pub struct Shared {
     pub vault: Arc<crypto::Vault>,
     /// Signs expiring links to evidence files and reports.
     pub link_key: Arc<Vec<u8>>,
+    /// Which addresses webhook deliveries may reach.
+    pub webhook_targets: Arc<domain::webhooks::TargetPolicy>,
 }
 
 impl Shared {
@@ -68,6 +70,10 @@ impl Shared {
                     .map_err(|e| anyhow::anyhow!("data_encryption_key: {e}"))?,
             ),
             link_key: Arc::new(link_key.into_bytes()),
+            webhook_targets: Arc::new(
+                domain::webhooks::TargetPolicy::parse(&config.webhook_allowed_networks)
+                    .map_err(|e| anyhow::anyhow!("webhook_allowed_networks: {e}"))?,
+            ),
         })
     }
 
@@ -100,6 +106,7 @@ pub fn job_registry(store: &Store, shared: &Shared, config: &Config) -> Registry
         app::webhooks::DELIVERY_JOB,
         Arc::new(app::webhooks::DeliveryHandler::new(
             store.clone(),
+            shared.webhook_targets.clone(),
             std::time::Duration::from_secs(config.webhook_timeout_secs.max(1)),
             config
                 .webhook_retry_schedule_secs
@@ -159,6 +166,7 @@ impl App {
             providers: shared.providers.clone(),
             vault: shared.vault.clone(),
             links,
+            webhook_targets: shared.webhook_targets.clone(),
             poll_limiter: Arc::default(),
             config: Arc::new(config),
             metrics: telemetry::metrics_handle(),

@@ -32,6 +32,7 @@ pub struct AppState {
     pub providers: crate::providers::Providers,
     pub vault: Arc<crate::crypto::Vault>,
     pub links: crate::app::links::Links,
+    pub webhook_targets: Arc<crate::domain::webhooks::TargetPolicy>,
     /// Last report poll per (API key, case), for the polling limit.
     pub poll_limiter:
         Arc<std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>>,

@@ -1,6 +1,7 @@
 //! Webhook delivery: a job per event, signed with the organisation's secret, retried on a
 //! schedule spread over about a day, every attempt written to the delivery log.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
@@ -9,6 +10,7 @@ use serde::Deserialize;
 use crate::app::{AppError, AppResult, Resource};
 use crate::crypto::webhook_signature;
 use crate::domain::events::Event;
+use crate::domain::webhooks::TargetPolicy;
 use crate::jobs::{Job, JobError, JobHandler, NewJob};
 use crate::store::webhooks::NewDelivery;
 use crate::store::{Store, StoreResult, Tx};
@@ -70,22 +72,52 @@ struct Payload {
 
 pub struct DeliveryHandler {
     pub store: Store,
-    pub client: reqwest::Client,
+    pub targets: Arc<TargetPolicy>,
+    pub timeout: Duration,
     pub schedule: Vec<Duration>,
 }
 
 impl DeliveryHandler {
-    pub fn new(store: Store, timeout: Duration, schedule: Vec<Duration>) -> Self {
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .user_agent(concat!("Satyapan-Webhooks/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_default();
+    pub fn new(
+        store: Store,
+        targets: Arc<TargetPolicy>,
+        timeout: Duration,
+        schedule: Vec<Duration>,
+    ) -> Self {
         DeliveryHandler {
             store,
-            client,
+            targets,
+            timeout,
             schedule,
         }
+    }
+
+    /// A client for one delivery, its connection pinned to an address the policy allows: the
+    /// host is resolved here and every address it resolves to must pass, so a name that
+    /// resolved to a public address when it was registered cannot be re-pointed inside.
+    async fn client_for(&self, url: &str) -> Result<reqwest::Client, String> {
+        let parsed = url::Url::parse(url).map_err(|_| "webhook URL is invalid".to_string())?;
+        let host = parsed.host_str().ok_or("webhook URL has no host")?;
+        let port = parsed.port_or_known_default().unwrap_or(443);
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        let addrs: Vec<std::net::SocketAddr> = match bare.parse::<std::net::IpAddr>() {
+            Ok(ip) => vec![std::net::SocketAddr::new(ip, port)],
+            Err(_) => tokio::net::lookup_host((bare, port))
+                .await
+                .map_err(|_| "receiver host could not be resolved".to_string())?
+                .collect(),
+        };
+        if addrs.is_empty() || addrs.iter().any(|a| !self.targets.allows(a.ip())) {
+            return Err("receiver address is not allowed (not a public address)".into());
+        }
+        let mut builder = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("Satyapan-Webhooks/", env!("CARGO_PKG_VERSION")));
+        if bare.parse::<std::net::IpAddr>().is_err() {
+            builder = builder.resolve_to_addrs(bare, &addrs);
+        }
+        builder.build().map_err(|e| format!("client: {e}"))
     }
 
     /// Attempts a job gets: one first try plus one per scheduled retry.
@@ -106,11 +138,27 @@ impl JobHandler for DeliveryHandler {
             // The organisation removed its webhook: nothing to deliver to.
             return Ok(());
         };
+        let client = match self.client_for(&url).await {
+            Ok(client) => client,
+            Err(error) => {
+                self.store
+                    .record_delivery(&NewDelivery {
+                        event_id: &event.id,
+                        org_id: &event.org_id,
+                        attempt: job.attempts,
+                        url: &url,
+                        status_code: None,
+                        error: Some(&error),
+                        duration_ms: 0,
+                    })
+                    .await?;
+                return Err(JobError::Retry(error));
+            }
+        };
         let timestamp = chrono::Utc::now().timestamp();
         let signature = webhook_signature(&secret, timestamp, event.payload.as_bytes());
         let started = Instant::now();
-        let sent = self
-            .client
+        let sent = client
             .post(&url)
             .header("content-type", "application/json")
             .header(SIGNATURE_HEADER, signature)

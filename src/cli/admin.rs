@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::domain::api_keys::{GeneratedKey, KeyState};
+use crate::domain::webhooks::{TargetPolicy, validate_url};
 use crate::store::Store;
 use crate::store::credits::{LedgerKind, Movement};
 
@@ -129,13 +130,24 @@ pub enum UserCommand {
 
 pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
     let store = Store::connect(config.database_url.expose(), 2).await?;
-    let out = execute(&store, command).await;
+    let policy =
+        TargetPolicy::parse(&config.webhook_allowed_networks).map_err(anyhow::Error::msg)?;
+    let out = execute_with(&store, &policy, command).await;
     store.close().await;
     println!("{}", serde_json::to_string_pretty(&out?)?);
     Ok(())
 }
 
+/// Runs a command with the default webhook target policy (public addresses only).
 pub async fn execute(store: &Store, command: AdminCommand) -> anyhow::Result<serde_json::Value> {
+    execute_with(store, &TargetPolicy::default(), command).await
+}
+
+pub async fn execute_with(
+    store: &Store,
+    policy: &TargetPolicy,
+    command: AdminCommand,
+) -> anyhow::Result<serde_json::Value> {
     Ok(match command {
         AdminCommand::Org {
             command:
@@ -201,7 +213,7 @@ pub async fn execute(store: &Store, command: AdminCommand) -> anyhow::Result<ser
         AdminCommand::Webhook {
             command: WebhookCommand::Set { org, url },
         } => {
-            let url = crate::domain::webhooks::validate_url(&url).map_err(anyhow::Error::msg)?;
+            let url = validate_url(&url, policy).map_err(anyhow::Error::msg)?;
             let secret = crate::crypto::generate_webhook_secret();
             if !store.set_webhook(&org, Some(&url), Some(&secret)).await? {
                 bail!("no organisation {org}");

@@ -199,3 +199,82 @@ async fn delivery_keeps_trying_on_its_schedule_then_dead_letters() {
     .await;
     assert_eq!(receiver.received_requests().await.unwrap().len(), 6);
 }
+
+#[tokio::test]
+async fn internal_targets_are_refused_unless_the_operator_allows_them() {
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&receiver)
+        .await;
+    // The default policy: public addresses only.
+    let app = TestApp::spawn_with(|c| {
+        c.webhook_allowed_networks = Vec::new();
+        c.webhook_retry_schedule_secs = vec![0];
+    })
+    .await;
+    for (url, message) in [
+        (
+            format!("{}/hooks", receiver.uri()),
+            "url must point to a public address (loopback, private and link-local addresses are refused).",
+        ),
+        (
+            "http://169.254.169.254/latest/meta-data".to_string(),
+            "url must point to a public address (loopback, private and link-local addresses are refused).",
+        ),
+        (
+            "https://user:secret@example.com/hooks".to_string(),
+            "url must not carry a user name or password.",
+        ),
+        (
+            "http:///x".to_string(),
+            "url must be an absolute http(s) URL.",
+        ),
+        (
+            "https://example.com/a\r\nX-Injected: 1".to_string(),
+            "url must not contain control characters.",
+        ),
+    ] {
+        let response = app
+            .send(
+                app.http
+                    .put(app.url("/api/v2/webhooks"))
+                    .bearer_auth(&app.key)
+                    .json(&json!({ "url": url })),
+            )
+            .await;
+        assert_eq!(response.status, 400, "{url}: {}", response.text);
+        assert_eq!(response.json()["message"], message, "{url}");
+    }
+    // A target that got past registration (or was re-pointed) is checked again on delivery.
+    app.store
+        .set_webhook(
+            &app.org_id,
+            Some(&format!("{}/hooks", receiver.uri())),
+            Some("whsec_x"),
+        )
+        .await
+        .unwrap();
+    app.post(
+        "/api/recruiter/v2/bgv-submit/",
+        &json!({"checks": ["aml_check"], "candidates": [{"name": "Asha Rao", "dob": "02-03-1994"}]}),
+    )
+    .await;
+    let events = eventually(30, || async {
+        let counts = app.store.job_counts().await.unwrap();
+        (counts.dead == 2).then_some(())
+    })
+    .await;
+    let _: () = events;
+    assert!(receiver.received_requests().await.unwrap().is_empty());
+    let listed = app.get("/api/v2/webhooks/events").await.json();
+    let id = listed["data"][0]["id"].as_str().unwrap().to_string();
+    let log = app
+        .get(&format!("/api/v2/webhooks/events/{id}/deliveries"))
+        .await
+        .json();
+    assert_eq!(
+        log["data"][0]["error"],
+        "receiver address is not allowed (not a public address)"
+    );
+}

@@ -35,7 +35,7 @@ pub async fn set(
 ) -> ApiResult<WebhookSettings> {
     let url = Body::new(value)
         .and_then(|b| b.required_str("url").map(str::to_string))
-        .and_then(|u| validate_url(&u))
+        .and_then(|u| validate_url(&u, &state.webhook_targets))
         .map_err(ApiError::bad_request)?;
     let secret = generate_webhook_secret();
     state
