@@ -81,7 +81,7 @@ macro_rules! plain_string_id {
 use plain_string_id;
 
 #[cfg(test)]
-mod stdnum_agreement;
+mod tests_stdnum_agreement;
 
 #[cfg(test)]
 mod tests_support {

@@ -1,344 +1,25 @@
-//! A generic HTTP connector: lets an operator point a check type at a real upstream (a
-//! government source, a bureau, a GSP) by configuration alone.
-//!
-//! The operator describes the call (URL, method, headers, which input goes into which request
-//! key) and how to read the answer (JSON pointers into the response). Templates are checked
-//! when the connector is built, so a typo in a placeholder fails at start-up, not on the first
-//! candidate.
-//!
-//! Templates: `{name}`, `{dob}` (YYYY-MM-DD), `{dob_ddmmyyyy}` (DD/MM/YYYY), `{father_name}`,
-//! `{address}`, `{pincode}`, `{phone}`, `{pan}`, `{aadhaar}` (the full number), `{uan}`,
-//! `{reference}`, `{check_type}`; `{{` and `}}` stand for literal braces. Missing optional
-//! inputs render as empty strings, except that a `request` entry whose placeholders are *all*
-//! missing is left out of the body/query altogether (so upstreams that validate formats do
-//! not see `"dob": ""`). Values filled into the URL are percent-encoded.
-//!
-//! Privacy: header values are `Secret`s and are marked sensitive on the wire; the full Aadhaar
-//! only ever goes into the upstream request. Nothing here logs a URL or body (either may carry
-//! an identifier), errors carry at most a short, scrubbed snippet of a 4xx body, and an
-//! Aadhaar the upstream echoes back is masked before it reaches the `SourceRecord`. Put
-//! credentials in `headers`, never in the URL: the URL template shows in `Debug`.
+//! The HTTP check provider: builds the request from the templates, calls the upstream and maps
+//! its answer onto a `SourceRecord`.
 
-use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{StatusCode, Url};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::ProviderError;
-use super::check::{CheckInput, CheckProvider, SourceRecord};
-use crate::secret::Secret;
+use super::config::check_pointer;
+use super::template::{Segment, Template, percent_encode, verbatim};
+use super::{ConnectorConfigError, HttpConnectorConfig, HttpMethod};
+use crate::providers::ProviderError;
+use crate::providers::check::{CheckInput, CheckProvider, SourceRecord};
 
 /// Largest upstream answer read; a bigger one is a misbehaving upstream, not a record.
 const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 /// How much of a 4xx body is read and quoted in the error.
 const SNIPPET_READ_BYTES: usize = 4 * 1024;
 const SNIPPET_CHARS: usize = 120;
-
-fn default_timeout_secs() -> u64 {
-    20
-}
-
-fn default_not_found_status() -> Vec<u16> {
-    vec![404]
-}
-
-/// How the request carries the `request` entries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum HttpMethod {
-    /// Entries go into the query string.
-    #[serde(rename = "GET", alias = "get")]
-    Get,
-    /// Entries go into a JSON object body.
-    #[default]
-    #[serde(rename = "POST", alias = "post")]
-    Post,
-}
-
-/// One upstream, configured by the operator (e.g. `[connectors.identity_pan]` in the TOML
-/// configuration).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HttpConnectorConfig {
-    /// `http(s)://…`; may contain placeholders, filled percent-encoded.
-    pub url: String,
-    #[serde(default)]
-    pub method: HttpMethod,
-    /// Sent on every request (e.g. `Authorization`); never logged or shown in `Debug`.
-    #[serde(default)]
-    pub headers: BTreeMap<String, Secret<String>>,
-    /// Upper bound on the whole call, connect to last byte.
-    #[serde(default = "default_timeout_secs")]
-    pub timeout_secs: u64,
-    /// Request body (POST, a JSON object of strings) or query (GET): upstream key → template,
-    /// e.g. `{"full_name": "{name}", "dob": "{dob}", "id_number": "{pan}"}`.
-    #[serde(default)]
-    pub request: BTreeMap<String, String>,
-    pub response: ResponseMapping,
-    /// Stored as the record's `source` (e.g. "NSDL via Acme GSP").
-    pub source_name: String,
-}
-
-/// How to read the upstream's JSON answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ResponseMapping {
-    /// `SourceRecord` field key → JSON pointer, e.g. `{"name": "/data/full_name"}`. Strings are
-    /// taken as they are, numbers and booleans stringified, arrays/objects as compact JSON;
-    /// missing pointers, `null` and blank strings are skipped.
-    #[serde(default)]
-    pub fields: BTreeMap<String, String>,
-    /// JSON pointer to an array of itemised findings (court cases, employment spells). A
-    /// missing or `null` value means none; anything else that is not an array is an error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub records: Option<String>,
-    /// Statuses that mean "source reached, no record".
-    #[serde(default = "default_not_found_status")]
-    pub not_found_status: Vec<u16>,
-    /// A value in a 2xx answer that also means "no record".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_found_when: Option<NotFoundWhen>,
-}
-
-impl Default for ResponseMapping {
-    fn default() -> Self {
-        ResponseMapping {
-            fields: BTreeMap::new(),
-            records: None,
-            not_found_status: default_not_found_status(),
-            not_found_when: None,
-        }
-    }
-}
-
-/// "The value at `pointer` equals `equals`" (compared as text, so `"0"` matches the number 0
-/// and `"false"` the boolean).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NotFoundWhen {
-    pub pointer: String,
-    pub equals: String,
-}
-
-/// A connector configuration that cannot work. Messages name the offending setting but never
-/// a header value.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConnectorConfigError {
-    #[error("{setting}: unknown placeholder {{{placeholder}}} (known: {known})", known = known_placeholders())]
-    UnknownPlaceholder {
-        setting: String,
-        placeholder: String,
-    },
-    #[error("{setting}: malformed template: {reason} (write {{{{ and }}}} for literal braces)")]
-    MalformedTemplate {
-        setting: String,
-        reason: &'static str,
-    },
-    #[error("url: {0}")]
-    InvalidUrl(String),
-    #[error("headers: invalid header name {0:?}")]
-    InvalidHeaderName(String),
-    #[error("headers.{0}: invalid header value")]
-    InvalidHeaderValue(String),
-    #[error("headers: {0:?} is given more than once")]
-    DuplicateHeader(String),
-    #[error("{setting}: {pointer:?} is not a JSON pointer (it must be empty or start with '/')")]
-    InvalidPointer { setting: String, pointer: String },
-    #[error("response.not_found_status: {0} is not an HTTP status")]
-    InvalidStatus(u16),
-    #[error("timeout_secs must be at least 1")]
-    ZeroTimeout,
-    #[error("source_name must not be empty")]
-    EmptySourceName,
-    #[error("cannot build the HTTP client: {0}")]
-    Client(String),
-}
-
-/// An input a template can use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Placeholder {
-    Name,
-    Dob,
-    DobDdmmyyyy,
-    FatherName,
-    Address,
-    Pincode,
-    Phone,
-    Pan,
-    Aadhaar,
-    Uan,
-    Reference,
-    CheckType,
-}
-
-const PLACEHOLDERS: [(&str, Placeholder); 12] = [
-    ("name", Placeholder::Name),
-    ("dob", Placeholder::Dob),
-    ("dob_ddmmyyyy", Placeholder::DobDdmmyyyy),
-    ("father_name", Placeholder::FatherName),
-    ("address", Placeholder::Address),
-    ("pincode", Placeholder::Pincode),
-    ("phone", Placeholder::Phone),
-    ("pan", Placeholder::Pan),
-    ("aadhaar", Placeholder::Aadhaar),
-    ("uan", Placeholder::Uan),
-    ("reference", Placeholder::Reference),
-    ("check_type", Placeholder::CheckType),
-];
-
-fn known_placeholders() -> String {
-    PLACEHOLDERS
-        .iter()
-        .map(|(name, _)| format!("{{{name}}}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-impl Placeholder {
-    fn parse(name: &str) -> Option<Self> {
-        PLACEHOLDERS
-            .iter()
-            .find(|(known, _)| *known == name)
-            .map(|(_, p)| *p)
-    }
-
-    /// The input's value, `None` when the candidate did not give it.
-    fn value(self, input: &CheckInput) -> Option<Cow<'_, str>> {
-        fn text(value: &Option<String>) -> Option<Cow<'_, str>> {
-            value.as_deref().map(Cow::Borrowed)
-        }
-        match self {
-            Placeholder::Name => Some(Cow::Borrowed(input.name.as_str())),
-            Placeholder::Dob => input.dob.map(|d| d.format("%Y-%m-%d").to_string().into()),
-            Placeholder::DobDdmmyyyy => input.dob.map(|d| d.format("%d/%m/%Y").to_string().into()),
-            Placeholder::FatherName => text(&input.father_name),
-            Placeholder::Address => text(&input.address),
-            Placeholder::Pincode => text(&input.pincode),
-            Placeholder::Phone => text(&input.phone),
-            Placeholder::Pan => text(&input.pan),
-            // The upstream needs the full number; this is the one place it leaves the process.
-            Placeholder::Aadhaar => input.aadhaar.as_ref().map(|a| Cow::Borrowed(a.expose())),
-            Placeholder::Uan => text(&input.uan),
-            Placeholder::Reference => Some(Cow::Borrowed(input.reference.as_str())),
-            Placeholder::CheckType => Some(Cow::Borrowed(input.check_type.as_str())),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
-    Text(String),
-    Input(Placeholder),
-}
-
-/// A parsed template: literal text and placeholders.
-#[derive(Debug, Clone)]
-struct Template(Vec<Segment>);
-
-impl Template {
-    fn parse(setting: &str, text: &str) -> Result<Self, ConnectorConfigError> {
-        let malformed = |reason| ConnectorConfigError::MalformedTemplate {
-            setting: setting.to_owned(),
-            reason,
-        };
-        let mut segments = Vec::new();
-        let mut literal = String::new();
-        let mut rest = text;
-        while let Some(pos) = rest.find(['{', '}']) {
-            let (before, from_brace) = rest.split_at(pos);
-            literal.push_str(before);
-            if let Some(after) = from_brace.strip_prefix("{{") {
-                literal.push('{');
-                rest = after;
-            } else if let Some(after) = from_brace.strip_prefix("}}") {
-                literal.push('}');
-                rest = after;
-            } else if from_brace.starts_with('}') {
-                return Err(malformed("unmatched '}'"));
-            } else {
-                let inner = from_brace.get(1..).unwrap_or_default();
-                let Some(end) = inner.find('}') else {
-                    return Err(malformed("unclosed '{'"));
-                };
-                let (name, after) = inner.split_at(end);
-                let placeholder = Placeholder::parse(name).ok_or_else(|| {
-                    ConnectorConfigError::UnknownPlaceholder {
-                        setting: setting.to_owned(),
-                        placeholder: name.to_owned(),
-                    }
-                })?;
-                if !literal.is_empty() {
-                    segments.push(Segment::Text(std::mem::take(&mut literal)));
-                }
-                segments.push(Segment::Input(placeholder));
-                rest = after.get(1..).unwrap_or_default();
-            }
-        }
-        literal.push_str(rest);
-        if !literal.is_empty() {
-            segments.push(Segment::Text(literal));
-        }
-        Ok(Template(segments))
-    }
-
-    fn uses_inputs(&self) -> bool {
-        self.0.iter().any(|s| matches!(s, Segment::Input(_)))
-    }
-
-    /// Fills the template, passing each input value through `encode`. Also says whether every
-    /// placeholder it uses was missing (false when it uses none).
-    fn render(&self, input: &CheckInput, encode: fn(&str, &mut String)) -> (String, bool) {
-        let mut out = String::new();
-        let mut all_missing = self.uses_inputs();
-        for segment in &self.0 {
-            match segment {
-                Segment::Text(text) => out.push_str(text),
-                Segment::Input(p) => {
-                    if let Some(value) = p.value(input) {
-                        all_missing = false;
-                        encode(&value, &mut out);
-                    }
-                }
-            }
-        }
-        (out, all_missing)
-    }
-}
-
-fn verbatim(value: &str, out: &mut String) {
-    out.push_str(value);
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters, so a value cannot change
-/// the URL's structure (a `/` in a name stays inside its path segment).
-fn percent_encode(value: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
-        }
-    }
-}
-
-fn check_pointer(setting: &str, pointer: &str) -> Result<(), ConnectorConfigError> {
-    if pointer.is_empty() || pointer.starts_with('/') {
-        Ok(())
-    } else {
-        Err(ConnectorConfigError::InvalidPointer {
-            setting: setting.to_owned(),
-            pointer: pointer.to_owned(),
-        })
-    }
-}
 
 /// A check source reached over HTTP, as configured by the operator.
 pub struct HttpCheckProvider {
@@ -706,17 +387,18 @@ impl CheckProvider for HttpCheckProvider {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
     use std::time::Instant;
 
     use chrono::NaiveDate;
-    use figment::Figment;
-    use figment::providers::{Format, Serialized, Toml};
     use serde_json::json;
     use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
     use super::*;
     use crate::domain::ids::Aadhaar;
+    use crate::providers::http::{NotFoundWhen, ResponseMapping};
+    use crate::secret::Secret;
 
     const TOKEN: &str = "Bearer tok-5ecret-value";
 
@@ -1259,119 +941,5 @@ mod tests {
         assert!(shown.contains("Secret([redacted])"), "{shown}");
         let shown_input = format!("{:?}", input());
         assert!(!shown_input.contains(aadhaar().expose()), "{shown_input}");
-    }
-
-    #[derive(Debug, PartialEq, Serialize, Deserialize)]
-    struct Connectors {
-        connectors: BTreeMap<String, HttpConnectorConfig>,
-    }
-
-    const OPERATOR_TOML: &str = r#"
-        [connectors.identity_pan]
-        url = "https://gsp.example/v1/pan/{pan}/verify"
-        method = "POST"
-        timeout_secs = 15
-        source_name = "NSDL via Acme GSP"
-
-        [connectors.identity_pan.headers]
-        Authorization = "Bearer tok-5ecret-value"
-
-        [connectors.identity_pan.request]
-        full_name = "{name}"
-        dob = "{dob_ddmmyyyy}"
-        ref = "{reference}"
-
-        [connectors.identity_pan.response]
-        records = "/data/cases"
-        not_found_status = [404, 422]
-        not_found_when = { pointer = "/status", equals = "NOT_FOUND" }
-
-        [connectors.identity_pan.response.fields]
-        name = "/data/full_name"
-        dob = "/data/dob"
-
-        [connectors.criminal_check]
-        url = "https://courts.example/search"
-        method = "GET"
-        source_name = "eCourts via Acme"
-        response = { records = "/cases" }
-    "#;
-
-    #[test]
-    fn config_round_trips_through_toml() {
-        let parsed: Connectors = Figment::from(Toml::string(OPERATOR_TOML))
-            .extract()
-            .unwrap();
-
-        let pan = &parsed.connectors["identity_pan"];
-        assert_eq!(pan.method, HttpMethod::Post);
-        assert_eq!(pan.timeout_secs, 15);
-        assert_eq!(pan.headers["Authorization"].expose(), TOKEN);
-        assert_eq!(pan.request["dob"], "{dob_ddmmyyyy}");
-        assert_eq!(pan.response.fields["name"], "/data/full_name");
-        assert_eq!(pan.response.not_found_status, vec![404, 422]);
-        assert_eq!(
-            pan.response.not_found_when,
-            Some(NotFoundWhen {
-                pointer: "/status".into(),
-                equals: "NOT_FOUND".into()
-            })
-        );
-        // Defaults for what the operator left out.
-        let courts = &parsed.connectors["criminal_check"];
-        assert_eq!(courts.method, HttpMethod::Get);
-        assert_eq!(courts.timeout_secs, 20);
-        assert!(courts.headers.is_empty() && courts.request.is_empty());
-        assert_eq!(courts.response.not_found_status, vec![404]);
-        assert_eq!(courts.response.not_found_when, None);
-        for config in parsed.connectors.values() {
-            HttpCheckProvider::new(config.clone()).unwrap();
-        }
-
-        // Back through serialisation, as the configuration layers merge it.
-        let again: Connectors = Figment::from(Serialized::defaults(&parsed))
-            .extract()
-            .unwrap();
-        assert_eq!(again, parsed);
-        let via_json: Connectors =
-            serde_json::from_value(serde_json::to_value(&parsed).unwrap()).unwrap();
-        assert_eq!(via_json, parsed);
-    }
-
-    #[test]
-    fn config_rejects_unknown_keys_and_methods() {
-        let typo = r#"
-            url = "https://gsp.example/"
-            source_name = "x"
-            timeout = 5
-            [response]
-        "#;
-        assert!(
-            Figment::from(Toml::string(typo))
-                .extract::<HttpConnectorConfig>()
-                .is_err()
-        );
-        let mapping_typo = r#"
-            url = "https://gsp.example/"
-            source_name = "x"
-            [response]
-            not_found_statuses = [404]
-        "#;
-        assert!(
-            Figment::from(Toml::string(mapping_typo))
-                .extract::<HttpConnectorConfig>()
-                .is_err()
-        );
-        let method = r#"
-            url = "https://gsp.example/"
-            source_name = "x"
-            method = "PUT"
-            [response]
-        "#;
-        assert!(
-            Figment::from(Toml::string(method))
-                .extract::<HttpConnectorConfig>()
-                .is_err()
-        );
     }
 }
