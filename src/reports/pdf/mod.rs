@@ -389,7 +389,7 @@ mod tests {
         for check in &report.checks {
             assert!(text.contains(&check.name), "missing check {:?}", check.name);
             let label = check.result.label();
-            assert!(text.contains(&label), "missing result {label:?}");
+            assert!(text.contains(label), "missing result {label:?}");
         }
         assert!(!text.contains("SANDBOX"));
     }
