@@ -218,14 +218,14 @@ impl Placeholder {
             Placeholder::DobDdmmyyyy => input.dob.map(|d| d.format("%d/%m/%Y").to_string().into()),
             Placeholder::FatherName => text(&input.father_name),
             Placeholder::Address => text(&input.address),
-            Placeholder::Pincode => text(&input.pincode),
-            Placeholder::Phone => text(&input.phone),
-            Placeholder::Pan => text(&input.pan),
+            Placeholder::Pincode => input.pincode.as_ref().map(|p| p.as_str().into()),
+            Placeholder::Phone => input.phone.as_ref().map(|p| p.as_str().into()),
+            Placeholder::Pan => input.pan.as_ref().map(|p| p.as_str().into()),
             // The upstream needs the full number; this is the one place it leaves the process.
             Placeholder::Aadhaar => input.aadhaar.as_ref().map(|a| Cow::Borrowed(a.expose())),
-            Placeholder::Uan => text(&input.uan),
+            Placeholder::Uan => input.uan.as_ref().map(|u| u.as_str().into()),
             Placeholder::Reference => Some(Cow::Borrowed(input.reference.as_str())),
-            Placeholder::CheckType => Some(Cow::Borrowed(input.check_type.as_str())),
+            Placeholder::CheckType => Some(Cow::Borrowed(input.check_type())),
         }
     }
 }
@@ -660,7 +660,7 @@ async fn read_body(
 impl CheckProvider for HttpCheckProvider {
     async fn fetch(&self, input: &CheckInput) -> Result<SourceRecord, ProviderError> {
         let source = self.config.source_name.as_str();
-        tracing::debug!(source, check_type = %input.check_type, reference = %input.reference, "calling upstream");
+        tracing::debug!(source, check_type = %input.check_type(), reference = %input.reference, "calling upstream");
         let response = self
             .build_request(input)?
             .send()
@@ -726,15 +726,15 @@ mod tests {
 
     fn input() -> CheckInput {
         CheckInput {
-            check_type: "identity_pan".into(),
+            kind: crate::domain::checks::CheckType::parse("identity_pan").unwrap(),
             reference: "chk_01".into(),
             name: "Asha Rao".into(),
             dob: NaiveDate::from_ymd_opt(1990, 4, 1),
             father_name: Some("Ravi Rao".into()),
             address: None,
-            pincode: Some("560001".into()),
+            pincode: crate::domain::person::Pincode::parse("560001").ok(),
             phone: None,
-            pan: Some("ABCPR1234F".into()),
+            pan: crate::domain::ids::Pan::parse("ABCPR1234F").ok(),
             aadhaar: Some(aadhaar()),
             uan: None,
             employers: vec![],

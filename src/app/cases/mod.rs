@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::ids::{Aadhaar, Mobile, Pan, Uan};
+use crate::domain::person::{Email, PersonName, Pincode};
 use crate::domain::source::{EmployerClaim, SandboxOutcome};
 
 pub use audit::{Audit, Audited, Override, audit};
@@ -28,16 +29,16 @@ pub const CHECK_ATTEMPTS: i64 = 4;
 pub const MAX_CANDIDATES: usize = 500;
 
 /// A candidate as submitted, every detail already validated.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Candidate {
-    pub name: String,
-    pub email: Option<String>,
+    pub name: PersonName,
+    pub email: Option<Email>,
     pub phone: Option<Mobile>,
     pub dob: Option<NaiveDate>,
-    pub father_name: Option<String>,
+    pub father_name: Option<PersonName>,
     pub permanent_address: Option<String>,
     pub address: Option<String>,
-    pub pincode: Option<String>,
+    pub pincode: Option<Pincode>,
     pub pan: Option<Pan>,
     pub aadhaar: Option<Aadhaar>,
     pub uan: Option<Uan>,
@@ -46,21 +47,22 @@ pub struct Candidate {
     pub sandbox_outcome: BTreeMap<String, SandboxOutcome>,
 }
 
-/// The declared details as stored: the Aadhaar sealed, never in clear.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+/// The declared details as stored: the Aadhaar sealed, never in clear. The validated details
+/// are stored as their plain strings and parsed again on reading.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct StoredCandidate {
-    name: String,
-    email: Option<String>,
-    phone: Option<String>,
+    name: PersonName,
+    email: Option<Email>,
+    phone: Option<Mobile>,
     dob: Option<NaiveDate>,
-    father_name: Option<String>,
+    father_name: Option<PersonName>,
     permanent_address: Option<String>,
     address: Option<String>,
-    pincode: Option<String>,
-    pan: Option<String>,
+    pincode: Option<Pincode>,
+    pan: Option<Pan>,
     aadhaar_sealed: Option<String>,
     aadhaar_masked: Option<String>,
-    uan: Option<String>,
+    uan: Option<Uan>,
     employers: Vec<EmployerClaim>,
     #[serde(default)]
     sandbox_outcome: BTreeMap<String, SandboxOutcome>,
