@@ -67,3 +67,29 @@ pub(crate) struct StoredCandidate {
     #[serde(default)]
     sandbox_outcome: BTreeMap<String, SandboxOutcome>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_candidates_read_back_as_domain_types_and_old_json_stays_readable() {
+        let old = r#"{"name":"Anil Kumar Sharma","email":"anil@example.in","phone":"9553226860",
+            "dob":"1990-05-17","father_name":"Ramesh Kumar Patel","permanent_address":null,
+            "address":"Baner Road, Pune","pincode":"411045","pan":"ABCPE1234F",
+            "aadhaar_sealed":null,"aadhaar_masked":null,"uan":null,"employers":[]}"#;
+        let stored: StoredCandidate = serde_json::from_str(old).unwrap();
+        assert_eq!(stored.pan.as_ref().map(Pan::as_str), Some("ABCPE1234F"));
+        assert_eq!(stored.pincode.as_ref().map(Pincode::as_str), Some("411045"));
+        assert_eq!(
+            stored.phone.as_ref().map(Mobile::as_str),
+            Some("9553226860")
+        );
+        let again: StoredCandidate =
+            serde_json::from_str(&serde_json::to_string(&stored).unwrap()).unwrap();
+        assert_eq!(again.name, stored.name);
+        assert_eq!(again.email, stored.email);
+        let bad = old.replace("411045", "011045");
+        assert!(serde_json::from_str::<StoredCandidate>(&bad).is_err());
+    }
+}

@@ -156,4 +156,62 @@ mod tests {
         assert!(by_key("nope").is_none());
         assert_eq!(aml::Aml.source(), SourceKind::Connector);
     }
+
+    /// What every check type's sandbox record must do: lead its own rule to the outcome asked.
+    #[test]
+    fn sandbox_records_lead_each_rule_to_the_outcome_asked() {
+        use crate::domain::cases::CheckResult;
+        use crate::domain::ids::{Aadhaar, Mobile, Pan};
+        use crate::domain::person::Pincode;
+        use crate::domain::source::{EmployerClaim, SandboxOutcome};
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+        for kind in REGISTRY {
+            for (outcome, expected) in [
+                (SandboxOutcome::Clear, CheckResult::Clear),
+                (
+                    SandboxOutcome::MinorDiscrepancy,
+                    CheckResult::MinorDiscrepancy,
+                ),
+                (SandboxOutcome::Discrepancy, CheckResult::Discrepancy),
+            ] {
+                let kind = CheckType::from(*kind);
+                let input = CheckInput {
+                    kind,
+                    reference: "chk".into(),
+                    name: "Anil Kumar Sharma".into(),
+                    dob: day(1990, 5, 17),
+                    father_name: Some("Ramesh Kumar Patel".into()),
+                    address: kind
+                        .address(
+                            Some("Flat 4B, Lotus Apartments, Baner Road, Pune"),
+                            Some("Flat 4B, Lotus Apartments, Baner Road, Pune 411045"),
+                        )
+                        .map(str::to_string),
+                    pincode: Pincode::parse("411045").ok(),
+                    phone: Mobile::parse("9553226860").ok(),
+                    pan: Pan::parse("ABCPE1234F").ok(),
+                    aadhaar: Aadhaar::with_check_digit("23456789012").ok(),
+                    uan: None,
+                    employers: vec![EmployerClaim {
+                        employer_name: "Deccan Infotech Private Limited".into(),
+                        designation: None,
+                        start_date: day(2015, 6, 1),
+                        end_date: day(2019, 12, 31),
+                    }],
+                    attempt: 1,
+                    sandbox_outcome: Some(outcome),
+                };
+                let mut ctx = SandboxContext::new(&input);
+                let record = kind.sandbox_record(&input, &mut ctx);
+                let decision = kind.decide(&input, &record);
+                assert_eq!(
+                    decision.result,
+                    expected,
+                    "{}: {}",
+                    kind.key(),
+                    decision.remark
+                );
+            }
+        }
+    }
 }
