@@ -52,7 +52,7 @@ fn matching(c: &mut Criterion) {
 
 fn decision(c: &mut Criterion) {
     let input = CheckInput {
-        check_type: "identity_pan".into(),
+        kind: satyapan::domain::checks::CheckType::parse("identity_pan").expect("a check type"),
         reference: "bench".into(),
         name: "Vivek Patel".into(),
         dob: chrono::NaiveDate::from_ymd_opt(2001, 1, 8),
@@ -60,7 +60,7 @@ fn decision(c: &mut Criterion) {
         address: None,
         pincode: None,
         phone: None,
-        pan: Some("ABCPE1234F".into()),
+        pan: Some(satyapan::domain::ids::Pan::parse("ABCPE1234F").expect("a valid PAN")),
         aadhaar: None,
         uan: None,
         employers: Vec::new(),

@@ -1,6 +1,10 @@
 //! The check catalog, as data: what each check type is called, how it is grouped, what it costs
-//! and which candidate details it needs. Adding a check type is adding a row here (and a sandbox
-//! record shape and a decision rule).
+//! and which candidate details it needs. Each check type's entry is the `SPEC` of its module in
+//! `domain::checks`; the catalog is read from `checks::REGISTRY` (see there to add a check type).
+
+use std::sync::LazyLock;
+
+use super::checks::REGISTRY;
 
 /// A candidate detail a check can require.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,92 +59,24 @@ pub struct CheckSpec {
     pub pending_remark: &'static str,
 }
 
-pub const CATALOG: &[CheckSpec] = &[
-    CheckSpec {
-        key: "criminal_check",
-        report_type: "criminal",
-        name: "Criminal Record Check",
-        category: "Criminal & Compliance",
-        price: 5,
-        required: &[Detail::Name, Detail::Dob, Detail::PermanentAddress],
-        one_of: &[],
-        pending_remark: "Criminal verification is still in progress.",
-    },
-    CheckSpec {
-        key: "aml_check",
-        report_type: "aml",
-        name: "AML & Sanctions Screening",
-        category: "Criminal & Compliance",
-        price: 2,
-        required: &[Detail::Name, Detail::Dob],
-        one_of: &[],
-        pending_remark: "AML and sanctions screening is still in progress.",
-    },
-    CheckSpec {
-        key: "credit_report_check",
-        report_type: "credit_report",
-        name: "Credit Report Check",
-        category: "Financial",
-        price: 3,
-        required: &[Detail::Name, Detail::Dob, Detail::Phone, Detail::Pan],
-        one_of: &[],
-        pending_remark: "Credit report verification is still in progress.",
-    },
-    CheckSpec {
-        key: "identity_aadhaar",
-        report_type: "identity_aadhaar",
-        name: "Aadhaar Verification",
-        category: "Identity",
-        price: 2,
-        required: &[Detail::Name, Detail::Dob, Detail::AadhaarNumber],
-        one_of: &[],
-        pending_remark: "Aadhaar verification is still in progress.",
-    },
-    CheckSpec {
-        key: "identity_pan",
-        report_type: "identity_pan",
-        name: "PAN Verification",
-        category: "Identity",
-        price: 1,
-        required: &[Detail::Name, Detail::Dob, Detail::Pan],
-        one_of: &[],
-        pending_remark: "PAN verification is still in progress.",
-    },
-    CheckSpec {
-        key: "employment_check",
-        report_type: "employment",
-        name: "Employment Verification",
-        category: "Employment",
-        price: 5,
-        required: &[Detail::Name],
-        one_of: &[Detail::Uan, Detail::Employers],
-        pending_remark: "Employment verification is still in progress.",
-    },
-    CheckSpec {
-        key: "address_check",
-        report_type: "address",
-        name: "Address Verification",
-        category: "Address",
-        price: 4,
-        required: &[Detail::Name, Detail::Address, Detail::Pincode],
-        one_of: &[],
-        pending_remark: "Address verification is still in progress.",
-    },
-];
+/// Every check type's entry, in registry order.
+pub static CATALOG: LazyLock<Vec<&'static CheckSpec>> =
+    LazyLock::new(|| REGISTRY.iter().map(|k| k.spec()).collect());
 
 pub fn spec(key: &str) -> Option<&'static CheckSpec> {
-    CATALOG.iter().find(|s| s.key == key)
+    super::checks::by_key(key).map(|k| k.spec())
 }
 
 /// A check named either by its catalog key or by the type its report shows.
 pub fn resolve(name: &str) -> Option<&'static CheckSpec> {
-    CATALOG
+    REGISTRY
         .iter()
+        .map(|k| k.spec())
         .find(|s| s.key == name || s.report_type == name)
 }
 
 pub fn keys() -> Vec<&'static str> {
-    CATALOG.iter().map(|s| s.key).collect()
+    REGISTRY.iter().map(|k| k.spec().key).collect()
 }
 
 #[cfg(test)]

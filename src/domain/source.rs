@@ -5,7 +5,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::ids::Aadhaar;
+use super::checks::CheckType;
+use super::ids::{Aadhaar, Mobile, Pan, Uan};
+use super::person::Pincode;
 use super::state::text_enum;
 
 text_enum! {
@@ -33,25 +35,32 @@ pub struct EmployerClaim {
 /// What the candidate declared, validated, for one check.
 #[derive(Debug, Clone)]
 pub struct CheckInput {
-    /// Catalog key as submitted, e.g. `identity_aadhaar`, `criminal_check`.
-    pub check_type: String,
+    /// The check type, e.g. `identity_aadhaar`, `criminal_check` (see `domain::checks`).
+    pub kind: CheckType,
     /// The check's id: upstreams may echo it back as their reference.
     pub reference: String,
     pub name: String,
     pub dob: Option<NaiveDate>,
     pub father_name: Option<String>,
     pub address: Option<String>,
-    pub pincode: Option<String>,
-    pub phone: Option<String>,
-    pub pan: Option<String>,
+    pub pincode: Option<Pincode>,
+    pub phone: Option<Mobile>,
+    pub pan: Option<Pan>,
     pub aadhaar: Option<Aadhaar>,
-    pub uan: Option<String>,
+    pub uan: Option<Uan>,
     pub employers: Vec<EmployerClaim>,
     /// 1 on the first try; sources may use it (the sandbox's "fails twice, then answers").
     pub attempt: i64,
     /// Sandbox organisations only: the outcome the sandbox source should produce
     /// (`docs/sandbox.md`). Real connectors ignore it.
     pub sandbox_outcome: Option<SandboxOutcome>,
+}
+
+impl CheckInput {
+    /// The check type's catalog key as submitted (`criminal_check`).
+    pub fn check_type(&self) -> &'static str {
+        self.kind.key()
+    }
 }
 
 /// An evidence file a source produced (a report page, a certificate, a screenshot).
@@ -77,6 +86,11 @@ pub struct SourceRecord {
 }
 
 impl SourceRecord {
+    /// Adds a detail as the source states it.
+    pub fn push_field(&mut self, key: &str, value: impl Into<String>) {
+        self.fields.push((key.into(), value.into()));
+    }
+
     pub fn field(&self, key: &str) -> Option<&str> {
         self.fields
             .iter()

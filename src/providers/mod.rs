@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::Config;
+use crate::domain::checks::{CheckType, SourceKind};
 
 /// The sources this process uses, chosen by configuration.
 #[derive(Clone)]
@@ -21,6 +22,9 @@ pub struct Providers {
     /// The source of every check type; check types without a connector use `default_check`.
     pub checks: std::collections::HashMap<String, (String, Arc<dyn check::CheckProvider>)>,
     pub default_check: Arc<dyn check::CheckProvider>,
+    /// The source of check types whose `source()` is `SourceKind::Screening` (the sandbox until
+    /// the screening engine is wired in), and the name its results go by.
+    pub screening: (String, Arc<dyn check::CheckProvider>),
     /// Upper bound on any one source call.
     pub timeout: Duration,
 }
@@ -43,25 +47,34 @@ impl Providers {
             bureau: sandbox.clone(),
             gst: sandbox.clone(),
             checks,
+            screening: (sandbox::SOURCE.to_string(), sandbox.clone()),
             default_check: sandbox,
             timeout: Duration::from_secs(config.provider_timeout_secs.max(1)),
         })
     }
 
     /// The source configured for a check type.
-    pub fn check_provider(&self, check_type: &str) -> Arc<dyn check::CheckProvider> {
-        self.checks
-            .get(check_type)
-            .map(|(_, p)| p.clone())
-            .unwrap_or_else(|| self.default_check.clone())
+    pub fn check_provider(&self, check: CheckType) -> Arc<dyn check::CheckProvider> {
+        match check.source() {
+            SourceKind::Connector => self
+                .checks
+                .get(check.key())
+                .map(|(_, p)| p.clone())
+                .unwrap_or_else(|| self.default_check.clone()),
+            SourceKind::Screening => self.screening.1.clone(),
+        }
     }
 
     /// The name a check type's source goes by in reports.
-    pub fn source_name(&self, check_type: &str) -> &str {
-        self.checks
-            .get(check_type)
-            .map(|(name, _)| name.as_str())
-            .unwrap_or(sandbox::SOURCE)
+    pub fn source_name(&self, check: CheckType) -> &str {
+        match check.source() {
+            SourceKind::Connector => self
+                .checks
+                .get(check.key())
+                .map(|(name, _)| name.as_str())
+                .unwrap_or(sandbox::SOURCE),
+            SourceKind::Screening => &self.screening.0,
+        }
     }
 
     /// Runs a source call under the configured timeout.

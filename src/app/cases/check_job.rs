@@ -10,6 +10,7 @@ use super::StoredCandidate;
 use crate::app::webhooks::record_event;
 use crate::crypto::Vault;
 use crate::domain::cases::{CaseStatus, CheckStatus, roll_up};
+use crate::domain::checks::CheckType;
 use crate::domain::decision::{self, Decision};
 use crate::domain::events;
 use crate::domain::ids::Aadhaar;
@@ -55,18 +56,22 @@ impl CheckHandler {
             }
             None => None,
         };
-        let address = if check.check_type == "criminal_check" {
-            stored.permanent_address.clone().or(stored.address.clone())
-        } else {
-            stored.address.clone().or(stored.permanent_address.clone())
-        };
+        let kind = CheckType::parse(&check.check_type).ok_or_else(|| {
+            JobError::Fatal(format!("'{}' is not a check type", check.check_type))
+        })?;
+        let address = kind
+            .address(
+                stored.address.as_deref(),
+                stored.permanent_address.as_deref(),
+            )
+            .map(str::to_string);
         let input = CheckInput {
             sandbox_outcome: stored.sandbox_outcome.get(&check.check_type).cloned(),
-            check_type: check.check_type,
+            kind,
             reference: check.id.clone(),
-            name: stored.name,
+            name: stored.name.as_str().to_string(),
             dob: stored.dob,
-            father_name: stored.father_name,
+            father_name: stored.father_name.map(|f| f.as_str().to_string()),
             address,
             pincode: stored.pincode,
             phone: stored.phone,
@@ -155,7 +160,7 @@ impl CheckHandler {
         input: &CheckInput,
         decision: &Decision,
     ) -> Result<(), JobError> {
-        let source = self.providers.source_name(&input.check_type);
+        let source = self.providers.source_name(input.kind);
         self.record(check_id, decision, source, &[]).await
     }
 }
@@ -166,7 +171,7 @@ impl JobHandler for CheckHandler {
         let Some((check_id, input)) = self.input(job).await? else {
             return Ok(());
         };
-        let provider = self.providers.check_provider(&input.check_type);
+        let provider = self.providers.check_provider(input.kind);
         match self.providers.call(provider.fetch(&input)).await {
             Ok(record) => {
                 let decision = decision::decide(&input, &record);
@@ -174,7 +179,7 @@ impl JobHandler for CheckHandler {
                     .await
             }
             Err(ProviderError::NotFound) => {
-                let source = self.providers.source_name(&input.check_type);
+                let source = self.providers.source_name(input.kind);
                 self.record_unsourced(&check_id, &input, &decision::not_available(source))
                     .await
             }

@@ -63,16 +63,16 @@ pub async fn submit(
         let stored = StoredCandidate {
             name: candidate.name.clone(),
             email: candidate.email.clone(),
-            phone: candidate.phone.as_ref().map(|m| m.as_str().to_string()),
+            phone: candidate.phone.clone(),
             dob: candidate.dob,
             father_name: candidate.father_name.clone(),
             permanent_address: candidate.permanent_address.clone(),
             address: candidate.address.clone(),
             pincode: candidate.pincode.clone(),
-            pan: candidate.pan.as_ref().map(|p| p.as_str().to_string()),
+            pan: candidate.pan.clone(),
             aadhaar_sealed: candidate.aadhaar.as_ref().map(|a| vault.seal(a.expose())),
             aadhaar_masked: candidate.aadhaar.as_ref().map(Aadhaar::masked),
-            uan: candidate.uan.as_ref().map(|u| u.as_str().to_string()),
+            uan: candidate.uan.clone(),
             employers: candidate.employers.clone(),
             sandbox_outcome: candidate.sandbox_outcome.clone(),
         };
@@ -94,16 +94,16 @@ pub async fn submit(
         created.push(CaseCreated {
             candidate_id: candidate_id.clone(),
             case_id: case_id.clone(),
-            name: candidate.name.clone(),
-            email: candidate.email.clone(),
+            name: candidate.name.as_str().to_string(),
+            email: candidate.email.as_ref().map(|e| e.as_str().to_string()),
         });
         planned.push(Planned {
             case: NewCase {
                 id: case_id,
                 reference_id: reference_id(),
                 candidate_id,
-                candidate_name: candidate.name.clone(),
-                candidate_email: candidate.email.clone(),
+                candidate_name: candidate.name.as_str().to_string(),
+                candidate_email: candidate.email.as_ref().map(|e| e.as_str().to_string()),
                 candidate_photo: candidate.photo.clone().unwrap_or_default(),
                 candidate: serde_json::to_string(&stored).map_err(AppError::internal)?,
                 total_cost: case_checks.iter().map(|(c, _)| c.price).sum(),

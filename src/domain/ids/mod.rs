@@ -48,7 +48,7 @@ fn all_ascii_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Implements `Display`, `Serialize`, `FromStr` and `AsRef<str>` for a
+/// Implements `Display`, `Serialize`, `Deserialize` (by parsing), `FromStr` and `AsRef<str>` for a
 /// string-backed identifier whose normalised form is not sensitive.
 macro_rules! plain_string_id {
     ($ty:ty) => {
@@ -61,6 +61,16 @@ macro_rules! plain_string_id {
         impl ::serde::Serialize for $ty {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
+            }
+        }
+
+        /// Parses the string again, so a stored value is as valid as a submitted one.
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                let raw = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                Self::parse(&raw).map_err(::serde::de::Error::custom)
             }
         }
 

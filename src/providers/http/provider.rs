@@ -341,7 +341,7 @@ async fn read_body(
 impl CheckProvider for HttpCheckProvider {
     async fn fetch(&self, input: &CheckInput) -> Result<SourceRecord, ProviderError> {
         let source = self.config.source_name.as_str();
-        tracing::debug!(source, check_type = %input.check_type, reference = %input.reference, "calling upstream");
+        tracing::debug!(source, check_type = %input.check_type(), reference = %input.reference, "calling upstream");
         let response = self
             .build_request(input)?
             .send()
@@ -408,15 +408,15 @@ mod tests {
 
     fn input() -> CheckInput {
         CheckInput {
-            check_type: "identity_pan".into(),
+            kind: crate::domain::checks::CheckType::parse("identity_pan").unwrap(),
             reference: "chk_01".into(),
             name: "Asha Rao".into(),
             dob: NaiveDate::from_ymd_opt(1990, 4, 1),
             father_name: Some("Ravi Rao".into()),
             address: None,
-            pincode: Some("560001".into()),
+            pincode: Some(crate::domain::person::Pincode::parse("560001").unwrap()),
             phone: None,
-            pan: Some("ABCPR1234F".into()),
+            pan: Some(crate::domain::ids::Pan::parse("ABCPR1234F").unwrap()),
             aadhaar: Some(aadhaar()),
             uan: None,
             employers: vec![],

@@ -65,14 +65,14 @@ impl Placeholder {
             Placeholder::DobDdmmyyyy => input.dob.map(|d| d.format("%d/%m/%Y").to_string().into()),
             Placeholder::FatherName => text(&input.father_name),
             Placeholder::Address => text(&input.address),
-            Placeholder::Pincode => text(&input.pincode),
-            Placeholder::Phone => text(&input.phone),
-            Placeholder::Pan => text(&input.pan),
+            Placeholder::Pincode => input.pincode.as_ref().map(|v| Cow::Borrowed(v.as_str())),
+            Placeholder::Phone => input.phone.as_ref().map(|v| Cow::Borrowed(v.as_str())),
+            Placeholder::Pan => input.pan.as_ref().map(|v| Cow::Borrowed(v.as_str())),
             // The upstream needs the full number; this is the one place it leaves the process.
             Placeholder::Aadhaar => input.aadhaar.as_ref().map(|a| Cow::Borrowed(a.expose())),
-            Placeholder::Uan => text(&input.uan),
+            Placeholder::Uan => input.uan.as_ref().map(|v| Cow::Borrowed(v.as_str())),
             Placeholder::Reference => Some(Cow::Borrowed(input.reference.as_str())),
-            Placeholder::CheckType => Some(Cow::Borrowed(input.check_type.as_str())),
+            Placeholder::CheckType => Some(Cow::Borrowed(input.check_type())),
         }
     }
 }

@@ -3,17 +3,17 @@
 //! `SANDBOX` in its `source`.
 
 mod checks;
-mod people;
-mod seeded;
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate, Utc};
 
-pub use checks::SEED_EXAMPLE_AADHAAR_LAST4;
-pub use people::{Address, PLACES, Person, person, sandbox_gstin, sandbox_pan};
-pub use seeded::Seeded;
+// The deterministic data is pure domain code; these keep the old paths working.
+pub use crate::domain::sandbox::{
+    Address, PLACES, Person, SEED_EXAMPLE_AADHAAR_LAST4, SOURCE, Seeded, person, sandbox_gstin,
+    sandbox_pan,
+};
 
 use super::ProviderError;
 use super::bureau::{
@@ -24,9 +24,6 @@ use super::gst::{
     FilingSummary, GstProvider, GstRecord, HsnCode, Jurisdiction, PrincipalAddress, Turnover,
 };
 use crate::domain::ids::{Gstin, PanHolderType};
-
-/// What every sandbox record names as its source.
-pub const SOURCE: &str = "SANDBOX";
 
 /// Bureau magic numbers (all valid mobile numbers).
 pub mod magic {
