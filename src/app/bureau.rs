@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::domain::bureau::BureauOutcome;
 use crate::domain::credits::{Insufficient, LedgerKind};
-use crate::providers::bureau::{BureauQuery, BureauReport};
+use crate::providers::bureau::{BureauQuery, BureauRecord};
 use crate::providers::{ProviderError, Providers};
 use crate::store::bureau::BureauPull;
 use crate::store::credits::Movement;
@@ -25,7 +25,7 @@ pub struct Caller<'a> {
 #[derive(Debug)]
 pub enum PullOutcome {
     Found {
-        report: Box<BureauReport>,
+        report: Box<BureauRecord>,
         used: i64,
         balance: i64,
     },
@@ -46,6 +46,8 @@ pub async fn pull(
     caller: &Caller<'_>,
     query: &BureauQuery,
     consent_purpose: &str,
+    // The record as the caller's surface shows it: the ledger keeps what the client was sent.
+    shown: fn(&BureauRecord) -> serde_json::Value,
 ) -> Result<PullOutcome, StoreError> {
     let balance = store.balance(caller.org_id).await?;
     if balance < cost {
@@ -69,7 +71,7 @@ pub async fn pull(
         Err(_) => BureauOutcome::Unavailable,
     };
     let output = match &result {
-        Ok(report) => serde_json::to_value(report).unwrap_or_default(),
+        Ok(report) => shown(report),
         Err(error) => json!({ "error": error.to_string() }),
     };
     let charge = Movement {

@@ -1,9 +1,12 @@
-//! Credit-bureau pulls: the report shape of `POST /api/v2/finance/customer-data-pull`.
+//! Credit-bureau pulls: what a bureau is asked, and the trait every bureau source implements.
+//! Sources answer with the domain's [`BureauRecord`]; the API surface maps it to its wire shape.
 
 use async_trait::async_trait;
-use serde::Serialize;
 
 use super::ProviderError;
+pub use crate::domain::bureau::{
+    AddressInfo, BureauRecord, EmailInfo, IdNumber, IdentityInfo, PersonalInfo, PhoneInfo,
+};
 use crate::domain::ids::Mobile;
 
 /// A validated identity document offered for an additional look-up.
@@ -22,79 +25,7 @@ pub struct BureauQuery {
     pub document: Option<DocumentRef>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct BureauReport {
-    pub report_order_number: String,
-    pub personal_info: PersonalInfo,
-    pub phone_info: Vec<PhoneInfo>,
-    pub email_info: Vec<EmailInfo>,
-    pub identity_info: IdentityInfo,
-    pub address_info: Vec<AddressInfo>,
-    /// `SANDBOX` for sandbox data; the bureau's name otherwise.
-    pub source: String,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct PersonalInfo {
-    pub full_name: String,
-    pub dob: String,
-    pub gender: String,
-    pub total_income: String,
-    pub occupation: String,
-    pub age: String,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct PhoneInfo {
-    pub sequence: String,
-    pub reported_date: String,
-    pub type_code: String,
-    pub number: String,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct EmailInfo {
-    pub sequence: String,
-    pub reported_date: String,
-    pub email_address: String,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct IdNumber {
-    pub id_number: String,
-    pub sequence: String,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct IdentityInfo {
-    pub pan_number: Vec<IdNumber>,
-    pub passport_number: Vec<IdNumber>,
-    pub driving_license: Vec<IdNumber>,
-    pub voter_id: Vec<IdNumber>,
-    pub aadhaar_number: Vec<IdNumber>,
-    pub ration_card: Vec<IdNumber>,
-    pub other_id: Vec<IdNumber>,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct AddressInfo {
-    pub sequence: String,
-    pub address: String,
-    pub state: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub postal: String,
-    pub reported_date: String,
-}
-
 #[async_trait]
 pub trait BureauProvider: Send + Sync {
-    async fn pull(&self, query: &BureauQuery) -> Result<BureauReport, ProviderError>;
+    async fn pull(&self, query: &BureauQuery) -> Result<BureauRecord, ProviderError>;
 }

@@ -6,12 +6,13 @@ use serde_json::Value;
 
 use super::ApiKeyAuth;
 use super::body::{Body, invalid};
+use super::bureau_report::BureauReport;
 use super::envelope::{ApiError, ApiResult, Envelope, ErrorKind};
 use super::extract::ApiJson;
 use crate::api::AppState;
 use crate::app::bureau::{self, Caller, DEFAULT_CONSENT_PURPOSE, PullOutcome};
 use crate::domain::ids::{Aadhaar, DrivingLicence, Epic, IdError, Mobile, Pan, Passport};
-use crate::providers::bureau::{BureauQuery, BureauReport, DocumentRef};
+use crate::providers::bureau::{BureauQuery, BureauRecord, DocumentRef};
 
 /// Document types accepted for the optional identity look-up.
 pub const DOCUMENT_TYPES: &[&str] = &["PAN", "AADHAAR", "VOTER_ID", "PASSPORT", "DRIVING_LICENSE"];
@@ -108,6 +109,11 @@ pub(crate) fn parse_request(value: Value) -> Result<PullRequest, String> {
     })
 }
 
+/// The record as this surface shows it, for the ledger's copy of the answer.
+fn shown(record: &BureauRecord) -> Value {
+    serde_json::to_value(BureauReport::from(record)).unwrap_or(Value::Null)
+}
+
 /// Customer financial data pull
 #[utoipa::path(
     post, path = "/api/v2/finance/customer-data-pull", tag = "finance",
@@ -144,6 +150,7 @@ pub async fn customer_data_pull(
         &caller,
         &request.query,
         &request.consent_purpose,
+        shown,
     )
     .await?;
     match outcome {
@@ -151,10 +158,11 @@ pub async fn customer_data_pull(
             report,
             used,
             balance,
-        } => Ok(
-            Envelope::ok("Financial data fetched successfully.", *report)
-                .with_credits(used, balance),
-        ),
+        } => Ok(Envelope::ok(
+            "Financial data fetched successfully.",
+            BureauReport::from(&*report),
+        )
+        .with_credits(used, balance)),
         PullOutcome::NoRecord { used, balance } => Err(ApiError::not_found(
             "No records found for the given details.",
         )

@@ -1,6 +1,7 @@
 //! The KonnectNXT-compatible surface under `/api/…`.
 
 pub mod body;
+pub mod bureau_report;
 pub mod credits;
 pub mod envelope;
 pub mod extract;

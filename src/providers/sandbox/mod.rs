@@ -17,7 +17,7 @@ pub use crate::domain::sandbox::{
 
 use super::ProviderError;
 use super::bureau::{
-    AddressInfo, BureauProvider, BureauQuery, BureauReport, EmailInfo, IdNumber, IdentityInfo,
+    AddressInfo, BureauProvider, BureauQuery, BureauRecord, EmailInfo, IdNumber, IdentityInfo,
     PersonalInfo, PhoneInfo,
 };
 use super::gst::{
@@ -64,7 +64,7 @@ fn iso_date(date: NaiveDate) -> String {
 
 #[async_trait]
 impl BureauProvider for Sandbox {
-    async fn pull(&self, query: &BureauQuery) -> Result<BureauReport, ProviderError> {
+    async fn pull(&self, query: &BureauQuery) -> Result<BureauRecord, ProviderError> {
         self.wait().await;
         match query.mobile.as_str() {
             magic::MOBILE_NO_RECORD => return Err(ProviderError::NotFound),
@@ -126,7 +126,7 @@ impl BureauProvider for Sandbox {
                 _ => identity.other_id.push(entry),
             }
         }
-        Ok(BureauReport {
+        Ok(BureauRecord {
             report_order_number: rng.digits(10),
             personal_info: PersonalInfo {
                 full_name: format!("{} {}", p.surname, p.first_name).to_uppercase(),
