@@ -2,6 +2,7 @@
 //! every error of its routes in its own body, in one module (KonnectNXT: `konnectnxt::envelope`),
 //! framework rejections included. This router is the one place that picks a surface per route.
 
+pub mod anycheck;
 pub mod common;
 pub mod konnectnxt;
 pub mod ops;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, Request};
+use axum::http::{HeaderName, Request, Uri};
 use axum::routing::get;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower::ServiceBuilder;
@@ -37,6 +38,11 @@ pub struct AppState {
     pub poll_limiter:
         Arc<std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>>,
     pub metrics: PrometheusHandle,
+    /// Signs and checks the AnyCheck surface's JWTs.
+    pub tokens: Arc<crate::app::auth::Tokens>,
+    pub login_limiter: Arc<crate::app::auth::LoginLimiter>,
+    /// Uploaded files, outputs and exports.
+    pub files: crate::files::FileStore,
 }
 
 #[derive(OpenApi)]
@@ -67,6 +73,16 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// Answers a request no route took in the body of the surface its path belongs to: `/api/…`
+/// is KonnectNXT's, the rest AnyCheck's.
+fn render_for(uri: &Uri, error: HttpError) -> axum::response::Response {
+    if anycheck::owns(uri.path()) {
+        anycheck::errors::AnyCheck::render(error)
+    } else {
+        KonnectNxt::render(error)
+    }
+}
+
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState) -> Router {
@@ -75,19 +91,23 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
-        .merge(konnectnxt::routes())
+        .merge(
+            konnectnxt::routes().layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                idempotency::middleware::<KonnectNxt>,
+            )),
+        )
+        .merge(anycheck::routes(&state))
         .route("/files/evidence/{id}", get(files::evidence::<KonnectNxt>))
         .route(
             "/files/reports/{file}",
             get(files::report_pdf::<KonnectNxt>),
         )
         .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
-        .fallback(|| async { KonnectNxt::render(HttpError::RouteNotFound) })
-        .method_not_allowed_fallback(|| async { KonnectNxt::render(HttpError::MethodNotAllowed) })
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            idempotency::middleware::<KonnectNxt>,
-        ))
+        .fallback(|uri: Uri| async move { render_for(&uri, HttpError::RouteNotFound) })
+        .method_not_allowed_fallback(|uri: Uri| async move {
+            render_for(&uri, HttpError::MethodNotAllowed)
+        })
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn(ops::track))
         .layer(

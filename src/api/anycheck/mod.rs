@@ -1,0 +1,52 @@
+//! The AnyCheck-compatible surface, at the root (`/auth/…`, `/verifications`, …): bare JSON
+//! bodies, paging by `page_offset`/`page_size`, errors as `{error_code, message, errors}`
+//! (`errors.rs`, its one renderer). Users sign in with a password for JWTs; server-to-server
+//! clients send their organisation's API key. It shares tenants, credits, jobs and webhook
+//! delivery with the KonnectNXT surface.
+
+pub mod auth;
+pub mod errors;
+pub mod extract;
+pub mod services;
+pub mod session;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use super::AppState;
+use super::common::HttpError;
+use errors::AcError;
+
+/// Whether a path belongs to this surface: everything outside `/api/…` that no other route
+/// claims (the router's fallbacks ask).
+pub fn owns(path: &str) -> bool {
+    !(path == "/api" || path.starts_with("/api/"))
+}
+
+pub fn routes(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(session::login))
+        .route("/auth/refresh", post(session::refresh))
+        .route("/auth/methods", get(session::methods))
+        .route("/profile", get(session::profile))
+        .route("/services", get(services::list))
+        .route("/services/{id}", get(services::get))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            request_timeout,
+        ))
+}
+
+/// Stops a request that runs longer than `request_timeout_secs`: 408 `REQUEST_TIMEOUT`.
+async fn request_timeout(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let limit = Duration::from_secs(state.config.request_timeout_secs.max(1));
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => AcError::from(HttpError::Timeout).into_response(),
+    }
+}
