@@ -9,6 +9,7 @@ pub mod cases;
 pub mod error;
 pub mod gst;
 pub mod links;
+pub mod uploads;
 pub mod webhooks;
 
 pub use error::{AppError, AppResult, AuthFailure, Resource};

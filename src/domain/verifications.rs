@@ -77,6 +77,14 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// What an uploaded file is for.
+    pub enum FileCategory {
+        VerificationInputFile => "VERIFICATION_INPUT_FILE",
+        ProfilePicture => "PROFILE_PICTURE",
+    }
+}
+
 impl VerificationStatus {
     /// No more work will happen on its own (a retry or a review may still change it).
     pub fn is_finished(self) -> bool {

@@ -50,7 +50,9 @@ use crate::domain::gst::GstStatus;
 use crate::domain::jobs::JobState;
 use crate::domain::services::ServiceCode;
 use crate::domain::users::Role;
-use crate::domain::verifications::{OutputStatus, StageKind, StageStatus, VerificationStatus};
+use crate::domain::verifications::{
+    FileCategory, OutputStatus, StageKind, StageStatus, VerificationStatus,
+};
 
 text_columns!(
     CheckResult,
@@ -69,4 +71,5 @@ text_columns!(
     OutputStatus,
     StageKind,
     StageStatus,
+    FileCategory,
 );

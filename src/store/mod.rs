@@ -18,6 +18,7 @@ pub(crate) mod postgres;
 pub mod settings;
 mod sqlite;
 pub mod tx;
+pub mod uploads;
 pub mod users;
 pub mod webhooks;
 

@@ -7,13 +7,15 @@
 pub mod auth;
 pub mod errors;
 pub mod extract;
+pub mod files;
 pub mod services;
 pub mod session;
+pub mod uploads;
 
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -29,6 +31,12 @@ pub fn owns(path: &str) -> bool {
 }
 
 pub fn routes(state: &AppState) -> Router<AppState> {
+    // Room for the largest upload: every file at the limit, plus the form's own bytes.
+    let upload_limit = state
+        .config
+        .upload_max_file_bytes
+        .saturating_mul(state.config.upload_max_files.max(1))
+        .saturating_add(1024 * 1024);
     Router::new()
         .route("/auth/login", post(session::login))
         .route("/auth/refresh", post(session::refresh))
@@ -36,6 +44,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/profile", get(session::profile))
         .route("/services", get(services::list))
         .route("/services/{id}", get(services::get))
+        .route(
+            "/uploads",
+            post(uploads::upload).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/files/uploads/{file}", get(files::upload))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             request_timeout,
