@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bureau;
 pub mod cases;
 pub mod error;
+pub mod folders;
 pub mod gst;
 pub mod links;
 pub mod uploads;

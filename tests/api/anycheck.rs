@@ -348,3 +348,240 @@ async fn the_services_catalog() {
         .await;
     assert_eq!(one.json(), *ktp);
 }
+
+#[tokio::test]
+async fn uploads_are_recognised_by_content_and_served_to_their_tenant() {
+    let app = TestApp::spawn().await;
+    let client = owner(&app).await;
+    let pdf = satyapan::files::kind::blank_pdf(3);
+    let response = client
+        .upload(
+            "VERIFICATION_INPUT_FILE",
+            &[
+                Part {
+                    name: "ktp.jpg",
+                    content_type: "image/jpeg",
+                    bytes: jpeg("name=Siti Rahayu"),
+                },
+                // Declared as a PDF, named .pdf, but a PNG: the content decides.
+                Part {
+                    name: "selfie.pdf",
+                    content_type: "application/pdf",
+                    bytes: png("selfie"),
+                },
+                Part {
+                    name: "statement.pdf",
+                    content_type: "application/octet-stream",
+                    bytes: pdf.clone(),
+                },
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(response.status, 201, "{}", response.text);
+    let body = response.json();
+    assert_eq!(body["file_category"], "VERIFICATION_INPUT_FILE");
+    assert!(uuid::Uuid::parse_str(body["object_id"].as_str().unwrap()).is_ok());
+    let files = body["files"].as_array().unwrap();
+    let pages: Vec<i64> = files
+        .iter()
+        .map(|f| f["page_count"].as_i64().unwrap())
+        .collect();
+    assert_eq!(pages, [1, 1, 3]);
+    let paths: Vec<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert!(paths[0].starts_with("/uploads/") && paths[0].ends_with(".jpg"));
+    assert!(paths[1].ends_with(".png") && paths[2].ends_with(".pdf"));
+
+    // The signed link works without credentials; an altered one does not.
+    let url = files[2]["url"].as_str().unwrap();
+    let fetched = app.http.get(url).send().await.unwrap();
+    assert_eq!(fetched.status(), 200);
+    assert_eq!(fetched.headers()["content-type"], "application/pdf");
+    assert_eq!(fetched.bytes().await.unwrap().to_vec(), pdf);
+    let altered = app
+        .send(app.http.get(url.replace("signature=", "signature=0")))
+        .await;
+    assert_error(&altered, 403, "FORBIDDEN");
+
+    // Without a signature: the tenant only.
+    let link = format!("/files{}", paths[0]);
+    assert_eq!(client.get(&link).await.status, 200);
+    assert_error(
+        &Client::anonymous(&app).get(&link).await,
+        401,
+        "UNAUTHORIZED",
+    );
+    let (_, other_key) = create_org(&app.store, "Globex", 100).await;
+    assert_error(
+        &Client::with_key(&app, &other_key).get(&link).await,
+        404,
+        "NOT_FOUND",
+    );
+
+    // A text file named .png and declared image/png is refused.
+    let text = client
+        .upload(
+            "VERIFICATION_INPUT_FILE",
+            &[Part {
+                name: "ktp.png",
+                content_type: "image/png",
+                bytes: b"just some text, not an image".to_vec(),
+            }],
+            &[],
+        )
+        .await;
+    let body = assert_error(&text, 400, "INVALID_VALUE");
+    assert_eq!(body["errors"][0]["field"], "files[0]");
+    let garbage_pdf = client
+        .upload(
+            "VERIFICATION_INPUT_FILE",
+            &[Part {
+                name: "x.pdf",
+                content_type: "application/pdf",
+                bytes: b"%PDF-1.4\nnot really".to_vec(),
+            }],
+            &[],
+        )
+        .await;
+    assert_error(&garbage_pdf, 400, "INVALID_VALUE");
+
+    // 20 MB is over the 10 MB limit.
+    let mut big = jpeg("");
+    big.resize(20 * 1024 * 1024, 0);
+    let too_big = client
+        .upload(
+            "VERIFICATION_INPUT_FILE",
+            &[Part {
+                name: "big.jpg",
+                content_type: "image/jpeg",
+                bytes: big,
+            }],
+            &[],
+        )
+        .await;
+    let body = assert_error(&too_big, 413, "INVALID_REQUEST");
+    assert_eq!(body["errors"][0]["field"], "files[0]");
+
+    let no_category = client
+        .upload(
+            "",
+            &[Part {
+                name: "a.jpg",
+                content_type: "image/jpeg",
+                bytes: jpeg(""),
+            }],
+            &[],
+        )
+        .await;
+    assert_error(&no_category, 400, "INVALID_REQUEST");
+    let not_multipart = client.post("/uploads", &json!({})).await;
+    assert_error(&not_multipart, 400, "INVALID_REQUEST");
+}
+
+#[tokio::test]
+async fn folders_belong_to_groups_and_group_users_see_only_theirs() {
+    let app = TestApp::spawn().await;
+    let client = owner(&app).await;
+    let first = client.folder("KYC Q1").await;
+    assert_eq!(first["group"]["name"], "Default");
+    assert_eq!(first["is_starred"], false);
+    assert_eq!(first["total_service"], 0);
+    assert_eq!(first["total_result"], 0);
+    for key in ["created_at", "created_by", "updated_at", "updated_by"] {
+        assert!(first[key].is_string(), "{key}");
+    }
+    let group_id = first["group"]["id"].as_str().unwrap().to_string();
+    client.folder("KYC Q2").await;
+    client.folder("Onboarding 100%").await;
+    let duplicate = client.post("/folders", &json!({"name": "KYC Q1"})).await;
+    assert_error(&duplicate, 400, "ALREADY_EXISTS");
+    assert_error(
+        &client.post("/folders", &json!({"name": "  "})).await,
+        400,
+        "INVALID_VALUE",
+    );
+    assert_error(
+        &client.post("/folders", &json!({})).await,
+        400,
+        "INVALID_REQUEST",
+    );
+
+    let page = client
+        .get(&format!("/groups/{group_id}/folders?page_size=2"))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let page = page.json();
+    assert_eq!(page["total"], 3);
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    let rest = client
+        .get(&format!(
+            "/groups/{group_id}/folders?page_size=2&page_offset=2"
+        ))
+        .await
+        .json();
+    assert_eq!(rest["items"].as_array().unwrap().len(), 1);
+    let found = client
+        .get(&format!("/groups/{group_id}/folders?search=q1"))
+        .await
+        .json();
+    assert_eq!(found["total"], 1);
+    assert_eq!(found["items"][0]["name"], "KYC Q1");
+    // `%` is a character to find, not a wildcard.
+    let percent = client
+        .get(&format!("/groups/{group_id}/folders?search=%25"))
+        .await
+        .json();
+    assert_eq!(percent["total"], 1);
+    assert_error(
+        &client
+            .get(&format!("/groups/{group_id}/folders?page_size=101"))
+            .await,
+        400,
+        "INVALID_VALUE",
+    );
+    assert_error(&client.get("/groups/nope/folders").await, 400, "INVALID_ID");
+
+    // A group user works in its own group only.
+    create_user(
+        &app,
+        &app.org_id,
+        "field@acme.test",
+        "group_user",
+        &["Field Team"],
+    )
+    .await;
+    let field = Client::with_token(&app, &tokens(&app, "field@acme.test").await.access);
+    let own = field.folder("Site visits").await;
+    assert_eq!(own["group"]["name"], "Field Team");
+    let own_group = own["group"]["id"].as_str().unwrap();
+    assert_eq!(
+        field
+            .get(&format!("/groups/{own_group}/folders"))
+            .await
+            .json()["total"],
+        1
+    );
+    assert_error(
+        &field.get(&format!("/groups/{group_id}/folders")).await,
+        403,
+        "FORBIDDEN",
+    );
+    // The owner sees the group user's group too.
+    assert_eq!(
+        client
+            .get(&format!("/groups/{own_group}/folders"))
+            .await
+            .status,
+        200
+    );
+
+    // Another tenant's group is not found.
+    let (_, other_key) = create_org(&app.store, "Globex", 100).await;
+    assert_error(
+        &Client::with_key(&app, &other_key)
+            .get(&format!("/groups/{group_id}/folders"))
+            .await,
+        404,
+        "NOT_FOUND",
+    );
+}

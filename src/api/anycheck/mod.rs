@@ -8,6 +8,7 @@ pub mod auth;
 pub mod errors;
 pub mod extract;
 pub mod files;
+pub mod folders;
 pub mod services;
 pub mod session;
 pub mod uploads;
@@ -49,6 +50,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(uploads::upload).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/files/uploads/{file}", get(files::upload))
+        .route("/folders", post(folders::create))
+        .route("/groups/{group_id}/folders", get(folders::list))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             request_timeout,
