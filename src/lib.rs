@@ -118,6 +118,17 @@ pub fn job_registry(store: &Store, shared: &Shared, config: &Config) -> Registry
         }),
     );
     registry.register(
+        app::verifications::STAGE_JOB,
+        Arc::new(app::verifications::StageHandler {
+            store: store.clone(),
+            files: shared.files.clone(),
+            stages: shared.providers.kyc.clone(),
+            vault: shared.vault.clone(),
+            webhook_attempts: Shared::webhook_attempts(config),
+            timeout: shared.providers.timeout,
+        }),
+    );
+    registry.register(
         app::webhooks::DELIVERY_JOB,
         Arc::new(app::webhooks::DeliveryHandler::new(
             store.clone(),

@@ -11,6 +11,7 @@ pub mod folders;
 pub mod gst;
 pub mod links;
 pub mod uploads;
+pub mod verifications;
 pub mod webhooks;
 
 pub use error::{AppError, AppResult, AuthFailure, Resource};

@@ -11,6 +11,7 @@ pub mod events;
 pub mod gst;
 pub mod ids;
 pub mod jobs;
+pub mod kyc;
 pub mod matching;
 pub mod orgs;
 pub mod person;

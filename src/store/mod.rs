@@ -21,6 +21,7 @@ mod sqlite;
 pub mod tx;
 pub mod uploads;
 pub mod users;
+pub mod verifications;
 pub mod webhooks;
 
 pub use tx::Tx;

@@ -585,3 +585,926 @@ async fn folders_belong_to_groups_and_group_users_see_only_theirs() {
         "NOT_FOUND",
     );
 }
+
+/// Seed 003's example response, read in place from `../shared/seeds/`.
+fn seed_003() -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/seeds/003_1f8ff787af45fc82.txt");
+    let text = std::fs::read_to_string(&path).expect("seed 003");
+    let start = text.find("\n{\n").expect("example starts") + 1;
+    let mut depth = 0;
+    let mut end = start;
+    for (i, c) in text[start..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    end = start + i + 1;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    serde_json::from_str(&text[start..end]).expect("seed example is JSON")
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Every field of the seed's example is present with the example's type (recursively for the
+/// service object); `nullable` fields may be null where they do not apply.
+fn assert_seed_shape(item: &Value, nullable: &[&str]) {
+    let seed = seed_003();
+    let example = &seed["items"][0];
+    for (key, expected) in example.as_object().unwrap() {
+        let got = item
+            .get(key)
+            .unwrap_or_else(|| panic!("field {key} is missing: {item}"));
+        if got.is_null() && nullable.contains(&key.as_str()) {
+            continue;
+        }
+        assert_eq!(kind(got), kind(expected), "type of {key}: {got}");
+        if let Value::Object(fields) = expected
+            && key == "service"
+        {
+            for (sub, value) in fields {
+                assert_eq!(kind(&got[sub]), kind(value), "service.{sub}");
+            }
+        }
+    }
+    for time in ["start_date", "end_date", "created_at", "updated_at"] {
+        if let Some(text) = item[time].as_str() {
+            assert!(
+                chrono::DateTime::parse_from_rfc3339(text).is_ok() && text.ends_with('Z'),
+                "{time}: {text}"
+            );
+        }
+    }
+}
+
+async fn service_id(client: &Client<'_>, code: &str) -> String {
+    let list = client.get("/services").await.json();
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == code)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Polls the group until no verification is waiting or running.
+async fn finished_group(client: &Client<'_>, result_id: &str) -> Value {
+    crate::helpers::eventually(60, || async {
+        let list = client
+            .get(&format!("/verifications?result_id={result_id}"))
+            .await;
+        assert_eq!(list.status, 200, "{}", list.text);
+        let list = list.json();
+        let done = list["items"].as_array().unwrap().iter().all(|i| {
+            !matches!(
+                i["status"].as_str().unwrap(),
+                "IN_QUEUE" | "IN_PROGRESS" | "DRAFT"
+            )
+        });
+        done.then_some(list)
+    })
+    .await
+}
+
+fn signature_valid(request: &wiremock::Request, secret: &str, max_age_secs: i64) -> bool {
+    let Some(header) = request
+        .headers
+        .get("satyapan-signature")
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let mut t = None;
+    let mut v1 = None;
+    for part in header.split(',') {
+        match part.split_once('=') {
+            Some(("t", value)) => t = value.parse::<i64>().ok(),
+            Some(("v1", value)) => v1 = Some(value.to_string()),
+            _ => {}
+        }
+    }
+    let (Some(t), Some(v1)) = (t, v1) else {
+        return false;
+    };
+    // Reject anything older than five minutes (replays).
+    if (chrono::Utc::now().timestamp() - t).abs() > max_age_secs {
+        return false;
+    }
+    let mut message = format!("{t}.").into_bytes();
+    message.extend_from_slice(&request.body);
+    satyapan::crypto::hmac_hex(secret.as_bytes(), &message) == v1
+}
+
+#[tokio::test]
+async fn login_upload_submit_poll_and_every_seed_field() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&receiver)
+        .await;
+
+    let app = TestApp::spawn().await;
+    let client = owner(&app).await;
+    let ktp = client
+        .upload_one("ktp.jpg", jpeg("name=Siti Rahayu;birth_date=1990-05-17"))
+        .await;
+    let selfie = client.upload_one("selfie.jpg", jpeg("")).await;
+    let folder = client.folder("Onboarding").await;
+    let folder_id = folder["id"].as_str().unwrap();
+    let selfie_service = service_id(&client, "KTP_SELFIE").await;
+    let ktp_service = service_id(&client, "KTP_VERIFICATION").await;
+
+    let first = client
+        .post(
+            "/verifications",
+            &json!({
+                "service_id": selfie_service,
+                "folder_id": folder_id,
+                "configuration": {
+                    "verification_type": "KTP_SELFIE",
+                    "files": {"ktp_file": [ktp], "selfie_file": [selfie]},
+                    "fraud_detection": true,
+                },
+                "webhook_url": format!("{}/hooks", receiver.uri()),
+                "webhook_metadata": {"webhook_secret": "whsec_test_1", "order": "A-17"},
+            }),
+        )
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let first = first.json();
+    assert_eq!(first["status"], "IN_QUEUE");
+    assert_eq!(first["credit_used"], 10);
+    assert_eq!(first["total_files"], 2);
+    assert_eq!(first["webhook_metadata"], json!({"order": "A-17"}));
+    assert!(
+        !first.to_string().contains("whsec_test_1"),
+        "the secret is never shown"
+    );
+    let result_id = first["result_id"].as_str().unwrap().to_string();
+
+    let second = client
+        .post(
+            "/verifications",
+            &json!({
+                "service_id": ktp_service,
+                "folder_id": folder_id,
+                "result_id": result_id,
+                "configuration": {
+                    "verification_type": "KTP_PEP",
+                    "files": {"ktp_file": [ktp]},
+                    "fraud_detection": false,
+                },
+                "webhook_url": format!("{}/hooks", receiver.uri()),
+                "webhook_metadata": {},
+            }),
+        )
+        .await;
+    assert_eq!(second.status, 201, "{}", second.text);
+    assert_eq!(second.json()["result_id"], result_id.as_str());
+    assert_eq!(app.balance().await, 1000 - 10 - 15);
+
+    let list = finished_group(&client, &result_id).await;
+    assert_eq!(list["total"], 2);
+    assert_eq!(list["overall_status"], "COMPLETED", "{list}");
+    let items = list["items"].as_array().unwrap();
+    let selfie_item = &items[0];
+    let ktp_item = &items[1];
+    assert_seed_shape(selfie_item, &[]);
+    assert_seed_shape(ktp_item, &[]);
+    assert!(selfie_item["api_key"].is_null());
+    assert_eq!(selfie_item["service"]["name"], "KTP & Selfie Verification");
+    assert_eq!(ktp_item["service"]["name"], "KTP & PEP Verification");
+
+    // The KTP & selfie output carries the seed's face fields, filled by the sandbox.
+    let output = &selfie_item["output"];
+    assert_eq!(output["face_match_confidence_level"], "HIGH");
+    assert!(output["face_match_confidence_score"].as_f64().unwrap() >= 80.0);
+    assert_eq!(output["is_match_face"], true);
+    assert_eq!(output["sandbox"], true);
+    assert_eq!(output["ktp"]["name"], "SITI RAHAYU");
+    assert_eq!(output["fraud_detection"]["is_fraud"], false);
+    assert_eq!(selfie_item["output_status"], "VERIFIED");
+    assert!(selfie_item["execution_time"].as_f64().unwrap() >= 0.0);
+    assert_eq!(selfie_item["total_pages"], 2);
+    let jobs = &selfie_item["external_job_id"];
+    for key in ["ocr_job_id", "face_job_id", "fraud_job_id"] {
+        let ids = jobs[key].as_array().unwrap();
+        assert_eq!(ids.len(), 1, "{key}");
+        let job = app
+            .store
+            .job(ids[0].as_str().unwrap())
+            .await
+            .unwrap()
+            .expect("the job that ran");
+        assert_eq!(job.status, satyapan::domain::jobs::JobState::Completed);
+    }
+    // KTP & PEP: card read, NIK registered, not a PEP.
+    let output = &ktp_item["output"];
+    assert_eq!(output["is_valid_nik"], true);
+    assert_eq!(output["nik_check"]["is_registered"], true);
+    assert_eq!(output["pep"]["is_pep"], false);
+    assert_eq!(output["pep"]["screened_name"], "SITI RAHAYU");
+    assert!(ktp_item["external_job_id"]["screening_job_id"].is_array());
+
+    // The signed links work without credentials: inputs and the output file.
+    let input = app
+        .http
+        .get(
+            selfie_item["input_file_url"]["selfie_file"][0]
+                .as_str()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(input.status(), 200);
+    let output_file: Value = app
+        .http
+        .get(selfie_item["output_file_url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(output_file, selfie_item["output"]);
+    let one = client
+        .get(&format!(
+            "/verifications/{}",
+            selfie_item["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(one.json()["id"], selfie_item["id"]);
+
+    // The folder counts its services and result groups.
+    let folders = client
+        .get(&format!(
+            "/groups/{}/folders",
+            folder["group"]["id"].as_str().unwrap()
+        ))
+        .await
+        .json();
+    assert_eq!(folders["items"][0]["total_service"], 2);
+    assert_eq!(folders["items"][0]["total_result"], 1);
+
+    // The webhook: signed with the verification's secret, IN_PROGRESS then COMPLETED; the
+    // KTP & PEP one has no secret and arrives unsigned.
+    let received = crate::helpers::eventually(30, || async {
+        let all = receiver.received_requests().await.unwrap_or_default();
+        (all.len() >= 4).then_some(all)
+    })
+    .await;
+    let mut signed_statuses = Vec::new();
+    for request in &received {
+        let body: Value = serde_json::from_slice(&request.body).unwrap();
+        assert_eq!(body["type"], "verification.status_changed");
+        assert!(body["timestamp"].is_string());
+        let data = &body["data"];
+        assert_eq!(data["result_id"], result_id.as_str());
+        assert!(!body.to_string().contains("whsec_test_1"));
+        if data["id"] == selfie_item["id"] {
+            assert!(signature_valid(request, "whsec_test_1", 300), "signature");
+            assert!(!signature_valid(request, "another secret", 300));
+            assert_eq!(data["webhook_metadata"], json!({"order": "A-17"}));
+            signed_statuses.push(data["status"].as_str().unwrap().to_string());
+        } else {
+            assert!(request.headers.get("satyapan-signature").is_none());
+        }
+    }
+    signed_statuses.sort();
+    assert_eq!(signed_statuses, ["COMPLETED", "IN_PROGRESS"]);
+    let final_event = received
+        .iter()
+        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap())
+        .find(|b| b["data"]["id"] == selfie_item["id"] && b["data"]["status"] == "COMPLETED")
+        .unwrap();
+    assert_eq!(final_event["data"]["output_status"], "VERIFIED");
+}
+
+/// A KTP & selfie configuration over two fresh uploads carrying `card` and `selfie` sandbox
+/// instructions.
+async fn selfie_config(client: &Client<'_>, card: &str, selfie: &str) -> Value {
+    let ktp = client.upload_one("ktp.jpg", jpeg(card)).await;
+    let selfie = client.upload_one("selfie.jpg", jpeg(selfie)).await;
+    json!({
+        "verification_type": "KTP_SELFIE",
+        "files": {"ktp_file": [ktp], "selfie_file": [selfie]},
+        "fraud_detection": true,
+    })
+}
+
+async fn submit(
+    client: &Client<'_>,
+    service: &str,
+    folder_id: &str,
+    configuration: Value,
+) -> Value {
+    let response = client
+        .post(
+            "/verifications",
+            &json!({"service_id": service, "folder_id": folder_id, "configuration": configuration}),
+        )
+        .await;
+    assert_eq!(response.status, 201, "{}", response.text);
+    response.json()
+}
+
+#[tokio::test]
+async fn another_tenants_verification_folder_file_and_group_are_not_found() {
+    let app = TestApp::spawn().await;
+    let client = owner(&app).await;
+    let folder = client.folder("Ours").await;
+    let folder_id = folder["id"].as_str().unwrap();
+    let config = selfie_config(&client, "", "").await;
+    let ktp_path = config["files"]["ktp_file"][0].as_str().unwrap().to_string();
+    let service = service_id(&client, "KTP_SELFIE").await;
+    let ours = submit(&client, &service, folder_id, config).await;
+    let id = ours["id"].as_str().unwrap();
+    let result_id = ours["result_id"].as_str().unwrap();
+    let group_id = folder["group"]["id"].as_str().unwrap();
+
+    let (other_org, other_key) = create_org(&app.store, "Globex", 1000).await;
+    create_user(&app, &other_org, "eve@globex.test", "owner", &[]).await;
+    let eve = Client::with_token(&app, &tokens(&app, "eve@globex.test").await.access);
+    let eve_key = Client::with_key(&app, &other_key);
+    for intruder in [&eve, &eve_key] {
+        assert_error(
+            &intruder.get(&format!("/verifications/{id}")).await,
+            404,
+            "NOT_FOUND",
+        );
+        assert_error(
+            &intruder
+                .get(&format!("/verifications?result_id={result_id}"))
+                .await,
+            404,
+            "NOT_FOUND",
+        );
+        assert_error(
+            &intruder.get(&format!("/groups/{group_id}/folders")).await,
+            404,
+            "NOT_FOUND",
+        );
+        assert_error(
+            &intruder.get(&format!("/files{ktp_path}")).await,
+            404,
+            "NOT_FOUND",
+        );
+        assert_error(
+            &intruder
+                .get(&format!("/files/exports/{result_id}.xlsx"))
+                .await,
+            404,
+            "NOT_FOUND",
+        );
+        assert_error(
+            &intruder
+                .post(
+                    &format!("/verifications/{id}/retry"),
+                    &json!({"force": true}),
+                )
+                .await,
+            404,
+            "NOT_FOUND",
+        );
+        assert_error(
+            &intruder
+                .put(
+                    &format!("/verifications/{id}"),
+                    &json!({"verification_status": "CANCELLED"}),
+                )
+                .await,
+            404,
+            "NOT_FOUND",
+        );
+    }
+    // Eve's own folder with our folder, our result group or our files.
+    let eve_folder = eve.folder("Theirs").await;
+    let eve_folder_id = eve_folder["id"].as_str().unwrap();
+    let with_our_folder = eve
+        .post(
+            "/verifications",
+            &json!({"service_id": service, "folder_id": folder_id,
+                    "configuration": selfie_config(&eve, "", "").await}),
+        )
+        .await;
+    assert_error(&with_our_folder, 404, "NOT_FOUND");
+    let with_our_group = eve
+        .post(
+            "/verifications",
+            &json!({"service_id": service, "folder_id": eve_folder_id, "result_id": result_id,
+                    "configuration": selfie_config(&eve, "", "").await}),
+        )
+        .await;
+    assert_error(&with_our_group, 404, "NOT_FOUND");
+    let eve_selfie = eve.upload_one("selfie.jpg", jpeg("")).await;
+    let with_our_file = eve
+        .post(
+            "/verifications",
+            &json!({"service_id": service, "folder_id": eve_folder_id,
+                    "configuration": {"verification_type": "KTP_SELFIE",
+                        "files": {"ktp_file": [ktp_path], "selfie_file": [eve_selfie]}}}),
+        )
+        .await;
+    let body = assert_error(&with_our_file, 400, "INVALID_VALUE");
+    assert_eq!(
+        body["errors"][0]["field"],
+        "configuration.files.ktp_file[0]"
+    );
+    // Nothing of ours shows in their numbers, nor of theirs in ours.
+    assert_eq!(app.store.balance(&other_org).await.unwrap(), 1000);
+}
+
+#[tokio::test]
+async fn bad_submissions_name_every_problem_and_insufficient_balance_creates_nothing() {
+    let app = TestApp::spawn().await;
+    let (poor_org, _) = create_org(&app.store, "Poor Co", 5).await;
+    create_user(&app, &poor_org, "pat@poor.test", "owner", &[]).await;
+    let client = Client::with_token(&app, &tokens(&app, "pat@poor.test").await.access);
+    let folder = client.folder("Q1").await;
+    let folder_id = folder["id"].as_str().unwrap();
+    let service = service_id(&client, "KTP_SELFIE").await;
+
+    let missing = client.post("/verifications", &json!({})).await;
+    let body = assert_error(&missing, 400, "INVALID_REQUEST");
+    assert_eq!(body["errors"].as_array().unwrap().len(), 3);
+    let bad_id = client
+        .post(
+            "/verifications",
+            &json!({"service_id": "nope", "folder_id": folder_id, "configuration": {}}),
+        )
+        .await;
+    assert_error(&bad_id, 400, "INVALID_ID");
+    let unknown_paths = client
+        .post(
+            "/verifications",
+            &json!({"service_id": service, "folder_id": folder_id,
+                    "configuration": {"verification_type": "KTP_SELFIE",
+                        "files": {"ktp_file": ["/uploads/nope.jpg"],
+                                  "selfie_file": ["/uploads/a.jpg", "/uploads/b.jpg"]}}}),
+        )
+        .await;
+    let body = assert_error(&unknown_paths, 400, "INVALID_VALUE");
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["configuration.files.selfie_file"]);
+    let unknown_file = client
+        .post(
+            "/verifications",
+            &json!({"service_id": service, "folder_id": folder_id,
+                    "configuration": {"verification_type": "KTP_SELFIE",
+                        "files": {"ktp_file": ["/uploads/nope.jpg"],
+                                  "selfie_file": ["/uploads/nope2.png"]}}}),
+        )
+        .await;
+    let body = assert_error(&unknown_file, 400, "INVALID_VALUE");
+    assert_eq!(body["errors"].as_array().unwrap().len(), 2);
+    let bad_hook = client
+        .post(
+            "/verifications",
+            &json!({"service_id": service, "folder_id": folder_id,
+                    "webhook_url": "ftp://example.com",
+                    "configuration": selfie_config(&client, "", "").await}),
+        )
+        .await;
+    let body = assert_error(&bad_hook, 400, "INVALID_VALUE");
+    assert_eq!(body["errors"][0]["field"], "webhook_url");
+
+    // 10 credits needed, 5 held: refused, and nothing is created or charged.
+    let jobs_before = app.store.job_counts().await.unwrap();
+    let short = client
+        .post(
+            "/verifications",
+            &json!({"service_id": service, "folder_id": folder_id,
+                    "configuration": selfie_config(&client, "", "").await}),
+        )
+        .await;
+    let body = assert_error(&short, 403, "INSUFFICIENT_BALANCE");
+    assert!(body["message"].as_str().unwrap().contains("10"));
+    assert_eq!(app.store.balance(&poor_org).await.unwrap(), 5);
+    assert_eq!(app.store.ledger_sum(&poor_org).await.unwrap(), 5);
+    let jobs_after = app.store.job_counts().await.unwrap();
+    assert_eq!(jobs_after.queued, jobs_before.queued);
+    assert_eq!(jobs_after.completed, jobs_before.completed);
+    let folders = client
+        .get(&format!(
+            "/groups/{}/folders",
+            folder["group"]["id"].as_str().unwrap()
+        ))
+        .await
+        .json();
+    assert_eq!(folders["items"][0]["total_result"], 0);
+    assert_eq!(folders["items"][0]["total_service"], 0);
+    // The cheaper screening fits the balance.
+    let pep = service_id(&client, "PEP_SCREENING").await;
+    let ok = submit(&client, &pep, folder_id, json!({"name": "Budi Santoso"})).await;
+    assert_eq!(ok["credit_used"], 5);
+    assert!(ok["input_file_url"].is_null());
+    assert_eq!(app.store.balance(&poor_org).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn outcomes_grey_zones_fraud_failures_and_the_group_status() {
+    let app = TestApp::spawn().await;
+    let client = owner(&app).await;
+    let folder = client.folder("Outcomes").await;
+    let folder_id = folder["id"].as_str().unwrap();
+    let selfie = service_id(&client, "KTP_SELFIE").await;
+    let pep = service_id(&client, "PEP_SCREENING").await;
+
+    let grey = submit(
+        &client,
+        &selfie,
+        folder_id,
+        selfie_config(&client, "", "face=70").await,
+    )
+    .await;
+    let result_id = grey["result_id"].as_str().unwrap().to_string();
+    let in_group = |config: Value, service: &str| {
+        json!({"service_id": service, "folder_id": folder_id, "result_id": result_id,
+               "configuration": config})
+    };
+    let fraud = client
+        .post(
+            "/verifications",
+            &in_group(
+                selfie_config(&client, "fraud=edited_photo", "").await,
+                &selfie,
+            ),
+        )
+        .await
+        .json();
+    let down = client
+        .post(
+            "/verifications",
+            &in_group(
+                selfie_config(&client, "down=ocr,face,fraud", "").await,
+                &selfie,
+            ),
+        )
+        .await
+        .json();
+    let partial = client
+        .post(
+            "/verifications",
+            &in_group(selfie_config(&client, "down=face", "").await, &selfie),
+        )
+        .await
+        .json();
+    let hit = client
+        .post(
+            "/verifications",
+            &in_group(json!({"name": "Hendra Wijaya Kusuma"}), &pep),
+        )
+        .await
+        .json();
+    let list = finished_group(&client, &result_id).await;
+    let status_of = |v: &Value| {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == v["id"])
+            .unwrap()
+            .clone()
+    };
+    let grey = status_of(&grey);
+    assert_eq!(grey["status"], "NEED_REVIEW");
+    assert_eq!(grey["output"]["face_match_confidence_level"], "MEDIUM");
+    assert_eq!(grey["output_status"], "PARTIALLY_NOT_VERIFIED");
+    let fraud = status_of(&fraud);
+    assert_eq!(fraud["status"], "FRAUD_DETECTED");
+    assert_eq!(
+        fraud["output"]["fraud_detection"]["signals"][0],
+        "edited_photo"
+    );
+    let down = status_of(&down);
+    assert_eq!(down["status"], "FAILED", "{down}");
+    assert!(down["output"].is_null() && down["output_status"].is_null());
+    assert!(down["output_file_url"].is_null());
+    let partial = status_of(&partial);
+    assert_eq!(partial["status"], "PARTIALLY_COMPLETED", "{partial}");
+    assert!(partial["output"]["ktp"].is_object());
+    let hit = status_of(&hit);
+    assert_eq!(hit["status"], "COMPLETED");
+    assert_eq!(hit["output"]["pep"]["is_pep"], true);
+    assert_eq!(hit["output_status"], "NOT_VERIFIED");
+    assert_seed_shape(&hit, &["input_file_url", "webhook_url"]);
+    // One rule over the items: fraud dominates the finished group.
+    assert_eq!(list["overall_status"], "FRAUD_DETECTED");
+
+    // Paging.
+    let page = client
+        .get(&format!(
+            "/verifications?result_id={result_id}&page_size=2&page_offset=4"
+        ))
+        .await
+        .json();
+    assert_eq!(page["total"], 5);
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_error(&client.get("/verifications").await, 400, "INVALID_REQUEST");
+    assert_error(
+        &client.get("/verifications?result_id=123").await,
+        400,
+        "INVALID_ID",
+    );
+    assert_error(
+        &client
+            .get(&format!(
+                "/verifications?result_id={}",
+                uuid::Uuid::new_v4()
+            ))
+            .await,
+        404,
+        "NOT_FOUND",
+    );
+}
+
+#[tokio::test]
+async fn retry_review_and_cancel_are_kept_in_the_trail() {
+    let app = TestApp::spawn().await;
+    let client = owner(&app).await;
+    let folder = client.folder("Reviews").await;
+    let folder_id = folder["id"].as_str().unwrap();
+    let selfie = service_id(&client, "KTP_SELFIE").await;
+
+    // A FAILED verification is retried free; a COMPLETED one only with force, charged again.
+    let failed = submit(
+        &client,
+        &selfie,
+        folder_id,
+        selfie_config(&client, "down=ocr,face,fraud", "").await,
+    )
+    .await;
+    let failed_id = failed["id"].as_str().unwrap().to_string();
+    let result_id = failed["result_id"].as_str().unwrap().to_string();
+    finished_group(&client, &result_id).await;
+    let balance = app.balance().await;
+    let retried = client
+        .post(&format!("/verifications/{failed_id}/retry"), &json!({}))
+        .await;
+    assert_eq!(retried.status, 200, "{}", retried.text);
+    assert_eq!(app.balance().await, balance, "a FAILED one is retried free");
+    let list = finished_group(&client, &result_id).await;
+    assert_eq!(list["items"][0]["status"], "FAILED");
+
+    let good = client
+        .post(
+            "/verifications",
+            &json!({"service_id": selfie, "folder_id": folder_id, "result_id": result_id,
+                    "configuration": selfie_config(&client, "", "face=70").await}),
+        )
+        .await
+        .json();
+    let good_id = good["id"].as_str().unwrap().to_string();
+    finished_group(&client, &result_id).await;
+    let not_failed = client
+        .post(&format!("/verifications/{good_id}/retry"), &json!({}))
+        .await;
+    assert_error(&not_failed, 400, "INVALID_REQUEST");
+    let balance = app.balance().await;
+    let forced = client
+        .post(
+            &format!("/verifications/{good_id}/retry"),
+            &json!({"force": true}),
+        )
+        .await;
+    assert_eq!(forced.status, 200, "{}", forced.text);
+    assert_eq!(forced.json()["credit_used"], 20);
+    assert_eq!(app.balance().await, balance - 10);
+    let list = finished_group(&client, &result_id).await;
+    let good = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == good_id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(good["status"], "NEED_REVIEW");
+
+    // A signed-in user reviews; an API key may not.
+    let by_key = Client::with_key(&app, &app.key)
+        .put(
+            &format!("/verifications/{good_id}"),
+            &json!({"verification_status": "COMPLETED"}),
+        )
+        .await;
+    assert_error(&by_key, 403, "FORBIDDEN");
+    let reviewed = client
+        .put(
+            &format!("/verifications/{good_id}"),
+            &json!({"verification_status": "COMPLETED",
+                    "output": {"is_match_face": true, "note": "same person, older photo"},
+                    "output_status": "VERIFIED"}),
+        )
+        .await;
+    assert_eq!(reviewed.status, 200, "{}", reviewed.text);
+    let reviewed = reviewed.json();
+    assert_eq!(reviewed["status"], "COMPLETED");
+    assert_eq!(reviewed["output_status"], "VERIFIED");
+    assert_eq!(reviewed["output"]["note"], "same person, older photo");
+    let bad_status = client
+        .put(
+            &format!("/verifications/{good_id}"),
+            &json!({"verification_status": "IN_QUEUE"}),
+        )
+        .await;
+    assert_error(&bad_status, 400, "INVALID_VALUE");
+    let trail = app.store.verification_reviews(&good_id).await.unwrap();
+    let actions: Vec<&str> = trail.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["retry", "review"]);
+    let before: Value = serde_json::from_str(&trail[1].before_state).unwrap();
+    assert_eq!(before["status"], "NEED_REVIEW");
+    let after: Value = serde_json::from_str(&trail[1].after_state).unwrap();
+    assert_eq!(after["status"], "COMPLETED");
+    assert!(!trail[1].actor.starts_with("api_key:"));
+    // A finished verification cannot be cancelled.
+    assert_error(
+        &client
+            .put(
+                &format!("/verifications/{good_id}"),
+                &json!({"verification_status": "CANCELLED"}),
+            )
+            .await,
+        400,
+        "INVALID_REQUEST",
+    );
+}
+
+#[tokio::test]
+async fn a_queued_verification_is_cancelled_and_refunded() {
+    // No workers: the verification stays IN_QUEUE until the client cancels it.
+    let app = TestApp::spawn_with(|c| c.workers = false).await;
+    let client = Client::with_key(&app, &app.key);
+    let folder = client.folder("Cancel").await;
+    let selfie = service_id(&client, "KTP_SELFIE").await;
+    let queued = submit(
+        &client,
+        &selfie,
+        folder["id"].as_str().unwrap(),
+        selfie_config(&client, "", "").await,
+    )
+    .await;
+    assert_eq!(queued["status"], "IN_QUEUE");
+    assert_eq!(
+        queued["api_key"].as_str().map(|k| !k.is_empty()),
+        Some(true)
+    );
+    assert!(queued["user_id"].is_null());
+    assert_eq!(app.balance().await, 990);
+    let id = queued["id"].as_str().unwrap();
+    let cancelled = client
+        .put(
+            &format!("/verifications/{id}"),
+            &json!({"verification_status": "CANCELLED"}),
+        )
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    let cancelled = cancelled.json();
+    assert_eq!(cancelled["status"], "CANCELLED");
+    assert_eq!(cancelled["credit_used"], 0);
+    assert_eq!(app.balance().await, 1000);
+    assert_eq!(app.store.ledger_sum(&app.org_id).await.unwrap(), 1000);
+    let list = client
+        .get(&format!(
+            "/verifications?result_id={}",
+            cancelled["result_id"].as_str().unwrap()
+        ))
+        .await
+        .json();
+    assert_eq!(list["overall_status"], "CANCELLED");
+    assert_error(
+        &client
+            .post(
+                &format!("/verifications/{id}/retry"),
+                &json!({"force": true}),
+            )
+            .await,
+        400,
+        "INVALID_REQUEST",
+    );
+    let trail = app.store.verification_reviews(id).await.unwrap();
+    assert_eq!(trail[0].action, "cancel");
+    assert!(trail[0].actor.starts_with("api_key:"));
+}
+
+#[tokio::test]
+async fn the_group_export_is_a_spreadsheet_with_one_row_per_verification() {
+    use calamine::{Data, Reader, Xlsx};
+    let app = TestApp::spawn().await;
+    let client = owner(&app).await;
+    let folder = client.folder("Export").await;
+    let folder_id = folder["id"].as_str().unwrap();
+    let selfie = service_id(&client, "KTP_SELFIE").await;
+    let pep = service_id(&client, "PEP_SCREENING").await;
+    let first = submit(
+        &client,
+        &selfie,
+        folder_id,
+        selfie_config(&client, "", "").await,
+    )
+    .await;
+    let result_id = first["result_id"].as_str().unwrap().to_string();
+    let second = client
+        .post(
+            "/verifications",
+            &json!({"service_id": pep, "folder_id": folder_id, "result_id": result_id,
+                    "configuration": {"name": "Budi Santoso", "birth_date": "1985-02-03"}}),
+        )
+        .await;
+    assert_eq!(second.status, 201, "{}", second.text);
+    let list = finished_group(&client, &result_id).await;
+    let url = list["items"][0]["export_file_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(list["items"][1]["export_file_url"], url.as_str());
+
+    let read = |bytes: Vec<u8>| {
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("an xlsx file");
+        let sheet = book.worksheet_range("Verifications").expect("the sheet");
+        sheet
+            .rows()
+            .map(|row| row.to_vec())
+            .collect::<Vec<Vec<Data>>>()
+    };
+    let download = |url: String| async move {
+        let response = reqwest::get(&url).await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        response.bytes().await.unwrap().to_vec()
+    };
+    let rows = read(download(url.clone()).await);
+    assert_eq!(rows.len(), 3, "a header and one row per verification");
+    let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name}: {header:?}"))
+    };
+    assert_eq!(
+        rows[1][col("id")].to_string(),
+        first["id"].as_str().unwrap()
+    );
+    assert_eq!(rows[1][col("status")].to_string(), "COMPLETED");
+    assert_eq!(
+        rows[1][col("output.face_match_confidence_level")].to_string(),
+        "HIGH"
+    );
+    assert!(matches!(
+        rows[1][col("output.face_match_confidence_score")],
+        Data::Float(_)
+    ));
+    assert_eq!(
+        rows[2][col("output.pep.screened_name")].to_string(),
+        "Budi Santoso"
+    );
+    assert_eq!(rows[2][col("output.pep.is_pep")], Data::Bool(false));
+    assert_eq!(rows[1][col("output.pep.is_pep")], Data::Empty);
+
+    // The group changes: the export is made again with the new row.
+    let third = client
+        .post(
+            "/verifications",
+            &json!({"service_id": pep, "folder_id": folder_id, "result_id": result_id,
+                    "configuration": {"name": "Hendra Wijaya Kusuma"}}),
+        )
+        .await;
+    assert_eq!(third.status, 201);
+    finished_group(&client, &result_id).await;
+    let rows = read(download(url.clone()).await);
+    assert_eq!(rows.len(), 4);
+    // The tenant may fetch it without a signature too.
+    let own = client
+        .get(&format!("/files/exports/{result_id}.xlsx"))
+        .await;
+    assert_eq!(own.status, 200);
+}

@@ -10,10 +10,11 @@ use super::errors::{AcError, AcResult};
 use crate::api::AppState;
 use crate::api::common::files::authorise;
 use crate::api::common::parse_query;
+use crate::app::auth::Actor;
 use crate::app::{AppError, Resource};
 
-/// `Some(org)` for an authenticated caller, `None` for a valid signed link.
-async fn reader(state: &AppState, link_path: &str, request: Request) -> AcResult<Option<String>> {
+/// The authenticated caller, or `None` for a valid signed link.
+async fn reader(state: &AppState, link_path: &str, request: Request) -> AcResult<Option<Actor>> {
     let (mut parts, _) = request.into_parts();
     let query = parts.uri.query().map(str::to_string);
     let signed =
@@ -23,7 +24,7 @@ async fn reader(state: &AppState, link_path: &str, request: Request) -> AcResult
         return Ok(None);
     }
     let caller = Caller::from_request_parts(&mut parts, state).await?;
-    Ok(Some(caller.actor.org_id))
+    Ok(Some(caller.actor))
 }
 
 fn split(file: &str, ext: &str) -> AcResult<String> {
@@ -52,7 +53,8 @@ pub async fn upload(
     Path(file): Path<String>,
     request: Request,
 ) -> AcResult<Response> {
-    let org = reader(&state, &format!("/files/uploads/{file}"), request).await?;
+    let actor = reader(&state, &format!("/files/uploads/{file}"), request).await?;
+    let org = actor.map(|a| a.org_id);
     let ext = file.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     let id = split(&file, &format!(".{ext}"))?;
     let (row, bytes) =
@@ -60,6 +62,45 @@ pub async fn upload(
     Ok(serve(
         &row.content_type,
         format!("inline; filename=\"{id}.{ext}\""),
+        bytes,
+    ))
+}
+
+/// `GET /files/outputs/{verification_id}.json`: a verification's output as a JSON file.
+#[tracing::instrument(skip_all, fields(file = %file))]
+pub async fn output(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    request: Request,
+) -> AcResult<Response> {
+    let link = format!("/files/outputs/{file}");
+    let id = split(&file, ".json")?;
+    let actor = reader(&state, &link, request).await?;
+    let bytes =
+        crate::app::verifications::read_output(&state.store, &state.files, actor.as_ref(), &id)
+            .await?;
+    Ok(serve(
+        "application/json",
+        format!("inline; filename=\"output-{id}.json\""),
+        bytes,
+    ))
+}
+
+/// `GET /files/exports/{result_id}.xlsx`: the result group as a spreadsheet.
+#[tracing::instrument(skip_all, fields(file = %file))]
+pub async fn export(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    request: Request,
+) -> AcResult<Response> {
+    let link = format!("/files/exports/{file}");
+    let id = split(&file, ".xlsx")?;
+    let actor = reader(&state, &link, request).await?;
+    let bytes =
+        crate::app::verifications::export(&state.store, &state.files, actor.as_ref(), &id).await?;
+    Ok(serve(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("attachment; filename=\"verifications-{id}.xlsx\""),
         bytes,
     ))
 }

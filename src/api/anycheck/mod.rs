@@ -12,6 +12,7 @@ pub mod folders;
 pub mod services;
 pub mod session;
 pub mod uploads;
+pub mod verifications;
 
 use std::time::Duration;
 
@@ -52,6 +53,17 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/files/uploads/{file}", get(files::upload))
         .route("/folders", post(folders::create))
         .route("/groups/{group_id}/folders", get(folders::list))
+        .route(
+            "/verifications",
+            post(verifications::submit).get(verifications::list),
+        )
+        .route(
+            "/verifications/{id}",
+            get(verifications::get).put(verifications::update),
+        )
+        .route("/verifications/{id}/retry", post(verifications::retry))
+        .route("/files/outputs/{file}", get(files::output))
+        .route("/files/exports/{file}", get(files::export))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             request_timeout,
