@@ -43,7 +43,7 @@ impl KtpCard {
 pub enum StageAnswer {
     /// OCR: the card and the reader's confidence (0–1).
     Card {
-        card: KtpCard,
+        card: Box<KtpCard>,
         confidence: f64,
     },
     /// The population register's record of the NIK.

@@ -89,7 +89,7 @@ impl<'a> Client<'a> {
     ) -> TestResponse {
         let boundary = "----satyapan-test-boundary-7d1f";
         let mut body = Vec::new();
-        let mut text = |name: &str, value: &str, body: &mut Vec<u8>| {
+        let text = |name: &str, value: &str, body: &mut Vec<u8>| {
             body.extend_from_slice(
                 format!(
                     "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"

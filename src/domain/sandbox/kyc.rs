@@ -140,7 +140,7 @@ pub fn read_card(
         .unwrap_or_else(|| format!("{given} {family}"))
         .to_uppercase();
     Ok(StageAnswer::Card {
-        card: KtpCard {
+        card: Box::new(KtpCard {
             nik,
             name,
             birth_place: place.2.to_string(),
@@ -158,7 +158,7 @@ pub fn read_card(
             occupation: rng.pick(JOBS).to_string(),
             nationality: "WNI".to_string(),
             valid_until: "SEUMUR HIDUP".to_string(),
-        },
+        }),
         confidence: 0.9 + rng.range(0, 90) as f64 / 1000.0,
     })
 }
