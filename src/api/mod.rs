@@ -47,14 +47,20 @@ pub struct AppState {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Satyapan API", description = "Background verification and KYC. KonnectNXT-compatible endpoints under /api."),
+    info(title = "Satyapan API", description = "Background verification and KYC. KonnectNXT-compatible endpoints under /api; AnyCheck-compatible endpoints at the root (/auth, /verifications, …)."),
     paths(
         ops::healthz, ops::readyz, ops::metrics, konnectnxt::credits::transactions,
         konnectnxt::finance::customer_data_pull, konnectnxt::gst::initiate, konnectnxt::gst::status,
         konnectnxt::recruiter::submit, konnectnxt::recruiter::report_json, konnectnxt::recruiter::audit,
         konnectnxt::verification::download,
         konnectnxt::webhooks::set, konnectnxt::webhooks::get, konnectnxt::webhooks::delete,
-        konnectnxt::webhooks::events, konnectnxt::webhooks::deliveries, konnectnxt::webhooks::redeliver
+        konnectnxt::webhooks::events, konnectnxt::webhooks::deliveries, konnectnxt::webhooks::redeliver,
+        anycheck::session::login, anycheck::session::refresh, anycheck::session::methods,
+        anycheck::session::profile, anycheck::services::list, anycheck::services::get,
+        anycheck::uploads::upload, anycheck::folders::create, anycheck::folders::list,
+        anycheck::verifications::submit, anycheck::verifications::list,
+        anycheck::verifications::get, anycheck::verifications::update,
+        anycheck::verifications::retry
     ),
     modifiers(&BearerAuth)
 )]
@@ -69,6 +75,12 @@ impl utoipa::Modify for BearerAuth {
         components.add_security_scheme(
             "bearerAuth",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "apiKey",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Header(
+                utoipa::openapi::security::ApiKeyValue::new("X-API-Key"),
+            )),
         );
     }
 }

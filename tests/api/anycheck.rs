@@ -347,6 +347,15 @@ async fn the_services_catalog() {
         .get(&format!("/services/{}", ktp["id"].as_str().unwrap()))
         .await;
     assert_eq!(one.json(), *ktp);
+    // The AnyCheck routes are in the OpenAPI document, with the X-API-Key scheme.
+    let openapi = app
+        .send(app.http.get(app.url("/openapi.json")))
+        .await
+        .json();
+    for path in ["/auth/login", "/uploads", "/verifications", "/groups/{group_id}/folders"] {
+        assert!(openapi["paths"][path].is_object(), "{path}");
+    }
+    assert!(openapi["components"]["securitySchemes"]["apiKey"].is_object());
 }
 
 #[tokio::test]
