@@ -46,6 +46,7 @@ async fn main() -> anyhow::Result<()> {
         worker_concurrency: concurrency,
         job_poll_interval_ms: 100,
         report_poll_interval_secs: 0,
+        files_dir: dir.path().join("files").display().to_string(),
         ..Config::default()
     };
     let app = App::build(config).await?;

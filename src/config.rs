@@ -66,6 +66,22 @@ pub struct Config {
     pub webhook_allowed_networks: Vec<String>,
     /// Check types pointed at a real upstream: `[connectors.identity_pan]` … (docs/connectors.md).
     pub connectors: std::collections::BTreeMap<String, crate::providers::http::HttpConnectorConfig>,
+    /// Where uploaded files, verification outputs and exports are kept (a local directory,
+    /// created if missing), unless `files_s3` names a bucket.
+    pub files_dir: String,
+    /// An S3-compatible bucket for the files instead of `files_dir` (shared by every API machine).
+    pub files_s3: Option<crate::files::S3Config>,
+    /// Largest file `POST /uploads` accepts, in bytes.
+    pub upload_max_file_bytes: usize,
+    /// Most files one `POST /uploads` may carry.
+    pub upload_max_files: usize,
+    /// Failed logins one account may make per `login_window_secs` before it must wait.
+    pub login_max_failures: u32,
+    /// Login attempts one client address may make per `login_window_secs`.
+    pub login_max_attempts_per_address: u32,
+    pub login_window_secs: u64,
+    /// AnyCheck requests running longer are answered 408 REQUEST_TIMEOUT.
+    pub request_timeout_secs: u64,
 }
 
 impl Default for Config {
@@ -98,6 +114,14 @@ impl Default for Config {
             webhook_timeout_secs: 10,
             webhook_allowed_networks: Vec::new(),
             connectors: std::collections::BTreeMap::new(),
+            files_dir: "satyapan-files".into(),
+            files_s3: None,
+            upload_max_file_bytes: 10 * 1024 * 1024,
+            upload_max_files: 10,
+            login_max_failures: 5,
+            login_max_attempts_per_address: 30,
+            login_window_secs: 900,
+            request_timeout_secs: 60,
         }
     }
 }

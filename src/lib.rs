@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod domain;
+pub mod files;
 pub mod jobs;
 pub mod providers;
 pub mod reports;
@@ -38,6 +39,10 @@ pub struct Shared {
     pub link_key: Arc<Vec<u8>>,
     /// Which addresses webhook deliveries may reach.
     pub webhook_targets: Arc<domain::webhooks::TargetPolicy>,
+    /// Signs the AnyCheck surface's JWTs (one key per installation, like the link key).
+    pub jwt_key: Arc<Vec<u8>>,
+    /// Uploaded files, verification outputs and exports.
+    pub files: files::FileStore,
 }
 
 impl Shared {
@@ -54,6 +59,14 @@ impl Shared {
         let link_key = store
             .setting_or_init("link_signing_key", &crypto::generate_key())
             .await?;
+        let jwt_key = store
+            .setting_or_init("jwt_signing_key", &crypto::generate_key())
+            .await?;
+        let files = match &config.files_s3 {
+            Some(s3) => files::FileStore::s3(s3),
+            None => files::FileStore::local(&config.files_dir),
+        }
+        .map_err(|e| anyhow::anyhow!("file store: {e}"))?;
         for check_type in config.connectors.keys() {
             if domain::catalog::spec(check_type).is_none() {
                 anyhow::bail!(
@@ -74,6 +87,8 @@ impl Shared {
                 domain::webhooks::TargetPolicy::parse(&config.webhook_allowed_networks)
                     .map_err(|e| anyhow::anyhow!("webhook_allowed_networks: {e}"))?,
             ),
+            jwt_key: Arc::new(jwt_key.into_bytes()),
+            files,
         })
     }
 
@@ -100,6 +115,17 @@ pub fn job_registry(store: &Store, shared: &Shared, config: &Config) -> Registry
             providers: shared.providers.clone(),
             vault: shared.vault.clone(),
             webhook_attempts: Shared::webhook_attempts(config),
+        }),
+    );
+    registry.register(
+        app::verifications::STAGE_JOB,
+        Arc::new(app::verifications::StageHandler {
+            store: store.clone(),
+            files: shared.files.clone(),
+            stages: shared.providers.kyc.clone(),
+            vault: shared.vault.clone(),
+            webhook_attempts: Shared::webhook_attempts(config),
+            timeout: shared.providers.timeout,
         }),
     );
     registry.register(
@@ -168,6 +194,13 @@ impl App {
             links,
             webhook_targets: shared.webhook_targets.clone(),
             poll_limiter: Arc::default(),
+            tokens: Arc::new(app::auth::Tokens::new(&shared.jwt_key)),
+            login_limiter: Arc::new(app::auth::LoginLimiter::new(
+                config.login_max_failures,
+                config.login_max_attempts_per_address,
+                i64::try_from(config.login_window_secs).unwrap_or(900),
+            )),
+            files: shared.files.clone(),
             config: Arc::new(config),
             metrics: telemetry::metrics_handle(),
         };
@@ -217,10 +250,13 @@ impl App {
         });
         let router = api::router(state);
         let stop = shutdown.clone();
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move { stop.cancelled().await })
-            .await
-            .context("serving HTTP")?;
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move { stop.cancelled().await })
+        .await
+        .context("serving HTTP")?;
         if let Some(workers) = workers {
             let _ = workers.await;
         }

@@ -2,6 +2,7 @@
 //! every error of its routes in its own body, in one module (KonnectNXT: `konnectnxt::envelope`),
 //! framework rejections included. This router is the one place that picks a surface per route.
 
+pub mod anycheck;
 pub mod common;
 pub mod konnectnxt;
 pub mod ops;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, Request};
+use axum::http::{HeaderName, Request, Uri};
 use axum::routing::get;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower::ServiceBuilder;
@@ -37,18 +38,29 @@ pub struct AppState {
     pub poll_limiter:
         Arc<std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>>,
     pub metrics: PrometheusHandle,
+    /// Signs and checks the AnyCheck surface's JWTs.
+    pub tokens: Arc<crate::app::auth::Tokens>,
+    pub login_limiter: Arc<crate::app::auth::LoginLimiter>,
+    /// Uploaded files, outputs and exports.
+    pub files: crate::files::FileStore,
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Satyapan API", description = "Background verification and KYC. KonnectNXT-compatible endpoints under /api."),
+    info(title = "Satyapan API", description = "Background verification and KYC. KonnectNXT-compatible endpoints under /api; AnyCheck-compatible endpoints at the root (/auth, /verifications, …)."),
     paths(
         ops::healthz, ops::readyz, ops::metrics, konnectnxt::credits::transactions,
         konnectnxt::finance::customer_data_pull, konnectnxt::gst::initiate, konnectnxt::gst::status,
         konnectnxt::recruiter::submit, konnectnxt::recruiter::report_json, konnectnxt::recruiter::audit,
         konnectnxt::verification::download,
         konnectnxt::webhooks::set, konnectnxt::webhooks::get, konnectnxt::webhooks::delete,
-        konnectnxt::webhooks::events, konnectnxt::webhooks::deliveries, konnectnxt::webhooks::redeliver
+        konnectnxt::webhooks::events, konnectnxt::webhooks::deliveries, konnectnxt::webhooks::redeliver,
+        anycheck::session::login, anycheck::session::refresh, anycheck::session::methods,
+        anycheck::session::profile, anycheck::services::list, anycheck::services::get,
+        anycheck::uploads::upload, anycheck::folders::create, anycheck::folders::list,
+        anycheck::verifications::submit, anycheck::verifications::list,
+        anycheck::verifications::get, anycheck::verifications::update,
+        anycheck::verifications::retry
     ),
     modifiers(&BearerAuth)
 )]
@@ -64,6 +76,22 @@ impl utoipa::Modify for BearerAuth {
             "bearerAuth",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        components.add_security_scheme(
+            "apiKey",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Header(
+                utoipa::openapi::security::ApiKeyValue::new("X-API-Key"),
+            )),
+        );
+    }
+}
+
+/// Answers a request no route took in the body of the surface its path belongs to: `/api/…`
+/// is KonnectNXT's, the rest AnyCheck's.
+fn render_for(uri: &Uri, error: HttpError) -> axum::response::Response {
+    if anycheck::owns(uri.path()) {
+        anycheck::errors::AnyCheck::render(error)
+    } else {
+        KonnectNxt::render(error)
     }
 }
 
@@ -75,19 +103,23 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
-        .merge(konnectnxt::routes())
+        .merge(
+            konnectnxt::routes().layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                idempotency::middleware::<KonnectNxt>,
+            )),
+        )
+        .merge(anycheck::routes(&state))
         .route("/files/evidence/{id}", get(files::evidence::<KonnectNxt>))
         .route(
             "/files/reports/{file}",
             get(files::report_pdf::<KonnectNxt>),
         )
         .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
-        .fallback(|| async { KonnectNxt::render(HttpError::RouteNotFound) })
-        .method_not_allowed_fallback(|| async { KonnectNxt::render(HttpError::MethodNotAllowed) })
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            idempotency::middleware::<KonnectNxt>,
-        ))
+        .fallback(|uri: Uri| async move { render_for(&uri, HttpError::RouteNotFound) })
+        .method_not_allowed_fallback(|uri: Uri| async move {
+            render_for(&uri, HttpError::MethodNotAllowed)
+        })
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn(ops::track))
         .layer(

@@ -2,6 +2,8 @@
 //! renders it in its own body, in one module (`api/<surface>/…`), so no handler maps statuses by
 //! hand.
 
+use crate::domain::FieldIssue;
+use crate::domain::ratelimit::Exceeded;
 use crate::store::StoreError;
 
 /// What a request names that may not exist (or belongs to another tenant: the same answer).
@@ -12,6 +14,21 @@ pub enum Resource {
     GstRequest,
     WebhookEvent,
     File,
+    Verification,
+    Folder,
+    Group,
+    ResultGroup,
+    Service,
+}
+
+/// Why a caller could not be authenticated (beyond API keys, which the shared HTTP code checks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// Unknown e-mail or wrong password (the same answer for both).
+    InvalidCredentials,
+    TokenExpired,
+    /// Malformed, tampered, revoked or rotated token.
+    InvalidToken,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +38,20 @@ pub enum AppError {
     /// The request is well-formed but a value breaks a rule; `message` says which and why.
     #[error("invalid {field}: {message}")]
     Invalid { field: String, message: String },
+    /// Several fields break rules; each issue names its field.
+    #[error("invalid request: {0:?}")]
+    InvalidFields(Vec<FieldIssue>),
+    /// The thing to create exists already (a folder of that name in the group).
+    #[error("already exists: {0}")]
+    AlreadyExists(String),
+    #[error("not authenticated: {0:?}")]
+    Unauthenticated(AuthFailure),
+    /// Authenticated, but not allowed to do this (a disabled user, another group's folder).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// Too many attempts; try again after the window resets.
+    #[error("rate limited until {}", .0.reset_at)]
+    RateLimited(Exceeded),
     #[error("insufficient credits: {required} required, {remaining} remaining")]
     InsufficientCredits { required: i64, remaining: i64 },
     /// The resource is not in a state that allows the operation.

@@ -3,11 +3,15 @@
 //! business rows, ledger rows, jobs and events are written together, and returns an [`AppError`]
 //! that each API surface renders in its own body. No HTTP here.
 
+pub mod auth;
 pub mod bureau;
 pub mod cases;
 pub mod error;
+pub mod folders;
 pub mod gst;
 pub mod links;
+pub mod uploads;
+pub mod verifications;
 pub mod webhooks;
 
-pub use error::{AppError, AppResult, Resource};
+pub use error::{AppError, AppResult, AuthFailure, Resource};

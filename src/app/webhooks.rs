@@ -39,6 +39,26 @@ pub async fn record_event(
     Ok(())
 }
 
+/// Records an event about one verification in the open transaction and, when the verification
+/// has its own webhook URL, enqueues its delivery there (the organisation's webhook is not
+/// involved): the event and its delivery exist only if the change commits.
+pub async fn record_verification_event(
+    tx: &mut Tx,
+    org_id: &str,
+    verification_id: &str,
+    has_url: bool,
+    event: &Event,
+    max_attempts: i64,
+) -> StoreResult<()> {
+    tx.insert_event_about(org_id, event, Some(verification_id))
+        .await?;
+    if has_url {
+        tx.insert_job(&delivery_job(org_id, &event.id, max_attempts))
+            .await?;
+    }
+    Ok(())
+}
+
 /// Queues another delivery of one of the organisation's events (the redeliver endpoint).
 pub async fn redeliver(
     store: &Store,
@@ -64,6 +84,8 @@ pub async fn redeliver(
 
 /// The header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "t.body")>`.
 pub const SIGNATURE_HEADER: &str = "Satyapan-Signature";
+/// The unix time (seconds) the delivery was signed at, also inside the signature.
+pub const TIMESTAMP_HEADER: &str = "Satyapan-Timestamp";
 
 #[derive(Deserialize)]
 struct Payload {
@@ -134,8 +156,23 @@ impl JobHandler for DeliveryHandler {
         let Some(event) = self.store.webhook_event_for_job(&payload.event_id).await? else {
             return Err(JobError::Fatal("event no longer exists".into()));
         };
-        let Some((url, secret)) = self.store.webhook(&event.org_id).await? else {
-            // The organisation removed its webhook: nothing to deliver to.
+        let target = match &event.verification_id {
+            // An event about a verification goes to the verification's own URL, signed with
+            // its own secret (unsigned when it gave none).
+            Some(verification_id) => {
+                match self.store.verification_webhook(verification_id).await? {
+                    Some((Some(url), secret)) => Some((url, secret)),
+                    _ => None,
+                }
+            }
+            None => self
+                .store
+                .webhook(&event.org_id)
+                .await?
+                .map(|(url, secret)| (url, Some(secret))),
+        };
+        let Some((url, secret)) = target else {
+            // The webhook was removed: nothing to deliver to.
             return Ok(());
         };
         let client = match self.client_for(&url).await {
@@ -156,12 +193,18 @@ impl JobHandler for DeliveryHandler {
             }
         };
         let timestamp = chrono::Utc::now().timestamp();
-        let signature = webhook_signature(&secret, timestamp, event.payload.as_bytes());
         let started = Instant::now();
-        let sent = client
+        let mut request = client
             .post(&url)
             .header("content-type", "application/json")
-            .header(SIGNATURE_HEADER, signature)
+            .header(TIMESTAMP_HEADER, timestamp.to_string());
+        if let Some(secret) = &secret {
+            request = request.header(
+                SIGNATURE_HEADER,
+                webhook_signature(secret, timestamp, event.payload.as_bytes()),
+            );
+        }
+        let sent = request
             .header("Satyapan-Event-Id", &event.id)
             .header("Satyapan-Event-Type", event.event_type.as_str())
             .body(event.payload.clone())

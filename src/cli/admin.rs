@@ -7,9 +7,11 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::domain::api_keys::{GeneratedKey, KeyState};
+use crate::domain::users::Role;
 use crate::domain::webhooks::{TargetPolicy, validate_url};
 use crate::store::Store;
 use crate::store::credits::{LedgerKind, Movement};
+use crate::store::users::NewUser;
 
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
@@ -118,6 +120,7 @@ pub enum CreditsCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
+    /// Create a user of an organisation (an owner unless `--role group_user`).
     Create {
         #[arg(long)]
         org: String,
@@ -125,6 +128,23 @@ pub enum UserCommand {
         email: String,
         #[arg(long)]
         password: String,
+        /// `owner` (everything in the organisation) or `group_user` (only its groups' folders).
+        #[arg(long, default_value = "owner")]
+        role: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// A group the user belongs to, by name (created if new); may be repeated.
+        #[arg(long = "group")]
+        groups: Vec<String>,
+    },
+    /// Refuse the user's logins and tokens from now on (its refresh tokens are revoked).
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    Enable {
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -281,23 +301,64 @@ pub async fn execute_with(
                     org,
                     email,
                     password,
+                    role,
+                    name,
+                    groups,
                 },
         } => {
-            let email = email.trim().to_ascii_lowercase();
+            let email = crate::domain::users::normalise_email(&email);
             if !email.contains('@') {
                 bail!("--email must be an e-mail address");
             }
-            if password.len() < 8 {
+            if password.len() < crate::domain::users::MIN_PASSWORD_LEN {
                 bail!("--password must be at least 8 characters");
             }
+            let Some(role) = Role::parse(&role) else {
+                bail!("--role must be owner or group_user");
+            };
             let hash = hash_password(&password)?;
             let user_id = uuid::Uuid::new_v4().to_string();
-            if !store.create_user(&user_id, &org, &email, &hash).await? {
+            let created = store
+                .insert_user(&NewUser {
+                    id: &user_id,
+                    org_id: &org,
+                    email: &email,
+                    password_hash: &hash,
+                    name: name.trim(),
+                    role,
+                })
+                .await?;
+            if !created {
                 bail!(
                     "could not create user: the organisation does not exist or the e-mail is taken"
                 );
             }
-            json!({"user_id": user_id, "org_id": org, "email": email})
+            let mut group_ids = Vec::new();
+            for group in groups.iter().map(|g| g.trim()).filter(|g| !g.is_empty()) {
+                let row = store.group_named(&org, group).await?;
+                store.add_group_member(&row.id, &user_id).await?;
+                group_ids.push(json!({"id": row.id, "name": row.name}));
+            }
+            json!({"user_id": user_id, "org_id": org, "email": email, "role": role,
+                   "groups": group_ids})
+        }
+        AdminCommand::User {
+            command: UserCommand::Disable { email },
+        } => {
+            let email = crate::domain::users::normalise_email(&email);
+            if !store.set_user_disabled(&email, true).await? {
+                bail!("no user {email}");
+            }
+            json!({"email": email, "disabled": true})
+        }
+        AdminCommand::User {
+            command: UserCommand::Enable { email },
+        } => {
+            let email = crate::domain::users::normalise_email(&email);
+            if !store.set_user_disabled(&email, false).await? {
+                bail!("no user {email}");
+            }
+            json!({"email": email, "disabled": false})
         }
     })
 }

@@ -5,13 +5,15 @@ use serde_json::{Value, json};
 
 use super::cases::{AuditDecision, CaseStatus, CheckResult};
 use super::state::text_enum;
-use super::time::format_timestamp;
+use super::time::{format_iso, format_timestamp};
+use super::verifications::{OutputStatus, VerificationStatus};
 
 text_enum! {
     /// The kinds of event an organisation can receive.
     pub enum EventType {
         CheckCompleted => "check.completed",
         CaseCompleted => "case.completed",
+        VerificationStatusChanged => "verification.status_changed",
     }
 }
 
@@ -93,6 +95,42 @@ pub fn case_audited(
     )
 }
 
+/// What a verification's status change tells its webhook.
+pub struct VerificationChange<'a> {
+    pub verification_id: &'a str,
+    pub result_id: &'a str,
+    pub service_code: &'a str,
+    pub previous_status: VerificationStatus,
+    pub status: VerificationStatus,
+    pub output_status: Option<OutputStatus>,
+    /// The client's `webhook_metadata`, its `webhook_secret` already removed.
+    pub webhook_metadata: &'a Value,
+}
+
+/// A verification reached a new status: `verification.status_changed`, `None` for a status
+/// that is not announced (`IN_QUEUE` after a retry) or no change at all.
+pub fn verification_status_changed(change: &VerificationChange<'_>, now_ms: i64) -> Option<Event> {
+    if change.previous_status == change.status || !change.status.is_announced() {
+        return None;
+    }
+    let mut event = Event::new(
+        EventType::VerificationStatusChanged,
+        json!({
+            "id": change.verification_id,
+            "verification_id": change.verification_id,
+            "result_id": change.result_id,
+            "service_code": change.service_code,
+            "previous_status": change.previous_status,
+            "status": change.status,
+            "output_status": change.output_status,
+            "webhook_metadata": change.webhook_metadata,
+        }),
+        now_ms,
+    );
+    event.payload["timestamp"] = json!(format_iso(now_ms));
+    Some(event)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,5 +161,29 @@ mod tests {
         let audited = case_audited("c1", CheckResult::Discrepancy, AuditDecision::Reject, 0);
         assert_eq!(audited.payload["data"]["audit"]["decision"], "reject");
         assert_eq!(audited.payload["id"], audited.id.as_str());
+    }
+
+    #[test]
+    fn a_status_change_is_announced_once_with_its_metadata() {
+        let meta = json!({"order": "A-1"});
+        let change = VerificationChange {
+            verification_id: "v1",
+            result_id: "r1",
+            service_code: "KTP_SELFIE",
+            previous_status: VerificationStatus::InProgress,
+            status: VerificationStatus::Completed,
+            output_status: Some(OutputStatus::Verified),
+            webhook_metadata: &meta,
+        };
+        let event = verification_status_changed(&change, 0).unwrap();
+        assert_eq!(event.payload["type"], "verification.status_changed");
+        assert_eq!(event.payload["timestamp"], "1970-01-01T00:00:00Z");
+        assert_eq!(event.payload["data"]["status"], "COMPLETED");
+        assert_eq!(event.payload["data"]["webhook_metadata"]["order"], "A-1");
+        let same = VerificationChange {
+            previous_status: VerificationStatus::Completed,
+            ..change
+        };
+        assert!(verification_status_changed(&same, 0).is_none());
     }
 }

@@ -16,6 +16,14 @@ pub fn format_timestamp(ms: i64) -> String {
         .to_string()
 }
 
+/// `2023-11-07T05:31:56Z`: the timestamp format of the AnyCheck surface (UTC, seconds).
+pub fn format_iso(ms: i64) -> String {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
 /// `13 May, 2026, 11:02` in IST: how the report shows when a check completed.
 pub fn format_report_time(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms)

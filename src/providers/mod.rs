@@ -6,6 +6,7 @@ pub mod bureau;
 pub mod check;
 pub mod gst;
 pub mod http;
+pub mod kyc;
 pub mod sandbox;
 
 use std::sync::Arc;
@@ -25,6 +26,8 @@ pub struct Providers {
     /// The source of check types whose `source()` is `SourceKind::Screening` (the sandbox until
     /// the screening engine is wired in), and the name its results go by.
     pub screening: (String, Arc<dyn check::CheckProvider>),
+    /// The stages of AnyCheck verifications (OCR, NIK, face, PEP, fraud).
+    pub kyc: kyc::KycStages,
     /// Upper bound on any one source call.
     pub timeout: Duration,
 }
@@ -49,6 +52,7 @@ impl Providers {
             checks,
             screening: (sandbox::SOURCE.to_string(), sandbox.clone()),
             default_check: sandbox,
+            kyc: kyc::KycStages::sandbox(),
             timeout: Duration::from_secs(config.provider_timeout_secs.max(1)),
         })
     }

@@ -48,6 +48,11 @@ use crate::domain::credits::LedgerKind;
 use crate::domain::events::EventType;
 use crate::domain::gst::GstStatus;
 use crate::domain::jobs::JobState;
+use crate::domain::services::ServiceCode;
+use crate::domain::users::Role;
+use crate::domain::verifications::{
+    FileCategory, OutputStatus, StageKind, StageStatus, VerificationStatus,
+};
 
 text_columns!(
     CheckResult,
@@ -60,4 +65,11 @@ text_columns!(
     GstStatus,
     JobState,
     BureauOutcome,
+    Role,
+    ServiceCode,
+    VerificationStatus,
+    OutputStatus,
+    StageKind,
+    StageStatus,
+    FileCategory,
 );

@@ -10,6 +10,7 @@ pub mod bureau;
 pub mod cases;
 mod codec;
 pub mod credits;
+pub mod folders;
 pub mod gst;
 pub mod idempotency;
 pub mod jobs;
@@ -18,6 +19,9 @@ pub(crate) mod postgres;
 pub mod settings;
 mod sqlite;
 pub mod tx;
+pub mod uploads;
+pub mod users;
+pub mod verifications;
 pub mod webhooks;
 
 pub use tx::Tx;

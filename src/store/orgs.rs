@@ -6,6 +6,7 @@ use sqlx::FromRow;
 use super::{StoreResult, decode_json, in_tx, now_ms, with_conn};
 use crate::domain::api_keys::KeyState;
 use crate::domain::orgs::OrgSettings;
+use crate::domain::users::Role;
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Org {
@@ -42,6 +43,10 @@ pub struct UserRow {
     pub org_id: String,
     pub email: String,
     pub password_hash: String,
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub created_at: i64,
 }
 
 /// What a new API key is stored as: never the key itself.
@@ -231,35 +236,11 @@ impl super::Store {
         })
     }
 
-    /// Creates a user; `Ok(false)` when the e-mail is taken or the organisation does not exist.
-    pub async fn create_user(
-        &self,
-        user_id: &str,
-        org_id: &str,
-        email: &str,
-        password_hash: &str,
-    ) -> StoreResult<bool> {
-        with_conn!(self, |pool| {
-            let done = sqlx::query(
-                "INSERT INTO users (id, org_id, email, password_hash, created_at)
-                 SELECT $1, id, $3, $4, $5 FROM orgs WHERE id = $2
-                 ON CONFLICT (email) DO NOTHING",
-            )
-            .bind(user_id)
-            .bind(org_id)
-            .bind(email)
-            .bind(password_hash)
-            .bind(now_ms())
-            .execute(pool)
-            .await?;
-            Ok(done.rows_affected() == 1)
-        })
-    }
-
     pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRow>> {
         with_conn!(self, |pool| {
             Ok(sqlx::query_as::<_, UserRow>(
-                "SELECT id, org_id, email, password_hash FROM users WHERE email = $1",
+                "SELECT id, org_id, email, password_hash, name, role, disabled, created_at
+                 FROM users WHERE email = $1",
             )
             .bind(email)
             .fetch_optional(pool)

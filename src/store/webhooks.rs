@@ -11,16 +11,29 @@ use crate::domain::events::{Event, EventType};
 impl Tx {
     /// Records an event the caller built.
     pub async fn insert_event(&mut self, org_id: &str, event: &Event) -> StoreResult<()> {
+        self.insert_event_about(org_id, event, None).await
+    }
+
+    /// Records an event about one verification: it is delivered to that verification's own
+    /// webhook URL (when it has one) instead of the organisation's.
+    pub async fn insert_event_about(
+        &mut self,
+        org_id: &str,
+        event: &Event,
+        verification_id: Option<&str>,
+    ) -> StoreResult<()> {
         on_tx!(self, |conn| {
             sqlx::query(
-                "INSERT INTO webhook_events (id, org_id, event_type, payload, created_at)
-                 VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO webhook_events (id, org_id, event_type, payload, created_at,
+                                             verification_id)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(&event.id)
             .bind(org_id)
             .bind(event.event_type)
             .bind(event.payload.to_string())
             .bind(event.created_at_ms)
+            .bind(verification_id)
             .execute(&mut *conn)
             .await?;
         });
@@ -58,6 +71,8 @@ pub struct WebhookEvent {
     pub event_type: EventType,
     pub payload: String,
     pub created_at: i64,
+    /// Set for an event about one verification (delivered to its own webhook URL).
+    pub verification_id: Option<String>,
 }
 
 #[derive(Debug, Clone, FromRow, Serialize)]

@@ -192,6 +192,9 @@ async fn admin_commands_manage_an_organisation_end_to_end() {
         org: org.clone(),
         email: "Reviewer@Globex.com".into(),
         password: "correct horse".into(),
+        role: "owner".into(),
+        name: String::new(),
+        groups: Vec::new(),
     };
     assert_eq!(
         run(AdminCommand::User { command: user }).await.unwrap()["email"],
@@ -201,6 +204,9 @@ async fn admin_commands_manage_an_organisation_end_to_end() {
         org,
         email: "reviewer@globex.com".into(),
         password: "correct horse".into(),
+        role: "owner".into(),
+        name: String::new(),
+        groups: Vec::new(),
     };
     assert!(
         run(AdminCommand::User { command: duplicate })

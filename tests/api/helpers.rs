@@ -24,6 +24,8 @@ pub struct TestApp {
     shutdown: CancellationToken,
     _server: tokio::task::JoinHandle<anyhow::Result<()>>,
     _dir: Option<tempfile::TempDir>,
+    /// Where this test's uploaded files and outputs are kept.
+    pub files_dir: tempfile::TempDir,
 }
 
 pub struct TestResponse {
@@ -102,7 +104,9 @@ impl TestApp {
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         init_test_logging();
         let (url, dir) = fresh_database().await;
+        let files_dir = tempfile::tempdir().expect("files dir");
         let mut config = test_config(&url);
+        config.files_dir = files_dir.path().display().to_string();
         adjust(&mut config);
         let app = App::build(config).await.expect("build app");
         let base = format!("http://127.0.0.1:{}", app.port());
@@ -122,6 +126,7 @@ impl TestApp {
             shutdown,
             _server: server,
             _dir: dir,
+            files_dir,
         }
     }
 
@@ -180,7 +185,8 @@ impl Workers {
 impl TestApp {
     /// Starts a worker pool on the app's database, like `satyapan worker` would.
     pub async fn start_workers(&self) -> Workers {
-        let config = test_config("unused");
+        let mut config = test_config("unused");
+        config.files_dir = self.files_dir.path().display().to_string();
         let shared = satyapan::Shared::load(&self.store, &config)
             .await
             .expect("keys");

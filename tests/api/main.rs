@@ -4,6 +4,8 @@
 mod helpers;
 
 mod admin;
+mod anycheck;
+mod anycheck_client;
 mod auth;
 mod bgv;
 mod cli;

@@ -32,6 +32,8 @@ pub enum HttpError {
     MethodNotAllowed,
     #[error("request body too large")]
     PayloadTooLarge,
+    #[error("request timed out")]
+    Timeout,
     #[error("idempotency key reused with another body")]
     IdempotencyMismatch,
     #[error("idempotency key in flight")]

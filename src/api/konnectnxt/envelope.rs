@@ -106,6 +106,8 @@ pub enum ErrorKind {
     LinkInvalid,
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     #[error("idempotency key in flight")]
     IdempotencyInFlight,
     #[error("idempotency key invalid")]
@@ -153,9 +155,10 @@ impl ApiError {
             ErrorKind::MissingToken | ErrorKind::BadTokenFormat | ErrorKind::UnknownKey => {
                 StatusCode::UNAUTHORIZED
             }
-            ErrorKind::KeyRevoked | ErrorKind::KeyInactive | ErrorKind::LinkInvalid => {
-                StatusCode::FORBIDDEN
-            }
+            ErrorKind::KeyRevoked
+            | ErrorKind::KeyInactive
+            | ErrorKind::LinkInvalid
+            | ErrorKind::Forbidden(_) => StatusCode::FORBIDDEN,
             ErrorKind::InsufficientCredits { .. } => StatusCode::PAYMENT_REQUIRED,
             ErrorKind::BadRequest(_)
             | ErrorKind::Validation { .. }
@@ -188,9 +191,9 @@ impl ApiError {
                 format!("Insufficient credits: {required} required, {remaining} remaining.").into()
             }
             ErrorKind::BadRequest(message) | ErrorKind::NotFound(message) => message.clone().into(),
-            ErrorKind::Validation { message, .. } | ErrorKind::Conflict(message) => {
-                message.clone().into()
-            }
+            ErrorKind::Validation { message, .. }
+            | ErrorKind::Conflict(message)
+            | ErrorKind::Forbidden(message) => message.clone().into(),
             ErrorKind::RouteNotFound => "The requested resource was not found.".into(),
             ErrorKind::LinkInvalid => "This link is invalid or has expired.".into(),
             ErrorKind::MethodNotAllowed => "Method not allowed for this resource.".into(),
@@ -241,6 +244,7 @@ impl From<HttpError> for ApiError {
             HttpError::RouteNotFound => ErrorKind::RouteNotFound.into(),
             HttpError::MethodNotAllowed => ErrorKind::MethodNotAllowed.into(),
             HttpError::PayloadTooLarge => ErrorKind::PayloadTooLarge.into(),
+            HttpError::Timeout => ErrorKind::SourceUnavailable("The request timed out.").into(),
             HttpError::IdempotencyMismatch => ErrorKind::IdempotencyMismatch.into(),
             HttpError::IdempotencyInFlight => ErrorKind::IdempotencyInFlight.into(),
             HttpError::IdempotencyKeyInvalid => ErrorKind::IdempotencyKeyInvalid.into(),
@@ -258,8 +262,29 @@ impl From<AppError> for ApiError {
                 Resource::GstRequest => "No record found for this `request_id.",
                 Resource::WebhookEvent => "No webhook event found for this id.",
                 Resource::File => "No such file.",
+                Resource::Verification => "No verification found for this id.",
+                Resource::Folder => "No folder found for this id.",
+                Resource::Group => "No group found for this id.",
+                Resource::ResultGroup => "No result group found for this id.",
+                Resource::Service => "No service found for this id.",
             }),
             AppError::Invalid { message, .. } => ApiError::bad_request(message),
+            AppError::InvalidFields(issues) => ApiError::bad_request(
+                issues
+                    .iter()
+                    .map(|i| format!("{} {}.", i.field, i.message))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            AppError::AlreadyExists(message) => ErrorKind::Conflict(message).into(),
+            AppError::Unauthenticated(_) => ErrorKind::MissingToken.into(),
+            AppError::Forbidden(message) => ErrorKind::Forbidden(message).into(),
+            AppError::RateLimited(exceeded) => ErrorKind::TooManyRequests {
+                message: "Too many requests.".into(),
+                retry_after_secs: (exceeded.reset_at - chrono::Utc::now().timestamp()).max(1)
+                    as u64,
+            }
+            .into(),
             AppError::InsufficientCredits {
                 required,
                 remaining,

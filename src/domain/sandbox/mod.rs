@@ -2,6 +2,7 @@
 //! name variations and evidence pages sandbox check records use. `providers::sandbox` serves
 //! it; each check type's generator (`domain::checks`) builds its record from it.
 
+pub mod kyc;
 mod people;
 mod seeded;
 

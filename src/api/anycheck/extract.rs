@@ -1,0 +1,136 @@
+//! Extractors whose rejections answer in the AnyCheck body: JSON bodies, query strings, and
+//! the client's address (for the login limits).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::errors::{AcError, ErrorCode};
+
+/// A JSON body; malformed JSON, a wrong content type and an oversized body are AnyCheck errors.
+pub struct AcJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for AcJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AcError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(AcJson(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+pub(crate) fn json_rejection(rejection: JsonRejection) -> AcError {
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => AcError::new(
+            ErrorCode::InvalidRequest,
+            "Content-Type must be application/json.",
+        )
+        .with_status(StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        JsonRejection::JsonSyntaxError(_) => AcError::new(
+            ErrorCode::InvalidRequest,
+            "The request body is not valid JSON.",
+        ),
+        JsonRejection::JsonDataError(error) => {
+            let detail = error.body_text();
+            let detail = detail
+                .split_once(": ")
+                .map(|(_, rest)| rest.to_string())
+                .unwrap_or(detail);
+            AcError::new(
+                ErrorCode::InvalidRequest,
+                format!("The request body is invalid: {detail}"),
+            )
+        }
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            AcError::new(ErrorCode::InvalidRequest, "The request body is too large.")
+                .with_status(StatusCode::PAYLOAD_TOO_LARGE)
+        }
+        _ => AcError::new(
+            ErrorCode::InvalidRequest,
+            "The request body could not be read.",
+        ),
+    }
+}
+
+/// Query parameters, each handler validating the ones it knows.
+pub struct Query(pub HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Query {
+    type Rejection = AcError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        crate::api::common::parse_query(parts.uri.query().unwrap_or(""))
+            .map(Query)
+            .ok_or_else(|| {
+                AcError::new(
+                    ErrorCode::InvalidRequest,
+                    "The query string could not be parsed.",
+                )
+            })
+    }
+}
+
+impl Query {
+    /// The trimmed value of `name`, `None` when absent or empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+    }
+
+    /// A non-negative integer parameter within `max`, `default` when absent.
+    pub fn integer(&self, name: &str, default: i64, min: i64, max: i64) -> Result<i64, AcError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(raw) => raw
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (min..=max).contains(n))
+                .ok_or_else(|| {
+                    AcError::value(name, format!("must be an integer from {min} to {max}"))
+                }),
+        }
+    }
+
+    /// A UUID parameter: `INVALID_REQUEST` when missing and required, `INVALID_ID` when
+    /// malformed.
+    pub fn uuid(&self, name: &str) -> Result<Option<String>, AcError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(raw) => parse_uuid(raw, name).map(Some),
+        }
+    }
+}
+
+/// A well-formed id, in canonical (lower-case, hyphenated) form.
+pub fn parse_uuid(raw: &str, field: &str) -> Result<String, AcError> {
+    uuid::Uuid::parse_str(raw.trim())
+        .map(|u| u.to_string())
+        .map_err(|_| AcError::id(field))
+}
+
+/// The client's address: the peer of the connection (no proxy header is trusted).
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = AcError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_else(|| "unknown".into()),
+        ))
+    }
+}

@@ -1,0 +1,80 @@
+//! The AnyCheck-compatible surface, at the root (`/auth/…`, `/verifications`, …): bare JSON
+//! bodies, paging by `page_offset`/`page_size`, errors as `{error_code, message, errors}`
+//! (`errors.rs`, its one renderer). Users sign in with a password for JWTs; server-to-server
+//! clients send their organisation's API key. It shares tenants, credits, jobs and webhook
+//! delivery with the KonnectNXT surface.
+
+pub mod auth;
+pub mod errors;
+pub mod extract;
+pub mod files;
+pub mod folders;
+pub mod services;
+pub mod session;
+pub mod uploads;
+pub mod verifications;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use super::AppState;
+use super::common::HttpError;
+use errors::AcError;
+
+/// Whether a path belongs to this surface: everything outside `/api/…` that no other route
+/// claims (the router's fallbacks ask).
+pub fn owns(path: &str) -> bool {
+    !(path == "/api" || path.starts_with("/api/"))
+}
+
+pub fn routes(state: &AppState) -> Router<AppState> {
+    // Room for the largest upload: every file at the limit, plus the form's own bytes.
+    let upload_limit = state
+        .config
+        .upload_max_file_bytes
+        .saturating_mul(state.config.upload_max_files.max(1))
+        .saturating_add(1024 * 1024);
+    Router::new()
+        .route("/auth/login", post(session::login))
+        .route("/auth/refresh", post(session::refresh))
+        .route("/auth/methods", get(session::methods))
+        .route("/profile", get(session::profile))
+        .route("/services", get(services::list))
+        .route("/services/{id}", get(services::get))
+        .route(
+            "/uploads",
+            post(uploads::upload).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/files/uploads/{file}", get(files::upload))
+        .route("/folders", post(folders::create))
+        .route("/groups/{group_id}/folders", get(folders::list))
+        .route(
+            "/verifications",
+            post(verifications::submit).get(verifications::list),
+        )
+        .route(
+            "/verifications/{id}",
+            get(verifications::get).put(verifications::update),
+        )
+        .route("/verifications/{id}/retry", post(verifications::retry))
+        .route("/files/outputs/{file}", get(files::output))
+        .route("/files/exports/{file}", get(files::export))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            request_timeout,
+        ))
+}
+
+/// Stops a request that runs longer than `request_timeout_secs`: 408 `REQUEST_TIMEOUT`.
+async fn request_timeout(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let limit = Duration::from_secs(state.config.request_timeout_secs.max(1));
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => AcError::from(HttpError::Timeout).into_response(),
+    }
+}

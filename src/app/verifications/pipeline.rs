@@ -1,0 +1,380 @@
+//! The pipeline: one job per stage. A stage job reads the verification's files (and the card
+//! an earlier OCR stage read), asks its source, and — in one transaction under the
+//! verification's row lock — records the stage, queues the stages that were waiting for it,
+//! and, when every stage has ended, concludes the verification (status, output, output file,
+//! `verification.status_changed`). A stage whose source keeps failing fails after its attempts;
+//! the stages that needed it are skipped. Re-runs after a crash change nothing twice.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::Deserialize;
+
+use super::{StageRecord, announce, configuration, stage_job};
+use crate::crypto::Vault;
+use crate::domain::kyc::{self, KtpCard};
+use crate::domain::verifications::{
+    Configuration, StageEnd, StageKind, StageStatus, VerificationStatus, conclude, merge_outputs,
+};
+use crate::files::FileStore;
+use crate::files::kind::FileKind;
+use crate::jobs::{Job, JobError, JobHandler};
+use crate::providers::ProviderError;
+use crate::providers::kyc::{InputFile, KycStages, StageInput};
+use crate::store::verifications::{Outcome, StageRow, VerificationRow};
+use crate::store::{Store, Tx, decode_json, now_ms};
+
+pub const STAGE_JOB: &str = "verification.stage";
+
+#[derive(Deserialize)]
+struct Payload {
+    stage_id: String,
+}
+
+/// Runs one stage of one verification.
+pub struct StageHandler {
+    pub store: Store,
+    pub files: FileStore,
+    pub stages: KycStages,
+    pub vault: Arc<Vault>,
+    pub webhook_attempts: i64,
+    /// Upper bound on one source call.
+    pub timeout: Duration,
+}
+
+/// Where a verification's output file is kept.
+pub fn output_key(org_id: &str, verification_id: &str, run: i64) -> String {
+    format!("outputs/{org_id}/{verification_id}/run-{run}.json")
+}
+
+impl StageHandler {
+    async fn input(
+        &self,
+        v: &VerificationRow,
+        config: &Configuration,
+        stage: StageKind,
+    ) -> Result<StageInput, JobError> {
+        let mut files = Vec::new();
+        for file in self.store.verification_files(&v.id).await? {
+            let bytes = self
+                .files
+                .get(&file.upload.storage_key)
+                .await
+                .map_err(|e| JobError::Retry(e.to_string()))?
+                .ok_or_else(|| {
+                    JobError::Fatal(format!("input file {} is missing", file.upload.path))
+                })?;
+            let password = match &file.upload.password_sealed {
+                Some(sealed) => Some(
+                    self.vault
+                        .open(sealed)
+                        .map_err(|e| JobError::Fatal(format!("file password: {e}")))?,
+                ),
+                None => None,
+            };
+            files.push(InputFile {
+                slot: file.slot,
+                kind: FileKind::from_extension(file.upload.path.rsplit('.').next().unwrap_or(""))
+                    .unwrap_or(FileKind::Jpeg),
+                bytes,
+                password,
+            });
+        }
+        let needs_card = matches!(stage, StageKind::NikCheck | StageKind::PepScreening)
+            && config
+                .verification_type()
+                .prerequisites(stage)
+                .contains(&StageKind::Ocr);
+        let card = if needs_card {
+            let stages = self.store.stages(&v.id, v.run).await?;
+            let ocr = stages
+                .iter()
+                .find(|s| s.stage == StageKind::Ocr && s.status == StageStatus::Completed)
+                .and_then(|s| s.output.as_deref())
+                .ok_or_else(|| JobError::Fatal("the OCR stage has not completed".into()))?;
+            let record: StageRecord = decode_json("stage output", ocr)?;
+            Some(
+                serde_json::from_value::<KtpCard>(record.output["ktp"].clone())
+                    .map_err(|e| JobError::Fatal(format!("stored card: {e}")))?,
+            )
+        } else {
+            None
+        };
+        let (name, birth_date) = match config {
+            Configuration::Pep { name, birth_date } => (Some(name.to_string()), *birth_date),
+            Configuration::Documents { .. } => (None, None),
+        };
+        Ok(StageInput {
+            files,
+            card,
+            name,
+            birth_date,
+        })
+    }
+
+    /// Records the stage's end and what follows from it, under the verification's lock.
+    async fn finish(
+        &self,
+        stage: &StageRow,
+        result: Result<StageRecord, String>,
+    ) -> Result<(), JobError> {
+        let now = now_ms();
+        let mut tx = self.store.begin().await?;
+        let Some(v) = tx.lock_verification(&stage.verification_id).await? else {
+            return Ok(());
+        };
+        if v.run != stage.run || v.status == VerificationStatus::Cancelled {
+            return Ok(());
+        }
+        let moved = match &result {
+            Ok(record) => {
+                let value =
+                    serde_json::to_value(record).map_err(|e| JobError::Fatal(e.to_string()))?;
+                tx.move_stage(
+                    &stage.id,
+                    StageStatus::Queued,
+                    StageStatus::Completed,
+                    None,
+                    Some(&value),
+                    None,
+                    now,
+                )
+                .await?
+            }
+            Err(error) => {
+                tx.move_stage(
+                    &stage.id,
+                    StageStatus::Queued,
+                    StageStatus::Failed,
+                    None,
+                    None,
+                    Some(error),
+                    now,
+                )
+                .await?
+            }
+        };
+        if !moved {
+            return Ok(());
+        }
+        self.advance(&mut tx, &v, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Queues the stages whose prerequisites completed, skips those whose prerequisites failed,
+    /// and concludes the verification once every stage has ended.
+    async fn advance(&self, tx: &mut Tx, v: &VerificationRow, now: i64) -> Result<(), JobError> {
+        let config = configuration(v)?;
+        let verification_type = config.verification_type();
+        loop {
+            let stages = tx.run_stages(&v.id, v.run).await?;
+            let status_of = |kind: StageKind| {
+                stages
+                    .iter()
+                    .find(|s| s.stage == kind)
+                    .map(|s| s.status)
+                    .unwrap_or(StageStatus::Failed)
+            };
+            let mut changed = false;
+            for stage in stages.iter().filter(|s| s.status == StageStatus::Pending) {
+                let needs = verification_type.prerequisites(stage.stage);
+                if needs.iter().any(|k| {
+                    matches!(
+                        status_of(*k),
+                        StageStatus::Failed | StageStatus::Skipped | StageStatus::Cancelled
+                    )
+                }) {
+                    tx.move_stage(
+                        &stage.id,
+                        StageStatus::Pending,
+                        StageStatus::Skipped,
+                        None,
+                        None,
+                        Some("a stage it needs failed"),
+                        now,
+                    )
+                    .await?;
+                    changed = true;
+                } else if needs
+                    .iter()
+                    .all(|k| status_of(*k) == StageStatus::Completed)
+                {
+                    let job = stage_job(&v.org_id, &stage.id);
+                    tx.insert_job(&job).await?;
+                    tx.move_stage(
+                        &stage.id,
+                        StageStatus::Pending,
+                        StageStatus::Queued,
+                        Some(&job.id),
+                        None,
+                        None,
+                        now,
+                    )
+                    .await?;
+                    changed = true;
+                }
+            }
+            if changed {
+                continue;
+            }
+            let ended = stages.iter().all(|s| {
+                matches!(
+                    s.status,
+                    StageStatus::Completed | StageStatus::Failed | StageStatus::Skipped
+                )
+            });
+            if ended {
+                self.conclude(tx, v, &config, &stages, now).await?;
+            }
+            return Ok(());
+        }
+    }
+
+    async fn conclude(
+        &self,
+        tx: &mut Tx,
+        v: &VerificationRow,
+        config: &Configuration,
+        stages: &[StageRow],
+        now: i64,
+    ) -> Result<(), JobError> {
+        let mut ends = Vec::new();
+        let mut outputs = Vec::new();
+        for kind in config.stages() {
+            let record = match stages.iter().find(|s| s.stage == kind) {
+                Some(stage) if stage.status == StageStatus::Completed => {
+                    match stage.output.as_deref() {
+                        Some(text) => Some(decode_json::<StageRecord>("stage output", text)?),
+                        None => None,
+                    }
+                }
+                _ => None,
+            };
+            match record {
+                Some(record) => {
+                    ends.push(StageEnd::Completed {
+                        verdict: record.verdict(),
+                        fraud: record.fraud,
+                    });
+                    outputs.push((kind, record.output));
+                }
+                None => ends.push(StageEnd::Failed),
+            }
+        }
+        let review_all = tx.org_reviews_all(&v.org_id).await?;
+        let (status, output_status) = conclude(&ends, review_all);
+        let output = (!outputs.is_empty()).then(|| merge_outputs(&outputs));
+        if let Some(output) = &output {
+            let bytes =
+                serde_json::to_vec_pretty(output).map_err(|e| JobError::Fatal(e.to_string()))?;
+            self.files
+                .put(&output_key(&v.org_id, &v.id, v.run), bytes)
+                .await
+                .map_err(|e| JobError::Retry(e.to_string()))?;
+        }
+        tx.set_outcome(
+            &v.id,
+            &Outcome {
+                status,
+                output: output.as_ref(),
+                output_status,
+                end_date: Some(now),
+                now,
+            },
+        )
+        .await?;
+        tx.bump_result_group(&v.result_id, now).await?;
+        announce(
+            tx,
+            v,
+            v.status,
+            status,
+            output_status,
+            self.webhook_attempts,
+            now,
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl JobHandler for StageHandler {
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        let payload: Payload = serde_json::from_str(&job.payload)
+            .map_err(|e| JobError::Fatal(format!("bad payload: {e}")))?;
+        let Some((stage, v)) = self.store.stage_for_job(&payload.stage_id).await? else {
+            return Err(JobError::Fatal("stage no longer exists".into()));
+        };
+        if stage.status != StageStatus::Queued
+            || stage.run != v.run
+            || v.status == VerificationStatus::Cancelled
+        {
+            return Ok(());
+        }
+        // The first stage to start moves the verification to IN_PROGRESS.
+        let now = now_ms();
+        let mut tx = self.store.begin().await?;
+        let Some(locked) = tx.lock_verification(&v.id).await? else {
+            return Ok(());
+        };
+        if locked.status == VerificationStatus::Cancelled || locked.run != stage.run {
+            return Ok(());
+        }
+        if tx.start_verification(&v.id, now).await? {
+            announce(
+                &mut tx,
+                &locked,
+                VerificationStatus::InQueue,
+                VerificationStatus::InProgress,
+                None,
+                self.webhook_attempts,
+                now,
+            )
+            .await?;
+            tx.bump_result_group(&v.result_id, now).await?;
+        }
+        tx.start_stage(&stage.id, now).await?;
+        tx.commit().await?;
+
+        let config = configuration(&v)?;
+        let input = self.input(&v, &config, stage.stage).await?;
+        let source = self.stages.get(stage.stage);
+        let answer = tokio::time::timeout(self.timeout, source.run(&input))
+            .await
+            .unwrap_or(Err(ProviderError::Timeout));
+        match answer {
+            Ok(answer) => {
+                let decision = kyc::decide(stage.stage, &answer, source.is_sandbox());
+                let record = StageRecord {
+                    verdict: StageRecord::verdict_word(decision.verdict).to_string(),
+                    fraud: decision.fraud,
+                    output: decision.output,
+                    source: source.source().to_string(),
+                };
+                self.finish(&stage, Ok(record)).await
+            }
+            Err(ProviderError::NotFound) => Err(JobError::Fatal(format!(
+                "{}: the source could not read the input",
+                stage.stage
+            ))),
+            Err(error) => Err(JobError::Retry(format!("{}: {error}", stage.stage))),
+        }
+    }
+
+    async fn on_dead(&self, job: &Job, error: &str) {
+        let Ok(payload) = serde_json::from_str::<Payload>(&job.payload) else {
+            return;
+        };
+        let outcome = match self.store.stage_for_job(&payload.stage_id).await {
+            Ok(Some((stage, _))) => self.finish(&stage, Err(error.to_string())).await,
+            Ok(None) => Ok(()),
+            Err(e) => Err(e.into()),
+        };
+        if let Err(e) = outcome {
+            tracing::error!(error = %e, "could not record a failed stage");
+        }
+    }
+}

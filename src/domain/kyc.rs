@@ -1,0 +1,291 @@
+//! What the stages of an AnyCheck verification answer (a KTP card read, a population-register
+//! record, a face comparison, PEP matches, fraud signals) and the rules that turn each answer
+//! into a verdict and the fields of the output. Pure: the stages themselves are providers.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::ids::Nik;
+use super::verifications::{StageKind, Verdict};
+
+/// A KTP (Indonesian identity card) as read from its image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KtpCard {
+    pub nik: String,
+    pub name: String,
+    pub birth_place: String,
+    /// `YYYY-MM-DD`.
+    pub birth_date: String,
+    pub gender: String,
+    pub blood_type: String,
+    pub address: String,
+    pub rt_rw: String,
+    pub village: String,
+    pub district: String,
+    pub city: String,
+    pub province: String,
+    pub religion: String,
+    pub marital_status: String,
+    pub occupation: String,
+    pub nationality: String,
+    pub valid_until: String,
+}
+
+impl KtpCard {
+    pub fn birth_date(&self) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(&self.birth_date, "%Y-%m-%d").ok()
+    }
+}
+
+/// What a stage's source answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StageAnswer {
+    /// OCR: the card and the reader's confidence (0–1).
+    Card {
+        card: Box<KtpCard>,
+        confidence: f64,
+    },
+    /// The population register's record of the NIK.
+    Nik {
+        registered: bool,
+        name: Option<String>,
+        birth_date: Option<NaiveDate>,
+    },
+    /// Face comparison, 0–100.
+    Face {
+        score: f64,
+    },
+    /// PEP screening: the entries found, best first.
+    Pep {
+        screened_name: String,
+        matches: Vec<PepMatch>,
+    },
+    Fraud {
+        signals: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PepMatch {
+    pub name: String,
+    /// 0–100.
+    pub score: f64,
+    pub position: String,
+    pub country: String,
+    pub birth_date: Option<String>,
+    pub source: String,
+}
+
+/// A stage's verdict and its fields of the verification's output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageDecision {
+    pub verdict: Verdict,
+    pub fraud: bool,
+    pub output: Value,
+}
+
+/// Face match: a score of 80 or more is a match (`HIGH`); 60 to 80 is `MEDIUM`, a grey zone a
+/// person reviews; below 60 `LOW`, no match.
+pub const FACE_MATCH: f64 = 80.0;
+pub const FACE_GREY: f64 = 60.0;
+/// PEP screening: a match of 90 or more is a hit; 75 to 90 a possible match to review.
+pub const PEP_HIT: f64 = 90.0;
+pub const PEP_GREY: f64 = 75.0;
+
+pub fn face_level(score: f64) -> &'static str {
+    if score >= FACE_MATCH {
+        "HIGH"
+    } else if score >= FACE_GREY {
+        "MEDIUM"
+    } else {
+        "LOW"
+    }
+}
+
+/// Decides one stage's answer. `sandbox` labels the output.
+pub fn decide(kind: StageKind, answer: &StageAnswer, sandbox: bool) -> StageDecision {
+    let (verdict, fraud, mut output) = match answer {
+        StageAnswer::Card { card, confidence } => {
+            let nik = Nik::parse(&card.nik).ok();
+            let consistent = nik
+                .as_ref()
+                .is_some_and(|n| Some(n.birth_date()) == card.birth_date());
+            let verdict = if consistent {
+                Verdict::Pass
+            } else {
+                Verdict::Fail
+            };
+            (
+                verdict,
+                false,
+                json!({
+                    "ktp": card,
+                    "ocr_confidence": (confidence * 1000.0).round() / 1000.0,
+                    "is_valid_nik": consistent,
+                }),
+            )
+        }
+        StageAnswer::Nik {
+            registered,
+            name,
+            birth_date,
+        } => {
+            let verdict = if *registered {
+                Verdict::Pass
+            } else {
+                Verdict::Fail
+            };
+            (
+                verdict,
+                false,
+                json!({
+                    "nik_check": {
+                        "is_registered": registered,
+                        "registered_name": name,
+                        "registered_birth_date": birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
+                    }
+                }),
+            )
+        }
+        StageAnswer::Face { score } => {
+            let score = score.clamp(0.0, 100.0);
+            let verdict = if score >= FACE_MATCH {
+                Verdict::Pass
+            } else if score >= FACE_GREY {
+                Verdict::Review
+            } else {
+                Verdict::Fail
+            };
+            (
+                verdict,
+                false,
+                json!({
+                    "face_match_confidence_level": face_level(score),
+                    "face_match_confidence_score": score,
+                    "is_match_face": score >= FACE_MATCH,
+                }),
+            )
+        }
+        StageAnswer::Pep {
+            screened_name,
+            matches,
+        } => {
+            let best = matches.iter().map(|m| m.score).fold(0.0, f64::max);
+            let verdict = if best >= PEP_HIT {
+                Verdict::Fail
+            } else if best >= PEP_GREY {
+                Verdict::Review
+            } else {
+                Verdict::Pass
+            };
+            (
+                verdict,
+                false,
+                json!({
+                    "pep": {
+                        "screened_name": screened_name,
+                        "is_pep": best >= PEP_HIT,
+                        "is_possible_match": (PEP_GREY..PEP_HIT).contains(&best),
+                        "best_score": best,
+                        "matches": matches,
+                    }
+                }),
+            )
+        }
+        StageAnswer::Fraud { signals } => (
+            if signals.is_empty() {
+                Verdict::Pass
+            } else {
+                Verdict::Fail
+            },
+            !signals.is_empty(),
+            json!({
+                "fraud_detection": {"is_fraud": !signals.is_empty(), "signals": signals}
+            }),
+        ),
+    };
+    if let Value::Object(map) = &mut output {
+        map.insert("sandbox".into(), Value::Bool(sandbox));
+    }
+    let _ = kind;
+    StageDecision {
+        verdict,
+        fraud,
+        output,
+    }
+}
+
+/// How alike two names are, 0–100: Jaro-Winkler over the normalised names (case, accents,
+/// punctuation and word order ignored).
+pub fn name_score(a: &str, b: &str) -> f64 {
+    let sorted = |s: &str| {
+        let folded: String = deunicode::deunicode(s)
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect();
+        let mut words: Vec<String> = folded.split_whitespace().map(str::to_string).collect();
+        words.sort();
+        words.join(" ")
+    };
+    (strsim::jaro_winkler(&sorted(a), &sorted(b)) * 1000.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn face_scores_fall_in_three_levels() {
+        let d = |score| decide(StageKind::FaceMatch, &StageAnswer::Face { score }, true);
+        assert_eq!(d(92.0).verdict, Verdict::Pass);
+        assert_eq!(d(92.0).output["is_match_face"], true);
+        assert_eq!(d(70.0).verdict, Verdict::Review);
+        assert_eq!(d(70.0).output["face_match_confidence_level"], "MEDIUM");
+        assert_eq!(d(2.28).verdict, Verdict::Fail);
+        assert_eq!(d(2.28).output["face_match_confidence_level"], "LOW");
+        assert_eq!(d(2.28).output["sandbox"], true);
+    }
+
+    #[test]
+    fn pep_hits_and_grey_zone() {
+        let m = |score| PepMatch {
+            name: "X".into(),
+            score,
+            position: "p".into(),
+            country: "ID".into(),
+            birth_date: None,
+            source: "s".into(),
+        };
+        let d = |matches: Vec<PepMatch>| {
+            decide(
+                StageKind::PepScreening,
+                &StageAnswer::Pep {
+                    screened_name: "X".into(),
+                    matches,
+                },
+                false,
+            )
+        };
+        assert_eq!(d(vec![]).verdict, Verdict::Pass);
+        assert_eq!(d(vec![m(95.0)]).verdict, Verdict::Fail);
+        assert_eq!(d(vec![m(95.0)]).output["pep"]["is_pep"], true);
+        assert_eq!(d(vec![m(80.0)]).verdict, Verdict::Review);
+        assert!(name_score("Hendra Wijaya Kusuma", "KUSUMA, Hendra Wijaya") > 99.0);
+        assert!(name_score("Hendra Wijaya Kusuma", "Siti Rahayu") < 75.0);
+    }
+
+    #[test]
+    fn fraud_signals_flag_fraud() {
+        let d = decide(
+            StageKind::FraudDetection,
+            &StageAnswer::Fraud {
+                signals: vec!["edited".into()],
+            },
+            true,
+        );
+        assert!(d.fraud);
+        assert_eq!(d.output["fraud_detection"]["is_fraud"], true);
+    }
+}

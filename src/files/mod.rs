@@ -1,0 +1,140 @@
+//! Files: uploads, verification outputs and exports, kept through the `object_store` crate — a
+//! local directory by default (`files_dir`), any S3-compatible store by configuration
+//! (`[files_s3]`), so several API machines can share one store. `kind` recognises what a file
+//! is from its bytes and counts a PDF's pages. Files are served by the API only to their tenant
+//! or through signed, expiring links (`app::links::Links`).
+
+pub mod kind;
+
+use std::sync::Arc;
+
+use object_store::path::Path;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use serde::{Deserialize, Serialize};
+
+use crate::secret::Secret;
+
+/// An S3-compatible bucket (AWS, MinIO, Ceph …).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Config {
+    pub bucket: String,
+    #[serde(default)]
+    pub region: Option<String>,
+    /// For stores other than AWS: `https://minio.internal:9000`.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    #[serde(default)]
+    pub access_key_id: Option<String>,
+    #[serde(default)]
+    pub secret_access_key: Option<Secret<String>>,
+    /// Allow a plain-http endpoint (a store on the local network).
+    #[serde(default)]
+    pub allow_http: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("file store: {0}")]
+    Store(#[from] object_store::Error),
+    #[error("file store path: {0}")]
+    Path(#[from] object_store::path::Error),
+    #[error("file store set-up: {0}")]
+    Setup(String),
+}
+
+/// The file store every process of an installation shares. Cheap to clone.
+#[derive(Clone)]
+pub struct FileStore {
+    inner: Arc<dyn ObjectStore>,
+}
+
+impl std::fmt::Debug for FileStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FileStore({})", self.inner)
+    }
+}
+
+impl FileStore {
+    /// A local directory (created if missing).
+    pub fn local(dir: &str) -> Result<Self, FileError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| FileError::Setup(format!("creating {dir}: {e}")))?;
+        let store = object_store::local::LocalFileSystem::new_with_prefix(dir)?;
+        Ok(FileStore {
+            inner: Arc::new(store),
+        })
+    }
+
+    /// An S3-compatible bucket.
+    pub fn s3(config: &S3Config) -> Result<Self, FileError> {
+        let mut builder = object_store::aws::AmazonS3Builder::from_env()
+            .with_bucket_name(&config.bucket)
+            .with_allow_http(config.allow_http);
+        if let Some(region) = &config.region {
+            builder = builder.with_region(region);
+        }
+        if let Some(endpoint) = &config.endpoint {
+            builder = builder.with_endpoint(endpoint);
+        }
+        if let Some(key) = &config.access_key_id {
+            builder = builder.with_access_key_id(key);
+        }
+        if let Some(secret) = &config.secret_access_key {
+            builder = builder.with_secret_access_key(secret.expose());
+        }
+        Ok(FileStore {
+            inner: Arc::new(builder.build()?),
+        })
+    }
+
+    /// In memory (tests, tools).
+    pub fn memory() -> Self {
+        FileStore {
+            inner: Arc::new(object_store::memory::InMemory::new()),
+        }
+    }
+
+    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), FileError> {
+        self.inner
+            .put(&Path::parse(key)?, PutPayload::from(bytes))
+            .await?;
+        Ok(())
+    }
+
+    /// The file's bytes; `None` when there is no such file.
+    pub async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, FileError> {
+        match self.inner.get(&Path::parse(key)?).await {
+            Ok(found) => Ok(Some(found.bytes().await?.to_vec())),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn exists(&self, key: &str) -> Result<bool, FileError> {
+        match self.inner.head(&Path::parse(key)?).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn local_files_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::local(dir.path().join("files").to_str().unwrap()).unwrap();
+        assert_eq!(store.get("uploads/o/a.png").await.unwrap(), None);
+        store.put("uploads/o/a.png", vec![1, 2, 3]).await.unwrap();
+        assert_eq!(
+            store.get("uploads/o/a.png").await.unwrap(),
+            Some(vec![1, 2, 3])
+        );
+        assert!(store.exists("uploads/o/a.png").await.unwrap());
+        assert!(dir.path().join("files/uploads/o/a.png").exists());
+    }
+}

@@ -1,0 +1,145 @@
+//! The stages of AnyCheck verifications behind one trait, [`Stage`]: OCR of the KTP card, the
+//! NIK check, the face match, PEP screening and fraud detection. Each is the sandbox today;
+//! the real OCR and face matcher (the `documents` work) and the screening engine plug in as
+//! other implementations of the same trait, chosen in [`KycStages::sandbox`]'s place, without
+//! any change to the API or the pipeline.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+
+use super::ProviderError;
+use crate::domain::kyc::{KtpCard, StageAnswer};
+use crate::domain::sandbox::kyc::{self as sandbox, SandboxFailure};
+use crate::domain::verifications::StageKind;
+use crate::files::kind::FileKind;
+
+/// One input file of a verification.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub slot: String,
+    pub kind: FileKind,
+    pub bytes: Vec<u8>,
+    /// An encrypted PDF's password.
+    pub password: Option<String>,
+}
+
+/// Everything a stage may need: the files, the card read by OCR (for the stages after it),
+/// and the name and birth date of a screening by name.
+#[derive(Debug, Clone, Default)]
+pub struct StageInput {
+    pub files: Vec<InputFile>,
+    pub card: Option<KtpCard>,
+    pub name: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+}
+
+impl StageInput {
+    /// The first file of `slot`.
+    pub fn file(&self, slot: &str) -> Option<&InputFile> {
+        self.files.iter().find(|f| f.slot == slot)
+    }
+}
+
+/// One stage's source.
+#[async_trait]
+pub trait Stage: Send + Sync {
+    /// The name its answers go by (`SANDBOX` for the sandbox).
+    fn source(&self) -> &str;
+    fn is_sandbox(&self) -> bool;
+    async fn run(&self, input: &StageInput) -> Result<StageAnswer, ProviderError>;
+}
+
+/// The stage sources this process uses.
+#[derive(Clone)]
+pub struct KycStages {
+    stages: HashMap<StageKind, Arc<dyn Stage>>,
+}
+
+impl KycStages {
+    /// The sandbox for every stage.
+    pub fn sandbox() -> Self {
+        KycStages {
+            stages: StageKind::ALL
+                .iter()
+                .map(|kind| (*kind, Arc::new(SandboxStage(*kind)) as Arc<dyn Stage>))
+                .collect(),
+        }
+    }
+
+    /// Replaces one stage's source (the real OCR, face matcher or screening engine).
+    pub fn with(mut self, kind: StageKind, stage: Arc<dyn Stage>) -> Self {
+        self.stages.insert(kind, stage);
+        self
+    }
+
+    pub fn get(&self, kind: StageKind) -> Arc<dyn Stage> {
+        self.stages
+            .get(&kind)
+            .cloned()
+            .unwrap_or_else(|| Arc::new(SandboxStage(kind)))
+    }
+}
+
+/// The deterministic sandbox of one stage (`domain::sandbox::kyc`).
+pub struct SandboxStage(pub StageKind);
+
+fn failure(error: SandboxFailure) -> ProviderError {
+    match error {
+        SandboxFailure::NotFound => ProviderError::NotFound,
+        SandboxFailure::Unavailable => {
+            ProviderError::Unavailable("sandbox source is down (as instructed)".into())
+        }
+    }
+}
+
+#[async_trait]
+impl Stage for SandboxStage {
+    fn source(&self) -> &str {
+        sandbox::SOURCE
+    }
+
+    fn is_sandbox(&self) -> bool {
+        true
+    }
+
+    async fn run(&self, input: &StageInput) -> Result<StageAnswer, ProviderError> {
+        let all: BTreeMap<String, String> =
+            sandbox::instructions(input.files.iter().map(|f| f.bytes.as_slice()));
+        let missing = |what: &str| ProviderError::Unavailable(format!("{what} is missing"));
+        match self.0 {
+            StageKind::Ocr => {
+                let card = input.file("ktp_file").ok_or_else(|| missing("ktp_file"))?;
+                sandbox::read_card(&card.bytes, &all).map_err(failure)
+            }
+            StageKind::NikCheck => {
+                let card = input.card.as_ref().ok_or_else(|| missing("the card"))?;
+                sandbox::check_nik(card, &all).map_err(failure)
+            }
+            StageKind::FaceMatch => {
+                let card = input.file("ktp_file").ok_or_else(|| missing("ktp_file"))?;
+                let selfie = input
+                    .file("selfie_file")
+                    .ok_or_else(|| missing("selfie_file"))?;
+                sandbox::compare_faces(&card.bytes, &selfie.bytes, &all).map_err(failure)
+            }
+            StageKind::PepScreening => {
+                let name = input
+                    .name
+                    .clone()
+                    .or_else(|| input.card.as_ref().map(|c| c.name.clone()))
+                    .ok_or_else(|| missing("the name"))?;
+                let birth_date = input
+                    .birth_date
+                    .or_else(|| input.card.as_ref().and_then(KtpCard::birth_date));
+                sandbox::screen(&name, birth_date, &all).map_err(failure)
+            }
+            StageKind::FraudDetection => {
+                let files: Vec<&[u8]> = input.files.iter().map(|f| f.bytes.as_slice()).collect();
+                sandbox::inspect(&files, &all).map_err(failure)
+            }
+        }
+    }
+}
