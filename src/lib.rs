@@ -11,6 +11,7 @@ pub mod domain;
 pub mod jobs;
 pub mod providers;
 pub mod reports;
+pub mod screening;
 pub mod secret;
 pub mod store;
 pub mod telemetry;
