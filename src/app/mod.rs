@@ -8,6 +8,7 @@ pub mod cases;
 pub mod error;
 pub mod gst;
 pub mod links;
+pub mod screening;
 pub mod webhooks;
 
 pub use error::{AppError, AppResult, Resource};

@@ -12,6 +12,8 @@ text_enum! {
     pub enum EventType {
         CheckCompleted => "check.completed",
         CaseCompleted => "case.completed",
+        /// A watched subject has a new or changed sanctions/PEP match after a list update.
+        ScreeningMatch => "screening.match",
     }
 }
 
@@ -91,6 +93,12 @@ pub fn case_audited(
         }),
         now_ms,
     )
+}
+
+/// A re-screening found a new or changed match for a watched subject: `data` names the subject,
+/// the list versions searched and the matches that are new or changed.
+pub fn screening_match(data: Value, now_ms: i64) -> Event {
+    Event::new(EventType::ScreeningMatch, data, now_ms)
 }
 
 #[cfg(test)]

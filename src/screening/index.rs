@@ -138,6 +138,22 @@ pub struct Index {
     postings: Vec<u32>,
     /// Normalised document number → entity positions.
     documents: HashMap<String, Vec<u32>>,
+    /// Where the entities came from, in entity order (empty when the caller did not say).
+    sources: Vec<ListSource>,
+}
+
+/// One list version an index was built from: its entities are
+/// `entities[first_entity..first_entity + entity_count]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListSource {
+    /// The stored version's id.
+    pub version_id: String,
+    pub kind: ListKind,
+    /// The list's name (`ofac` unless the operator named it otherwise).
+    pub name: String,
+    pub version: i64,
+    pub first_entity: usize,
+    pub entity_count: usize,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -294,7 +310,36 @@ impl Index {
             offsets,
             postings,
             documents,
+            sources: Vec::new(),
         }
+    }
+
+    /// Builds the index over several lists, concatenated in the given order, remembering which
+    /// list version each entity came from (see [`Index::source_of`]).
+    pub fn build_from_lists(lists: Vec<(ListSource, Vec<Entity>)>) -> Index {
+        let mut entities = Vec::new();
+        let mut sources = Vec::with_capacity(lists.len());
+        for (mut source, list) in lists {
+            source.first_entity = entities.len();
+            source.entity_count = list.len();
+            entities.extend(list);
+            sources.push(source);
+        }
+        let mut index = Index::build(entities);
+        index.sources = sources;
+        index
+    }
+
+    /// The list versions this index was built from.
+    pub fn sources(&self) -> &[ListSource] {
+        &self.sources
+    }
+
+    /// The list version entity `idx` came from.
+    pub fn source_of(&self, idx: usize) -> Option<&ListSource> {
+        self.sources
+            .iter()
+            .find(|s| (s.first_entity..s.first_entity + s.entity_count).contains(&idx))
     }
 
     pub fn entities(&self) -> &[Entity] {

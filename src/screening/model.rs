@@ -44,6 +44,17 @@ impl ListKind {
     }
 }
 
+/// Stored as its short name (the store's column codec reads it back through `parse`).
+impl crate::domain::state::TextState for ListKind {
+    const NAME: &'static str = "ListKind";
+    fn as_str(self) -> &'static str {
+        ListKind::as_str(self)
+    }
+    fn parse(text: &str) -> Option<Self> {
+        ListKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
 impl fmt::Display for ListKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

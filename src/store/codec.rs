@@ -48,6 +48,7 @@ use crate::domain::credits::LedgerKind;
 use crate::domain::events::EventType;
 use crate::domain::gst::GstStatus;
 use crate::domain::jobs::JobState;
+use crate::screening::model::ListKind;
 
 text_columns!(
     CheckResult,
@@ -60,4 +61,5 @@ text_columns!(
     GstStatus,
     JobState,
     BureauOutcome,
+    ListKind,
 );

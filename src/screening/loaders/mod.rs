@@ -74,6 +74,79 @@ pub fn load_list(kind: ListKind, dir: &Path) -> Result<LoadReport, LoadError> {
     }
 }
 
+/// The bytes of one list upload: `main` is the list file (for OFAC the `sdn` file); `alt`,
+/// `add` and `comments` are OFAC's other files (empty when absent or for other lists).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListFiles<'a> {
+    pub main: &'a [u8],
+    pub alt: &'a [u8],
+    pub add: &'a [u8],
+    pub comments: &'a [u8],
+}
+
+impl ListFiles<'_> {
+    /// SHA-256 (hex) over the files in the order main, alt, add, comments, each preceded by its
+    /// length: the same upload always has the same digest, and a change in any file changes it.
+    pub fn sha256(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for part in [self.main, self.alt, self.add, self.comments] {
+            h.update((part.len() as u64).to_be_bytes());
+            h.update(part);
+        }
+        hex::encode(h.finalize())
+    }
+}
+
+/// Parses an uploaded list. A file that cannot be read at all is an error (a message naming
+/// the file and the position); bad records are reported in [`LoadReport::skipped`].
+pub fn parse_files(kind: ListKind, files: ListFiles<'_>) -> Result<LoadReport, String> {
+    match kind {
+        ListKind::OfacSdn => ofac::parse(files.main, files.alt, files.add, files.comments)
+            .map_err(|e| format!("OFAC CSV: {e}")),
+        ListKind::UnConsolidated => un::parse(files.main, UN_FILE)
+            .map_err(|(at, message)| format!("UN XML at byte {at}: {message}")),
+        ListKind::OpenSanctionsPep => {
+            senzing::parse(files.main, SENZING_FILE).map_err(|e| format!("Senzing JSON: {e}"))
+        }
+        ListKind::UsCsl => csl::parse(files.main, CSL_FILE).map_err(|e| format!("CSL CSV: {e}")),
+    }
+}
+
+/// The files of a list given by its main file: for OFAC, `FILE` is the `sdn` file and the
+/// others are found beside it by their standard names (`sdn.csv` → `alt.csv`, `add.csv`,
+/// `sdn_comments.csv`; `ofac_sdn.csv` → `ofac_alt.csv` …). `alt` and `add` must exist; the
+/// comments file may be absent.
+pub fn read_list_files(kind: ListKind, file: &Path) -> Result<[Vec<u8>; 4], LoadError> {
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|source| LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let main = read(file)?;
+    if kind != ListKind::OfacSdn {
+        return Ok([main, Vec::new(), Vec::new(), Vec::new()]);
+    }
+    let name = file_label(file);
+    let dir = file.parent().unwrap_or_else(|| Path::new("."));
+    let sibling = |part: &str| -> PathBuf {
+        match name.rfind("sdn") {
+            Some(i) => dir.join(format!("{}{part}{}", &name[..i], &name[i + 3..])),
+            None => dir.join(format!("{part}.csv")),
+        }
+    };
+    let alt = read(&sibling("alt"))?;
+    let add = read(&sibling("add"))?;
+    let comments_path = sibling("sdn_comments");
+    let comments = if comments_path.is_file() {
+        read(&comments_path)?
+    } else {
+        Vec::new()
+    };
+    Ok([main, alt, add, comments])
+}
+
 pub(crate) fn open(path: &Path) -> Result<BufReader<File>, LoadError> {
     File::open(path)
         .map(BufReader::new)
