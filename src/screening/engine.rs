@@ -4,7 +4,7 @@
 //! finish on the index they started with, new ones use the new one.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 
 use tokio::sync::Notify;
 
@@ -19,6 +19,15 @@ pub struct Engine {
     generation: AtomicU64,
     /// Wakes the refresher at once (after a local import) instead of at its next poll.
     wake: Arc<Notify>,
+    /// When the current index's build started and when it was installed (epoch ms).
+    build_started_ms: AtomicI64,
+    installed_ms: AtomicI64,
+}
+
+fn epoch_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 impl Default for Engine {
@@ -35,6 +44,8 @@ impl Engine {
             ready: AtomicBool::new(false),
             generation: AtomicU64::new(0),
             wake: Arc::new(Notify::new()),
+            build_started_ms: AtomicI64::new(0),
+            installed_ms: AtomicI64::new(0),
         }
     }
 
@@ -58,9 +69,26 @@ impl Engine {
 
     /// Makes `index` current, atomically: a search sees either the old index or the new one.
     pub fn install(&self, index: Index) {
+        self.install_built(index, epoch_ms());
+    }
+
+    /// [`Engine::install`], remembering when the build of `index` started (epoch ms).
+    pub fn install_built(&self, index: Index, build_started_ms: i64) {
         self.handle.replace(index);
+        self.build_started_ms
+            .store(build_started_ms, Ordering::Release);
+        self.installed_ms.store(epoch_ms(), Ordering::Release);
         self.ready.store(true, Ordering::Release);
         self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// When the current index's build started and when it was installed (epoch ms; 0 before
+    /// the first install).
+    pub fn build_times(&self) -> (i64, i64) {
+        (
+            self.build_started_ms.load(Ordering::Acquire),
+            self.installed_ms.load(Ordering::Acquire),
+        )
     }
 
     /// How many indexes have been installed.

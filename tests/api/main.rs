@@ -16,4 +16,5 @@ mod idempotency;
 mod jobs;
 mod ops;
 mod pdf;
+mod screening;
 mod webhooks;

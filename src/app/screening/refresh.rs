@@ -76,9 +76,10 @@ pub async fn refresh(store: &Store, engine: &Engine) -> Result<bool, RefreshErro
         }
     }
     let started = std::time::Instant::now();
+    let started_ms = crate::store::now_ms();
     let index = load_index(store).await?;
     let stats = index.stats();
-    engine.install(index);
+    engine.install_built(index, started_ms);
     tracing::info!(
         entities = stats.entities,
         names = stats.names,
@@ -100,8 +101,7 @@ pub fn spawn_refresher(
     let wake = engine.wake_signal();
     let shutdown = shutdown.unwrap_or_default();
     tokio::spawn(async move {
-        loop {
-            let Some(engine) = weak.upgrade() else { break };
+        while let Some(engine) = weak.upgrade() {
             if let Err(error) = refresh(&store, &engine).await {
                 tracing::warn!(%error, "screening index refresh failed; the current index stays");
             }

@@ -14,6 +14,24 @@ use crate::store::Store;
 use crate::store::credits::Movement;
 
 pub const SERVICE: &str = "screening.search";
+/// Longest name accepted (in characters).
+pub const MAX_NAME_CHARS: usize = 200;
+/// Most matches one search returns.
+pub const MAX_LIMIT: usize = 100;
+
+/// `person`, `organization` (or `organisation`, `business`, `entity`), `vessel`, `aircraft`;
+/// `individual` is a person.
+pub fn parse_entity_type(s: &str) -> Option<EntityType> {
+    Some(match s.trim().to_ascii_lowercase().as_str() {
+        "person" | "individual" => EntityType::Person,
+        "organization" | "organisation" | "business" | "entity" | "company" => {
+            EntityType::Organization
+        }
+        "vessel" => EntityType::Vessel,
+        "aircraft" => EntityType::Aircraft,
+        _ => return None,
+    })
+}
 
 /// A validated search.
 #[derive(Debug, Clone)]
@@ -22,6 +40,8 @@ pub struct SearchRequest {
     pub dob: Option<PartialDate>,
     pub country: Option<String>,
     pub entity_type: Option<EntityType>,
+    /// A document number (passport, national id): an exact match scores 1.0.
+    pub document: Option<String>,
     pub threshold: f64,
     pub limit: usize,
 }
@@ -93,7 +113,7 @@ pub fn query(request: &SearchRequest) -> Query {
         dob: request.dob,
         country: request.country.clone(),
         entity_type: request.entity_type,
-        document: None,
+        document: request.document.clone(),
         threshold: request.threshold,
         limit: request.limit,
     }
