@@ -17,7 +17,9 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use satyapan::screening::bench_queries::{Rng, Variant, disturb, negative_queries, positive_queries};
+use satyapan::screening::bench_queries::{
+    Rng, Variant, disturb, negative_queries, positive_queries,
+};
 use satyapan::screening::data_dir::sanctions_dir;
 use satyapan::screening::index::{Index, Query};
 use satyapan::screening::loaders::load_list;
@@ -37,7 +39,8 @@ fn clean(s: &str) -> String {
 }
 
 fn lists() -> Result<Vec<Entity>, Box<dyn Error>> {
-    let dir = sanctions_dir().ok_or("shared/data/sanctions not found (set SATYAPAN_SANCTIONS_DIR)")?;
+    let dir =
+        sanctions_dir().ok_or("shared/data/sanctions not found (set SATYAPAN_SANCTIONS_DIR)")?;
     let mut entities = Vec::new();
     for kind in [ListKind::OfacSdn, ListKind::UnConsolidated] {
         entities.extend(load_list(kind, &dir)?.entities);
@@ -66,7 +69,13 @@ fn export(dir: &Path) -> Result<(), Box<dyn Error>> {
             .as_ref()
             .map(|(l, id)| format!("{l}:{id}"))
             .unwrap_or_default();
-        writeln!(queries, "{}\t{}\t{}", clean(&q.name), expected, q.variant.as_str())?;
+        writeln!(
+            queries,
+            "{}\t{}\t{}",
+            clean(&q.name),
+            expected,
+            q.variant.as_str()
+        )?;
     }
     queries.flush()?;
     println!(
@@ -157,9 +166,7 @@ fn run_queries(index: &Index, queries: &[(String, Option<String>)]) -> Figures {
         match expected {
             Some(expected) => {
                 f.positives += 1;
-                let rank = matches
-                    .iter()
-                    .position(|m| keys[m.entity_idx] == *expected);
+                let rank = matches.iter().position(|m| keys[m.entity_idx] == *expected);
                 if rank == Some(0) {
                     f.at1 += 1;
                 }
@@ -288,7 +295,12 @@ fn scale(n: usize) -> Result<(), Box<dyn Error>> {
 
 fn main() -> Result<(), Box<dyn Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["export", dir] => export(Path::new(dir)),
         ["run", dir] => run(Path::new(dir)),
         ["scale", n] => scale(n.parse()?),

@@ -308,6 +308,8 @@ const VARIANTS: &[&str] = &[
     "chatterjee|chatterji|chaterjee",
     "bhattacharya|bhattacharjee|bhattacharyya",
     "lakshmi|laxmi",
+    "varma|verma",
+    "naidu|nayudu|naydu",
 ];
 
 fn variant_canonical(token: &str) -> Option<&'static str> {
@@ -333,6 +335,38 @@ fn variant_canonical(token: &str) -> Option<&'static str> {
 /// The canonical spelling of one folded token (itself when it has no listed variant).
 pub fn canonical_token(token: &str) -> &str {
     variant_canonical(token).unwrap_or(token)
+}
+
+/// The canonical spelling of one folded word as the BGV name decisions use it: the `abd` forms
+/// are `abdul` (`abdel`, `abd`, `abdur` …), then [`canonical_token`].
+pub fn canonical_word(token: &str) -> &str {
+    if ABD_FORMS.contains(&token) {
+        "abdul"
+    } else {
+        canonical_token(token)
+    }
+}
+
+/// Whether two folded words are the masculine and feminine forms of one name (`ankit`/`ankita`,
+/// `manish`/`manisha`, `kumar`/`kumari`): the longer is the shorter, of at least four letters and
+/// ending in a consonant, plus `a`, `i` or `ee`. Such words name different people; they are not
+/// spelling variants of each other.
+pub fn gender_marked(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let Some(suffix) = long.strip_prefix(short) else {
+        return false;
+    };
+    let b = short.as_bytes();
+    // A final `h` after a vowel is silent (`fatimah`/`fatima`), as is a final `y`.
+    let ends_in_consonant = match b {
+        [.., prev, b'h'] => !is_vowel(*prev),
+        [.., c] => c.is_ascii_alphabetic() && !is_vowel(*c) && *c != b'y',
+        [] => false,
+    };
+    short.len() >= 4
+        && ends_in_consonant
+        && matches!(suffix, "a" | "i" | "ee")
+        && canonical_word(short) != canonical_word(long)
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -754,9 +788,36 @@ mod tests {
     }
 
     #[test]
+    fn gender_marked_forms_are_told_apart_from_spellings() {
+        for (a, b) in [
+            ("ankit", "ankita"),
+            ("manish", "manisha"),
+            ("kumar", "kumari"),
+            ("vinit", "vinita"),
+            ("rahim", "rahima"),
+        ] {
+            assert!(gender_marked(a, b) && gender_marked(b, a), "{a}/{b}");
+        }
+        for (a, b) in [
+            ("ram", "rama"),
+            ("fatimah", "fatima"),
+            ("abdulla", "abdullah"),
+            ("verma", "varma"),
+            ("priya", "priyaa"),
+        ] {
+            assert!(!gender_marked(a, b), "{a}/{b}");
+        }
+        assert_eq!(canonical_word("abdel"), "abdul");
+        assert_eq!(canonical_word("yousuf"), "yusuf");
+        assert_eq!(canonical_word("nayudu"), canonical_word("naidu"));
+    }
+
+    #[test]
     fn keys_are_parallel_to_tokens() {
         let n = normalise("Verma, Anil Kumar");
-        assert_eq!(n.tokens, ["anil", "kumar", "verma"]);
+        // `verma` is folded to its variant `varma`; the spelling is kept.
+        assert_eq!(n.tokens, ["anil", "kumar", "varma"]);
+        assert_eq!(n.spellings[2], "verma");
         assert_eq!(n.keys.len(), 3);
         assert_eq!(n.skeletons.len(), 3);
         assert_eq!(n.skeletons[2], "vrm");
