@@ -129,8 +129,11 @@ impl Figures {
     }
 }
 
-/// `(query, expected key)` pairs of a `queries.tsv`.
-fn read_queries(dir: &Path) -> Result<Vec<(String, Option<String>)>, Box<dyn Error>> {
+/// A query and the key of the entity it must find (`None` for everyday names).
+type Labelled = (String, Option<String>);
+
+/// The labelled queries of a `queries.tsv`.
+fn read_queries(dir: &Path) -> Result<Vec<Labelled>, Box<dyn Error>> {
     let text = std::fs::read_to_string(dir.join("queries.tsv"))?;
     Ok(text
         .lines()
@@ -143,7 +146,7 @@ fn read_queries(dir: &Path) -> Result<Vec<(String, Option<String>)>, Box<dyn Err
         .collect())
 }
 
-fn run_queries(index: &Index, queries: &[(String, Option<String>)]) -> Figures {
+fn run_queries(index: &Index, queries: &[Labelled]) -> Figures {
     let keys: Vec<String> = index.entities().iter().map(key).collect();
     let mut f = Figures {
         queries: queries.len(),
@@ -259,7 +262,7 @@ fn scale(n: usize) -> Result<(), Box<dyn Error>> {
     let entities = generated(n, 7);
     let (rss_entities, _) = rss_mib();
     let mut rng = Rng::new(11);
-    let mut queries: Vec<(String, Option<String>)> = Vec::with_capacity(2 * QUERIES);
+    let mut queries: Vec<Labelled> = Vec::with_capacity(2 * QUERIES);
     while queries.len() < QUERIES {
         let e = &entities[rng.below(entities.len())];
         let variant = [Variant::Typo, Variant::Reorder, Variant::DropMiddle][rng.below(3)];

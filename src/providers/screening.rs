@@ -18,7 +18,7 @@ use super::ProviderError;
 use super::check::{CheckInput, CheckProvider, SourceRecord};
 use crate::screening::engine::Engine;
 use crate::screening::index::{Index, Match, Query};
-use crate::screening::model::{DateRelation, Entity, PartialDate};
+use crate::screening::model::{DateRelation, Entity, EntityType, PartialDate};
 
 /// What screening records name as their source.
 pub const SOURCE: &str = "SATYAPAN-SCREENING";
@@ -130,7 +130,10 @@ impl CheckProvider for ScreeningProvider {
             ));
         }
         let dob = partial_dob(input.dob);
-        let mut query = Query::new(input.name.clone()).with_limit(MAX_HITS);
+        // A candidate is a person: organisations, vessels and aircraft score lower.
+        let mut query = Query::new(input.name.clone())
+            .with_limit(MAX_HITS)
+            .with_entity_type(EntityType::Person);
         if let Some(d) = dob {
             query = query.with_dob(d);
         }
@@ -151,7 +154,7 @@ mod tests {
     use crate::domain::checks::CheckType;
     use crate::domain::decision;
     use crate::screening::index::ListSource;
-    use crate::screening::model::{EntityType, ListKind};
+    use crate::screening::model::ListKind;
 
     fn input(name: &str, dob: Option<chrono::NaiveDate>, sandbox_org: bool) -> CheckInput {
         CheckInput {

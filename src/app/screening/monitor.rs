@@ -19,7 +19,7 @@ use crate::jobs::{Job, JobError, JobHandler, NewJob};
 use crate::providers::screening::{MAX_HITS, hit_json};
 use crate::screening::engine::Engine;
 use crate::screening::index::{Index, Query};
-use crate::screening::model::PartialDate;
+use crate::screening::model::{EntityType, PartialDate};
 use crate::store::screening::{NewSubject, SubjectRow};
 use crate::store::{Store, StoreResult, Tx, decode_json, now_ms};
 
@@ -129,7 +129,9 @@ pub fn new_or_changed(old: &[Value], new: &[Value]) -> Vec<Value> {
 /// Screens a kept subject against `index`.
 pub fn screen(index: &Index, subject: &SubjectRow) -> Vec<Value> {
     let dob = subject.dob.as_deref().and_then(PartialDate::parse);
-    let mut query = Query::new(subject.name.clone()).with_limit(MAX_HITS);
+    let mut query = Query::new(subject.name.clone())
+        .with_limit(MAX_HITS)
+        .with_entity_type(EntityType::Person);
     if let Some(d) = dob {
         query = query.with_dob(d);
     }
