@@ -66,6 +66,7 @@ fn decision(c: &mut Criterion) {
         employers: Vec::new(),
         attempt: 1,
         sandbox_outcome: None,
+        sandbox_org: true,
     };
     let record = SourceRecord {
         source: "SANDBOX".into(),

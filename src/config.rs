@@ -64,6 +64,14 @@ pub struct Config {
     pub webhook_timeout_secs: u64,
     /// Networks (CIDR) webhook deliveries may reach besides public addresses: internal receivers.
     pub webhook_allowed_networks: Vec<String>,
+    /// Credits one screening search costs (`POST /api/v2/screening/search`, `GET /v2/search`).
+    pub screening_search_cost: i64,
+    /// Seconds between two looks for a newer screening list version (an import in this process
+    /// is noticed at once).
+    pub screening_refresh_secs: u64,
+    /// Bearer token of the operator endpoints under `/admin/…` (list imports). Unset: those
+    /// endpoints answer 404.
+    pub admin_token: Option<Secret<String>>,
     /// Check types pointed at a real upstream: `[connectors.identity_pan]` … (docs/connectors.md).
     pub connectors: std::collections::BTreeMap<String, crate::providers::http::HttpConnectorConfig>,
     /// Where uploaded files, verification outputs and exports are kept (a local directory,
@@ -113,6 +121,9 @@ impl Default for Config {
             ],
             webhook_timeout_secs: 10,
             webhook_allowed_networks: Vec::new(),
+            screening_search_cost: 1,
+            screening_refresh_secs: 30,
+            admin_token: None,
             connectors: std::collections::BTreeMap::new(),
             files_dir: "satyapan-files".into(),
             files_s3: None,

@@ -12,6 +12,7 @@ pub mod files;
 pub mod jobs;
 pub mod providers;
 pub mod reports;
+pub mod screening;
 pub mod secret;
 pub mod store;
 pub mod telemetry;
@@ -75,8 +76,19 @@ impl Shared {
                 );
             }
         }
+        let engine = Arc::new(screening::engine::Engine::new());
+        if !store.has_list_versions().await? {
+            // Nothing to build: searches answer (with no list) from the start.
+            engine.install(screening::index::Index::build(Vec::new()));
+        }
+        app::screening::spawn_refresher(
+            store.clone(),
+            &engine,
+            std::time::Duration::from_secs(config.screening_refresh_secs.max(1)),
+            None,
+        );
         Ok(Shared {
-            providers: Providers::from_config(config)
+            providers: Providers::from_config(config, engine)
                 .map_err(|e| anyhow::anyhow!("connector configuration: {e}"))?,
             vault: Arc::new(
                 crypto::Vault::new(&data_key)
@@ -126,6 +138,14 @@ pub fn job_registry(store: &Store, shared: &Shared, config: &Config) -> Registry
             vault: shared.vault.clone(),
             webhook_attempts: Shared::webhook_attempts(config),
             timeout: shared.providers.timeout,
+        }),
+    );
+    registry.register(
+        app::screening::RESCREEN_JOB,
+        Arc::new(app::screening::RescreenHandler {
+            store: store.clone(),
+            engine: shared.providers.engine.clone(),
+            webhook_attempts: Shared::webhook_attempts(config),
         }),
     );
     registry.register(

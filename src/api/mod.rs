@@ -2,17 +2,19 @@
 //! every error of its routes in its own body, in one module (KonnectNXT: `konnectnxt::envelope`),
 //! framework rejections included. This router is the one place that picks a surface per route.
 
+pub mod admin;
 pub mod anycheck;
 pub mod common;
 pub mod konnectnxt;
 pub mod ops;
+pub mod watchman;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, Uri};
-use axum::routing::get;
+use axum::routing::{get, post};
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -53,6 +55,9 @@ pub struct AppState {
         konnectnxt::finance::customer_data_pull, konnectnxt::gst::initiate, konnectnxt::gst::status,
         konnectnxt::recruiter::submit, konnectnxt::recruiter::report_json, konnectnxt::recruiter::audit,
         konnectnxt::verification::download,
+        konnectnxt::screening::search, konnectnxt::screening::lists,
+        konnectnxt::screening::subjects, konnectnxt::screening::subject, admin::import_list,
+        watchman::search::search, watchman::search::listinfo,
         konnectnxt::webhooks::set, konnectnxt::webhooks::get, konnectnxt::webhooks::delete,
         konnectnxt::webhooks::events, konnectnxt::webhooks::deliveries, konnectnxt::webhooks::redeliver,
         anycheck::session::login, anycheck::session::refresh, anycheck::session::methods,
@@ -88,7 +93,9 @@ impl utoipa::Modify for BearerAuth {
 /// Answers a request no route took in the body of the surface its path belongs to: `/api/…`
 /// is KonnectNXT's, the rest AnyCheck's.
 fn render_for(uri: &Uri, error: HttpError) -> axum::response::Response {
-    if anycheck::owns(uri.path()) {
+    if watchman::owns(uri.path()) {
+        watchman::Watchman::render(error)
+    } else if anycheck::owns(uri.path()) {
         anycheck::errors::AnyCheck::render(error)
     } else {
         KonnectNxt::render(error)
@@ -110,6 +117,11 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .merge(anycheck::routes(&state))
+        .merge(watchman::routes())
+        .route(
+            "/admin/screening/lists",
+            post(admin::import_list).layer(DefaultBodyLimit::max(admin::MAX_UPLOAD_BYTES)),
+        )
         .route("/files/evidence/{id}", get(files::evidence::<KonnectNxt>))
         .route(
             "/files/reports/{file}",

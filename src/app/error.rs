@@ -19,6 +19,7 @@ pub enum Resource {
     Group,
     ResultGroup,
     Service,
+    ScreeningSubject,
 }
 
 /// Why a caller could not be authenticated (beyond API keys, which the shared HTTP code checks).
@@ -57,6 +58,10 @@ pub enum AppError {
     /// The resource is not in a state that allows the operation.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The service cannot answer yet (the screening index is still being built); `0` is a
+    /// client-safe sentence. Retrying later helps.
+    #[error("not ready: {0}")]
+    NotReady(&'static str),
     /// An upstream source could not be reached; `0` is a client-safe sentence.
     #[error("upstream unavailable: {0}")]
     UpstreamUnavailable(&'static str),

@@ -10,6 +10,7 @@ pub mod error;
 pub mod folders;
 pub mod gst;
 pub mod links;
+pub mod screening;
 pub mod uploads;
 pub mod verifications;
 pub mod webhooks;

@@ -77,6 +77,14 @@ pub enum OrgCommand {
         #[arg(value_parser = clap::value_parser!(bool))]
         enabled: bool,
     },
+    /// Keep subjects screened by the organisation's checks and screen them again when a list
+    /// changes (`true`, the default), or not (`false`).
+    ScreeningMonitoring {
+        #[arg(long)]
+        org: String,
+        #[arg(value_parser = clap::value_parser!(bool))]
+        enabled: bool,
+    },
     /// Set the organisation's own price for a check type (credits).
     Price {
         #[arg(long)]
@@ -229,6 +237,18 @@ pub async fn execute_with(
             settings.prices.insert(check.clone(), credits);
             store.set_org_settings(&org, &settings).await?;
             json!({"org_id": org, "prices": settings.prices})
+        }
+        AdminCommand::Org {
+            command: OrgCommand::ScreeningMonitoring { org, enabled },
+        } => {
+            let current = store
+                .org(&org)
+                .await?
+                .with_context(|| format!("no organisation {org}"))?;
+            let mut settings = current.settings()?;
+            settings.screening_monitoring = enabled;
+            store.set_org_settings(&org, &settings).await?;
+            json!({"org_id": org, "screening_monitoring": enabled})
         }
         AdminCommand::Webhook {
             command: WebhookCommand::Set { org, url },

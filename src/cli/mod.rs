@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod bgv;
+pub mod lists;
 mod serve;
 
 use std::path::PathBuf;
@@ -61,6 +62,11 @@ pub enum Command {
         #[command(subcommand)]
         command: admin::AdminCommand,
     },
+    /// Sanctions and PEP screening lists: import a new version, show what is loaded.
+    Lists {
+        #[command(subcommand)]
+        command: lists::ListsCommand,
+    },
 }
 
 impl Cli {
@@ -101,7 +107,7 @@ impl Cli {
                     map.insert("worker_concurrency".into(), (*n).into());
                 }
             }
-            Command::Admin { .. } | Command::Bgv { .. } => {}
+            Command::Admin { .. } | Command::Bgv { .. } | Command::Lists { .. } => {}
         }
         map
     }
@@ -126,5 +132,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Admin { command } => admin::run(config, command).await,
         Command::Bgv { command } => bgv::run(command).await,
+        Command::Lists { command } => lists::run(config, command).await,
     }
 }

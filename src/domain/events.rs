@@ -14,6 +14,8 @@ text_enum! {
         CheckCompleted => "check.completed",
         CaseCompleted => "case.completed",
         VerificationStatusChanged => "verification.status_changed",
+        /// A watched subject has a new or changed sanctions/PEP match after a list update.
+        ScreeningMatch => "screening.match",
     }
 }
 
@@ -129,6 +131,12 @@ pub fn verification_status_changed(change: &VerificationChange<'_>, now_ms: i64)
     );
     event.payload["timestamp"] = json!(format_iso(now_ms));
     Some(event)
+}
+
+/// A re-screening found a new or changed match for a watched subject: `data` names the subject,
+/// the list versions searched and the matches that are new or changed.
+pub fn screening_match(data: Value, now_ms: i64) -> Event {
+    Event::new(EventType::ScreeningMatch, data, now_ms)
 }
 
 #[cfg(test)]

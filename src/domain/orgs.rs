@@ -6,11 +6,28 @@ use serde::{Deserialize, Serialize};
 
 use super::catalog::CheckSpec;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgSettings {
     /// Its own price per check type (catalog key → credits), where it has one.
     #[serde(default)]
     pub prices: BTreeMap<String, i64>,
+    /// Whether subjects screened by its checks are kept and screened again when a list changes
+    /// (ongoing monitoring; on unless turned off).
+    #[serde(default = "on")]
+    pub screening_monitoring: bool,
+}
+
+fn on() -> bool {
+    true
+}
+
+impl Default for OrgSettings {
+    fn default() -> Self {
+        OrgSettings {
+            prices: BTreeMap::new(),
+            screening_monitoring: true,
+        }
+    }
 }
 
 impl OrgSettings {
@@ -42,5 +59,8 @@ mod tests {
             serde_json::from_str::<OrgSettings>("{}").unwrap(),
             OrgSettings::default()
         );
+        assert!(OrgSettings::default().screening_monitoring);
+        let off: OrgSettings = serde_json::from_str(r#"{"screening_monitoring":false}"#).unwrap();
+        assert!(!off.screening_monitoring);
     }
 }

@@ -54,6 +54,9 @@ pub struct CheckInput {
     /// Sandbox organisations only: the outcome the sandbox source should produce
     /// (`docs/sandbox.md`). Real connectors ignore it.
     pub sandbox_outcome: Option<SandboxOutcome>,
+    /// Whether the check belongs to a sandbox organisation (the screening source answers a
+    /// sandbox organisation from the sandbox while no list is loaded; `docs/sandbox.md`).
+    pub sandbox_org: bool,
 }
 
 impl CheckInput {

@@ -8,6 +8,7 @@ pub mod gst;
 pub mod http;
 pub mod kyc;
 pub mod sandbox;
+pub mod screening;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,11 +24,13 @@ pub struct Providers {
     /// The source of every check type; check types without a connector use `default_check`.
     pub checks: std::collections::HashMap<String, (String, Arc<dyn check::CheckProvider>)>,
     pub default_check: Arc<dyn check::CheckProvider>,
-    /// The source of check types whose `source()` is `SourceKind::Screening` (the sandbox until
-    /// the screening engine is wired in), and the name its results go by.
+    /// The source of check types whose `source()` is `SourceKind::Screening` (the screening
+    /// engine, `screening::ScreeningProvider`), and the name its results go by.
     pub screening: (String, Arc<dyn check::CheckProvider>),
     /// The stages of AnyCheck verifications (OCR, NIK, face, PEP, fraud).
     pub kyc: kyc::KycStages,
+    /// The process's screening engine (the index the screening source and the search APIs use).
+    pub engine: Arc<crate::screening::engine::Engine>,
     /// Upper bound on any one source call.
     pub timeout: Duration,
 }
@@ -35,7 +38,10 @@ pub struct Providers {
 impl Providers {
     /// The sandbox everywhere, except check types the operator pointed at an upstream
     /// (`[connectors.<check_type>]`). A connector that is misconfigured stops the start-up.
-    pub fn from_config(config: &Config) -> Result<Self, http::ConnectorConfigError> {
+    pub fn from_config(
+        config: &Config,
+        engine: Arc<crate::screening::engine::Engine>,
+    ) -> Result<Self, http::ConnectorConfigError> {
         let sandbox = Arc::new(sandbox::Sandbox::new(Duration::from_millis(
             config.sandbox_latency_ms,
         )));
@@ -50,7 +56,14 @@ impl Providers {
             bureau: sandbox.clone(),
             gst: sandbox.clone(),
             checks,
-            screening: (sandbox::SOURCE.to_string(), sandbox.clone()),
+            screening: (
+                screening::SOURCE.to_string(),
+                Arc::new(screening::ScreeningProvider::new(
+                    engine.clone(),
+                    sandbox.clone(),
+                )),
+            ),
+            engine,
             default_check: sandbox,
             kyc: kyc::KycStages::sandbox(),
             timeout: Duration::from_secs(config.provider_timeout_secs.max(1)),
@@ -79,6 +92,14 @@ impl Providers {
                 .unwrap_or(sandbox::SOURCE),
             SourceKind::Screening => &self.screening.0,
         }
+    }
+
+    /// The list versions the screening engine serves now (empty before its first index).
+    pub fn screening_versions(&self) -> Vec<String> {
+        self.engine
+            .current()
+            .map(|i| i.sources().iter().map(|s| s.version_id.clone()).collect())
+            .unwrap_or_default()
     }
 
     /// Runs a source call under the configured timeout.

@@ -53,6 +53,7 @@ use crate::domain::users::Role;
 use crate::domain::verifications::{
     FileCategory, OutputStatus, StageKind, StageStatus, VerificationStatus,
 };
+use crate::screening::model::ListKind;
 
 text_columns!(
     CheckResult,
@@ -72,4 +73,5 @@ text_columns!(
     StageKind,
     StageStatus,
     FileCategory,
+    ListKind,
 );

@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod orgs;
 pub(crate) mod postgres;
+pub mod screening;
 pub mod settings;
 mod sqlite;
 pub mod tx;

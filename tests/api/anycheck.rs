@@ -352,7 +352,12 @@ async fn the_services_catalog() {
         .send(app.http.get(app.url("/openapi.json")))
         .await
         .json();
-    for path in ["/auth/login", "/uploads", "/verifications", "/groups/{group_id}/folders"] {
+    for path in [
+        "/auth/login",
+        "/uploads",
+        "/verifications",
+        "/groups/{group_id}/folders",
+    ] {
         assert!(openapi["paths"][path].is_object(), "{path}");
     }
     assert!(openapi["components"]["securitySchemes"]["apiKey"].is_object());

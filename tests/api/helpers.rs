@@ -102,13 +102,28 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        Self::spawn_prepared(adjust, async |_: &Store| {}).await
+    }
+
+    /// As [`TestApp::spawn_with`], running `setup` on the migrated database before the server
+    /// is built (data a server finds at its start).
+    pub async fn spawn_prepared(
+        adjust: impl FnOnce(&mut Config),
+        setup: impl AsyncFnOnce(&Store),
+    ) -> TestApp {
         init_test_logging();
         let (url, dir) = fresh_database().await;
         let files_dir = tempfile::tempdir().expect("files dir");
         let mut config = test_config(&url);
         config.files_dir = files_dir.path().display().to_string();
         adjust(&mut config);
-        let app = App::build(config).await.expect("build app");
+        let store = Store::connect(&url, config.database_max_connections)
+            .await
+            .expect("connect");
+        setup(&store).await;
+        let app = App::build_with_store(config, store)
+            .await
+            .expect("build app");
         let base = format!("http://127.0.0.1:{}", app.port());
         let store = app.store().clone();
         let shutdown = app.shutdown_token();

@@ -18,4 +18,5 @@ mod idempotency;
 mod jobs;
 mod ops;
 mod pdf;
+mod screening;
 mod webhooks;

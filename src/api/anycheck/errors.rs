@@ -222,6 +222,7 @@ impl From<AppError> for AcError {
                     Resource::Case | Resource::Report => "Case not found.",
                     Resource::GstRequest => "Request not found.",
                     Resource::WebhookEvent => "Webhook event not found.",
+                    Resource::ScreeningSubject => "Screening subject not found.",
                 },
             ),
             AppError::Invalid { field, message } => AcError::value(&field, message),
@@ -266,6 +267,8 @@ impl From<AppError> for AcError {
             AppError::UpstreamUnavailable(message) => {
                 AcError::new(ErrorCode::InternalServerError, message)
             }
+            AppError::NotReady(message) => AcError::new(ErrorCode::InternalServerError, message)
+                .with_status(StatusCode::SERVICE_UNAVAILABLE),
             AppError::Internal(cause) => AcError::internal(cause),
         }
     }

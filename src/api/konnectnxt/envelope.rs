@@ -117,6 +117,9 @@ pub enum ErrorKind {
         message: String,
         retry_after_secs: u64,
     },
+    /// The service cannot answer yet: a 503 that says so.
+    #[error("service unavailable: {0}")]
+    ServiceUnavailable(&'static str),
     /// An upstream source could not be reached: a 500 that says so, with no internals.
     #[error("source unavailable: {0}")]
     SourceUnavailable(&'static str),
@@ -170,6 +173,7 @@ impl ApiError {
             ErrorKind::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::IdempotencyInFlight | ErrorKind::Conflict(_) => StatusCode::CONFLICT,
             ErrorKind::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::SourceUnavailable(_) | ErrorKind::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -209,7 +213,9 @@ impl ApiError {
                 "Idempotency-Key must be between 1 and 255 printable characters.".into()
             }
             ErrorKind::TooManyRequests { message, .. } => message.clone().into(),
-            ErrorKind::SourceUnavailable(message) => (*message).into(),
+            ErrorKind::SourceUnavailable(message) | ErrorKind::ServiceUnavailable(message) => {
+                (*message).into()
+            }
             ErrorKind::Internal(_) => "Internal Server Error.".into(),
         }
     }
@@ -267,6 +273,7 @@ impl From<AppError> for ApiError {
                 Resource::Group => "No group found for this id.",
                 Resource::ResultGroup => "No result group found for this id.",
                 Resource::Service => "No service found for this id.",
+                Resource::ScreeningSubject => "No screening subject found for this id.",
             }),
             AppError::Invalid { message, .. } => ApiError::bad_request(message),
             AppError::InvalidFields(issues) => ApiError::bad_request(
@@ -295,6 +302,7 @@ impl From<AppError> for ApiError {
             .into(),
             AppError::Conflict(message) => ErrorKind::Conflict(message).into(),
             AppError::UpstreamUnavailable(message) => ErrorKind::SourceUnavailable(message).into(),
+            AppError::NotReady(message) => ErrorKind::ServiceUnavailable(message).into(),
             AppError::Internal(cause) => ErrorKind::Internal(cause).into(),
         }
     }

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod finance;
 pub mod gst;
 pub mod recruiter;
+pub mod screening;
 pub mod verification;
 pub mod webhooks;
 
@@ -47,6 +48,10 @@ pub fn routes() -> Router<AppState> {
             "/api/verification/bgv/download",
             get(verification::download),
         )
+        .route("/api/v2/screening/search", post(screening::search))
+        .route("/api/v2/screening/lists", get(screening::lists))
+        .route("/api/v2/screening/subjects", get(screening::subjects))
+        .route("/api/v2/screening/subjects/{id}", get(screening::subject))
         .route("/api/v2/webhooks/events", get(webhooks::events))
         .route(
             "/api/v2/webhooks/events/{event_id}/deliveries",

@@ -7,10 +7,11 @@ use async_trait::async_trait;
 use serde::Deserialize;
 
 use super::StoredCandidate;
+use crate::app::screening::monitor::{self, Screened};
 use crate::app::webhooks::record_event;
 use crate::crypto::Vault;
 use crate::domain::cases::{CaseStatus, CheckStatus, roll_up};
-use crate::domain::checks::CheckType;
+use crate::domain::checks::{CheckType, SourceKind};
 use crate::domain::decision::{self, Decision};
 use crate::domain::events;
 use crate::domain::ids::Aadhaar;
@@ -34,8 +35,17 @@ struct CheckPayload {
     check_id: String,
 }
 
+/// Where a check belongs, besides its input.
+struct CheckContext {
+    check_id: String,
+    case_id: String,
+    org_id: String,
+    /// The organisation keeps screened subjects (ongoing monitoring).
+    monitoring: bool,
+}
+
 impl CheckHandler {
-    async fn input(&self, job: &Job) -> Result<Option<(String, CheckInput)>, JobError> {
+    async fn input(&self, job: &Job) -> Result<Option<(CheckContext, CheckInput)>, JobError> {
         let payload: CheckPayload = serde_json::from_str(&job.payload)
             .map_err(|e| JobError::Fatal(format!("bad payload: {e}")))?;
         let Some((check, case)) = self.store.check_for_job(&payload.check_id).await? else {
@@ -55,6 +65,12 @@ impl CheckHandler {
                 Some(Aadhaar::parse(&number).map_err(|e| JobError::Fatal(e.to_string()))?)
             }
             None => None,
+        };
+        let org = self.store.org(&case.org_id).await?;
+        let sandbox_org = org.as_ref().is_some_and(|o| o.is_sandbox);
+        let monitoring = match &org {
+            Some(org) => org.settings()?.screening_monitoring,
+            None => false,
         };
         let kind = CheckType::parse(&check.check_type).ok_or_else(|| {
             JobError::Fatal(format!("'{}' is not a check type", check.check_type))
@@ -80,8 +96,15 @@ impl CheckHandler {
             uan: stored.uan,
             employers: stored.employers,
             attempt: job.attempts,
+            sandbox_org,
         };
-        Ok(Some((check.id, input)))
+        let context = CheckContext {
+            check_id: check.id,
+            case_id: case.id,
+            org_id: case.org_id,
+            monitoring,
+        };
+        Ok(Some((context, input)))
     }
 
     /// Writes the decision and everything that follows from it in one transaction: the decided
@@ -94,6 +117,7 @@ impl CheckHandler {
         decision: &Decision,
         source: &str,
         evidence: &[Evidence],
+        watch: Option<Screened<'_>>,
     ) -> Result<(), JobError> {
         let fields = if decision.fields.is_empty() {
             None
@@ -147,6 +171,9 @@ impl CheckHandler {
         ) {
             record_event(&mut tx, &check.org_id, &event, self.webhook_attempts).await?;
         }
+        if let Some(subject) = &watch {
+            monitor::watch(&mut tx, subject).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -161,22 +188,42 @@ impl CheckHandler {
         decision: &Decision,
     ) -> Result<(), JobError> {
         let source = self.providers.source_name(input.kind);
-        self.record(check_id, decision, source, &[]).await
+        self.record(check_id, decision, source, &[], None).await
     }
 }
 
 #[async_trait]
 impl JobHandler for CheckHandler {
     async fn run(&self, job: &Job) -> Result<(), JobError> {
-        let Some((check_id, input)) = self.input(job).await? else {
+        let Some((context, input)) = self.input(job).await? else {
             return Ok(());
         };
+        let check_id = context.check_id.clone();
         let provider = self.providers.check_provider(input.kind);
         match self.providers.call(provider.fetch(&input)).await {
             Ok(record) => {
                 let decision = decision::decide(&input, &record);
-                self.record(&check_id, &decision, &record.source, &record.documents)
-                    .await
+                // A subject screened for real (not a sandbox outcome) is kept for monitoring.
+                let watch = (input.kind.source() == SourceKind::Screening
+                    && input.sandbox_outcome.is_none()
+                    && context.monitoring)
+                    .then(|| Screened {
+                        org_id: &context.org_id,
+                        check_id: &context.check_id,
+                        case_id: &context.case_id,
+                        name: &input.name,
+                        dob: input.dob,
+                        matches: &record.records,
+                        list_versions: self.providers.screening_versions(),
+                    });
+                self.record(
+                    &check_id,
+                    &decision,
+                    &record.source,
+                    &record.documents,
+                    watch,
+                )
+                .await
             }
             Err(ProviderError::NotFound) => {
                 let source = self.providers.source_name(input.kind);
@@ -189,9 +236,10 @@ impl JobHandler for CheckHandler {
 
     async fn on_dead(&self, job: &Job, error: &str) {
         let outcome = match self.input(job).await {
-            Ok(Some((check_id, input))) => {
+            Ok(Some((context, input))) => {
                 let decision = decision::unable_to_verify(job.attempts, error);
-                self.record_unsourced(&check_id, &input, &decision).await
+                self.record_unsourced(&context.check_id, &input, &decision)
+                    .await
             }
             Ok(None) => Ok(()),
             Err(e) => Err(e),

@@ -29,9 +29,9 @@ impl CheckKind for Aml {
         &SPEC
     }
 
-    /// The screening engine takes over here: `SourceKind::Screening` (see `checks/mod.rs`).
+    /// The screening engine answers (`providers/screening.rs`).
     fn source(&self) -> SourceKind {
-        SourceKind::Connector
+        SourceKind::Screening
     }
 
     /// Sanctions/PEP hits: a name match confirmed by date of birth is a discrepancy; a name

@@ -22,9 +22,8 @@
 //! # Changing a check type's source
 //!
 //! [`CheckKind::source`] says which kind of source answers a check; `Providers::check_provider`
-//! (`providers/mod.rs`) maps it to a provider. Moving `aml_check` onto the screening engine is
-//! the one line `fn source` in `aml.rs` (`SourceKind::Connector` → `SourceKind::Screening`),
-//! once the engine is the provider `Providers::screening` holds.
+//! (`providers/mod.rs`) maps it to a provider. `aml_check` says `SourceKind::Screening`: the
+//! screening engine (`providers/screening.rs`) answers it.
 
 use std::fmt;
 
@@ -154,7 +153,7 @@ mod tests {
             assert_eq!(CheckType::parse(key).map(CheckType::key), Some(key));
         }
         assert!(by_key("nope").is_none());
-        assert_eq!(aml::Aml.source(), SourceKind::Connector);
+        assert_eq!(aml::Aml.source(), SourceKind::Screening);
     }
 
     /// What every check type's sandbox record must do: lead its own rule to the outcome asked.
@@ -200,6 +199,7 @@ mod tests {
                     }],
                     attempt: 1,
                     sandbox_outcome: Some(outcome),
+                    sandbox_org: true,
                 };
                 let mut ctx = SandboxContext::new(&input);
                 let record = kind.sandbox_record(&input, &mut ctx);

@@ -190,9 +190,13 @@ struct Word {
 
 impl Word {
     fn new(text: String) -> Self {
-        let canonical = VARIANTS
+        // This table, then the shared name model's transliteration variants (the screening
+        // normaliser's: Yusuf/Yousuf/Youssef, Abdel/Abdul, Verma/Varma, Naidu/Nayudu …).
+        let own = VARIANTS
             .get(text.as_str())
-            .map_or_else(|| text.clone(), |c| (*c).to_owned());
+            .copied()
+            .unwrap_or(text.as_str());
+        let canonical = crate::screening::names::canonical_word(own).to_owned();
         let key = normalise::phonetic_key(&canonical);
         Word {
             text,
@@ -281,6 +285,11 @@ enum PairKind {
 fn match_words(a: &Word, b: &Word) -> Option<(f64, PairKind)> {
     if a.text == b.text {
         return Some((EQUAL_WEIGHT, PairKind::Equal));
+    }
+    // Masculine and feminine forms of one name (Ankit/Ankita, Kumar/Kumari) are different
+    // names, however close their spelling.
+    if crate::screening::names::gender_marked(&a.text, &b.text) {
+        return None;
     }
     let (la, lb) = (a.letters(), b.letters());
     if la >= 2 && lb >= 2 && (a.canonical == b.canonical || a.key == b.key) {

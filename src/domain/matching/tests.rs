@@ -680,3 +680,118 @@ const ADDRESS_WORDS: &[&str] = &[
 
 /// Valid pincodes first; the last one is invalid and so treated as absent.
 const PINCODES: &[&str] = &["500081", "500032", "10110", "12345x"];
+
+/// A labelled set for the one name model: `(declared, source, same person)`. Same-person pairs
+/// are transliteration variants, honorifics, particles, reordering and missing middle names;
+/// different-person pairs are gender-marked forms, other surnames and other given names.
+const LABELLED: &[(&str, &str, bool)] = &[
+    // Transliteration variants of one name: the same person.
+    ("Mohammed Yousuf", "Muhammad Yusuf", true),
+    ("Mohd Rafiq Khan", "Mohammed Rafiq Khan", true),
+    ("Youssef Ahmed", "Yusuf Ahmad", true),
+    ("Abdel Rahman Hassan", "Abdul Rahman Hasan", true),
+    ("Abdul Kareem", "Abdul Karim", true),
+    ("Anil Verma", "Anil Varma", true),
+    ("Venkata Naidu", "Venkata Nayudu", true),
+    ("Sreenivas Rao", "Srinivas Rao", true),
+    ("Lakshmi Narayan", "Laxmi Narayan", true),
+    ("Mustafa Kamal", "Mostafa Kamal", true),
+    ("Ibrahim Khalil", "Ebrahim Khaleel", true),
+    ("Usman Ghani", "Osman Ghani", true),
+    ("Syed Hussain", "Sayyed Husain", true),
+    ("Rasheed Ahmed", "Rashid Ahmad", true),
+    ("Siti Aminah binti Abdullah", "Siti Aminah Abdullah", true),
+    ("Ahmad bin Ismail", "Ahmad Ismail", true),
+    ("Suresh Chowdhury", "Suresh Chaudhary", true),
+    ("Abhishek Srivastava", "Abhishek Shrivastava", true),
+    // Honorifics, reordering, spacing, missing middle names: the same person.
+    ("Dr. Priya Nair", "Priya Nair", true),
+    ("SHARMA, Rahul", "Rahul Sharma", true),
+    ("Siti Nurhaliza", "Siti Nur Haliza", true),
+    ("Vivek Kumar Patel", "Vivek Patel", true),
+    ("N. Vivek Patel", "Nallala Vivek Patel", true),
+    ("Rajesh Iyer", "Rajesh  Iyer", true),
+    ("Vivek Patel", "Vivke Patel", true),
+    // Gender-marked forms: different people.
+    ("Ankit Sharma", "Ankita Sharma", false),
+    ("Manish Gupta", "Manisha Gupta", false),
+    ("Rahul Kumar", "Rahul Kumari", false),
+    ("Vinit Joshi", "Vinita Joshi", false),
+    ("Sunil Reddy", "Sunila Reddy", false),
+    ("Pramod Patil", "Pramoda Patil", false),
+    // Other people.
+    ("Vivek Patel", "Vivek Patil", false),
+    ("Ramesh Kumar", "Rakesh Kumar", false),
+    ("Rahul Sharma", "Rahul Gandhi", false),
+    ("Priya Nair", "Priya Menon", false),
+    ("Amit Shah", "Sumit Shah", false),
+    ("Budi Santoso", "Budi Susanto", false),
+    ("Mohammed Yousuf", "Mohammed Younis", false),
+    ("Anil Kumar", "Sunil Kumar", false),
+];
+
+/// Precision, recall and F1 of "same person" over the labelled set, where a pair is called
+/// the same person when `same(level)`.
+fn labelled_f1(same: impl Fn(MatchLevel) -> bool) -> (f64, Vec<String>) {
+    let (mut tp, mut fp, mut fneg) = (0.0_f64, 0.0_f64, 0.0_f64);
+    let mut wrong = Vec::new();
+    for (a, b, truth) in LABELLED {
+        let c = compare_names(a, b);
+        let predicted = same(c.level);
+        match (predicted, *truth) {
+            (true, true) => tp += 1.0,
+            (true, false) => fp += 1.0,
+            (false, true) => fneg += 1.0,
+            (false, false) => {}
+        }
+        if predicted != *truth {
+            wrong.push(format!("{a} / {b}: {:?} ({})", c.level, c.reason));
+        }
+    }
+    let precision = tp / (tp + fp).max(1.0);
+    let recall = tp / (tp + fneg).max(1.0);
+    let f1 = if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    };
+    (f1, wrong)
+}
+
+#[test]
+fn labelled_name_pairs_f1() {
+    // A pair is called the same person unless it is a discrepancy (Mismatch), and, strictly,
+    // only when it is clear (Strong or Exact).
+    let (f1, wrong) = labelled_f1(|l| l != Mismatch);
+    let (strict, wrong_strict) = labelled_f1(MatchLevel::is_clear);
+    println!(
+        "labelled name pairs ({}): F1 {f1:.3} (same = not a discrepancy), F1 {strict:.3} (same = clear)",
+        LABELLED.len()
+    );
+    for w in &wrong {
+        println!("  wrong: {w}");
+    }
+    for w in &wrong_strict {
+        println!("  not clear: {w}");
+    }
+    // The named pairs the one name model must get right.
+    for (a, b) in [
+        ("Ankit Sharma", "Ankita Sharma"),
+        ("Manish Gupta", "Manisha Gupta"),
+        ("Rahul Kumar", "Rahul Kumari"),
+    ] {
+        assert_eq!(compare_names(a, b).level, Mismatch, "{a} / {b}");
+        assert_eq!(compare_names(b, a).level, Mismatch, "{b} / {a}");
+    }
+    for (a, b) in [
+        ("Mohammed Yousuf", "Muhammad Yusuf"),
+        ("Youssef Ahmed", "Yusuf Ahmad"),
+        ("Abdel Rahman Hassan", "Abdul Rahman Hasan"),
+        ("Anil Verma", "Anil Varma"),
+        ("Venkata Naidu", "Venkata Nayudu"),
+        ("Siti Aminah binti Abdullah", "Siti Aminah Abdullah"),
+    ] {
+        let c = compare_names(a, b);
+        assert!(c.level.is_clear(), "{a} / {b}: {:?} {}", c.level, c.reason);
+    }
+}

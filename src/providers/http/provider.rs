@@ -422,6 +422,7 @@ mod tests {
             employers: vec![],
             attempt: 1,
             sandbox_outcome: None,
+            sandbox_org: true,
         }
     }
 

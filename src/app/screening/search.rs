@@ -1,0 +1,172 @@
+//! A paid screening search: the engine answers from the current index, and the charge is one
+//! ledger movement (`screening.search`) in its own transaction — no answer without the charge.
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::app::{AppError, AppResult};
+use crate::domain::credits::LedgerKind;
+use crate::screening::engine::Engine;
+use crate::screening::index::{Index, Match, Query};
+use crate::screening::model::{EntityType, PartialDate};
+use crate::screening::score::Explanation;
+use crate::store::Store;
+use crate::store::credits::Movement;
+
+pub const SERVICE: &str = "screening.search";
+/// Longest name accepted (in characters).
+pub const MAX_NAME_CHARS: usize = 200;
+/// Most matches one search returns.
+pub const MAX_LIMIT: usize = 100;
+
+/// `person`, `organization` (or `organisation`, `business`, `entity`), `vessel`, `aircraft`;
+/// `individual` is a person.
+pub fn parse_entity_type(s: &str) -> Option<EntityType> {
+    Some(match s.trim().to_ascii_lowercase().as_str() {
+        "person" | "individual" => EntityType::Person,
+        "organization" | "organisation" | "business" | "entity" | "company" => {
+            EntityType::Organization
+        }
+        "vessel" => EntityType::Vessel,
+        "aircraft" => EntityType::Aircraft,
+        _ => return None,
+    })
+}
+
+/// A validated search.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub name: String,
+    pub dob: Option<PartialDate>,
+    pub country: Option<String>,
+    pub entity_type: Option<EntityType>,
+    /// A document number (passport, national id): an exact match scores 1.0.
+    pub document: Option<String>,
+    pub threshold: f64,
+    pub limit: usize,
+}
+
+/// One match as the search APIs report it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// The list's name (`ofac`, `un`, … or the operator's own name for it).
+    pub list: String,
+    pub list_kind: &'static str,
+    pub list_version: i64,
+    pub entity_id: String,
+    pub entity_type: &'static str,
+    pub primary_name: String,
+    pub matched_name: String,
+    pub score: f64,
+    pub programs: Vec<String>,
+    pub birth_dates: Vec<String>,
+    pub countries: Vec<String>,
+    pub explanation: Explanation,
+}
+
+impl Hit {
+    pub fn new(index: &Index, m: &Match) -> Hit {
+        let entity = index.entity(m.entity_idx);
+        let source = index.source_of(m.entity_idx);
+        Hit {
+            list: source.map_or_else(|| m.list.as_str().to_string(), |s| s.name.clone()),
+            list_kind: m.list.as_str(),
+            list_version: source.map_or(0, |s| s.version),
+            entity_id: m.source_id.clone(),
+            entity_type: entity.map_or("unknown", |e| e.entity_type.as_str()),
+            primary_name: m.primary_name.clone(),
+            matched_name: m.matched_name.clone(),
+            score: (m.score * 1000.0).round() / 1000.0,
+            programs: m.programs.clone(),
+            birth_dates: entity
+                .map(|e| e.birth_dates.iter().map(ToString::to_string).collect())
+                .unwrap_or_default(),
+            countries: entity.map(|e| e.countries.clone()).unwrap_or_default(),
+            explanation: m.explanation.clone(),
+        }
+    }
+}
+
+/// What a search found, and what it cost.
+#[derive(Debug, Clone)]
+pub struct Searched {
+    pub search_id: String,
+    pub index: std::sync::Arc<Index>,
+    pub matches: Vec<Match>,
+    pub used: i64,
+    pub balance: i64,
+}
+
+impl Searched {
+    pub fn hits(&self) -> Vec<Hit> {
+        self.matches
+            .iter()
+            .map(|m| Hit::new(&self.index, m))
+            .collect()
+    }
+}
+
+/// The query a request asks for.
+pub fn query(request: &SearchRequest) -> Query {
+    Query {
+        name: request.name.clone(),
+        dob: request.dob,
+        country: request.country.clone(),
+        entity_type: request.entity_type,
+        document: request.document.clone(),
+        threshold: request.threshold,
+        limit: request.limit,
+    }
+}
+
+/// Searches and charges `cost` credits. `NotReady` (nothing charged) while the first index is
+/// being built; `InsufficientCredits` (nothing charged, nothing answered) when short.
+pub async fn search(
+    store: &Store,
+    engine: &Engine,
+    cost: i64,
+    org_id: &str,
+    request: &SearchRequest,
+) -> AppResult<Searched> {
+    let Some(index) = engine.current() else {
+        return Err(AppError::NotReady(
+            "The screening index is being built; try again in a few seconds.",
+        ));
+    };
+    let matches = index.search(&query(request));
+    let search_id = uuid::Uuid::new_v4().to_string();
+    let mut balance = store.balance(org_id).await?;
+    if cost > 0 {
+        let input = json!({
+            "name": request.name,
+            "dob": request.dob.map(|d| d.to_string()),
+            "country": request.country,
+            "entity_type": request.entity_type.map(EntityType::as_str),
+            "threshold": request.threshold,
+            "limit": request.limit,
+        });
+        let output = json!({
+            "matches": matches.len(),
+            "top_score": matches.first().map(|m| (m.score * 1000.0).round() / 1000.0),
+        });
+        let charge = Movement {
+            org_id,
+            kind: LedgerKind::Debit,
+            amount: cost,
+            service: SERVICE,
+            reference_id: Some(&search_id),
+            input: Some(&input),
+            output: Some(&output),
+        };
+        let mut tx = store.begin().await?;
+        balance = tx.apply_movement(&charge).await??;
+        tx.commit().await?;
+    }
+    Ok(Searched {
+        search_id,
+        index,
+        matches,
+        used: cost.max(0),
+        balance,
+    })
+}
