@@ -6,7 +6,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use satyapan::domain::decision::decide;
+use satyapan::domain::checks::decide;
 use satyapan::domain::ids::{Aadhaar, Gstin, Mobile, Pan};
 use satyapan::domain::matching::{compare_addresses, compare_dates, compare_names};
 use satyapan::providers::check::{CheckInput, SourceRecord};

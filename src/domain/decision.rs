@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 use serde_json::Value;
 
 use super::cases::CheckResult;
-use super::source::{CheckInput, SourceRecord};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
@@ -43,10 +42,4 @@ pub fn unable_to_verify(attempts: i64, error: &str) -> Decision {
         fields: Vec::new(),
         entries: Vec::new(),
     }
-}
-
-/// Decides a check from the candidate's input and the source's record: the rule of the
-/// input's check type (`domain::checks`).
-pub fn decide(input: &CheckInput, record: &SourceRecord) -> Decision {
-    input.kind.decide(input, record)
 }

@@ -151,8 +151,8 @@ impl CheckProvider for ScreeningProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::checks;
     use crate::domain::checks::CheckType;
-    use crate::domain::decision;
     use crate::screening::index::ListSource;
     use crate::screening::model::ListKind;
 
@@ -227,7 +227,7 @@ mod tests {
         assert_eq!(hit["programs"][0], "SDNTK");
         assert!(hit["score"].as_f64().unwrap() >= 0.99);
         let input = input("Jorge Milton Cifuentes Villa", dob, false);
-        let decided = decision::decide(&input, &record);
+        let decided = checks::decide(&input, &record);
         assert_eq!(decided.result.as_str(), "discrepancy", "{}", decided.remark);
 
         // A listed year only: a possible match for a reviewer.
@@ -237,13 +237,13 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(record.records[0]["dob"], "");
-        let decided = decision::decide(&input_named("Rahim Bakhsh Qureshi", dob), &record);
+        let decided = checks::decide(&input_named("Rahim Bakhsh Qureshi", dob), &record);
         assert_eq!(decided.result.as_str(), "minor_discrepancy");
 
         // Nobody listed: clear.
         let record = provider.fetch(&input_named("Asha Rao", dob)).await.unwrap();
         assert!(record.records.is_empty());
-        let decided = decision::decide(&input_named("Asha Rao", dob), &record);
+        let decided = checks::decide(&input_named("Asha Rao", dob), &record);
         assert_eq!(decided.result.as_str(), "clear");
     }
 

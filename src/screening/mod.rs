@@ -7,6 +7,7 @@
 pub mod bench_queries;
 pub mod countries;
 pub mod data_dir;
+pub mod distance;
 pub mod engine;
 pub mod index;
 pub mod loaders;

@@ -219,7 +219,7 @@ fn is_legal_form(t: &str) -> bool {
         || (t.len() >= 6
             && FUZZY_LEGAL_FORMS.iter().any(|f| {
                 let budget = if f.len() >= 8 { 2 } else { 1 };
-                super::score::osa_distance(t.as_bytes(), f.as_bytes(), budget) <= budget
+                super::distance::osa_distance(t.as_bytes(), f.as_bytes(), budget) <= budget
             }))
 }
 

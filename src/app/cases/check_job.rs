@@ -11,7 +11,7 @@ use crate::app::screening::monitor::{self, Screened};
 use crate::app::webhooks::record_event;
 use crate::crypto::Vault;
 use crate::domain::cases::{CaseStatus, CheckStatus, roll_up};
-use crate::domain::checks::{CheckType, SourceKind};
+use crate::domain::checks::{self, CheckType, SourceKind};
 use crate::domain::decision::{self, Decision};
 use crate::domain::events;
 use crate::domain::ids::Aadhaar;
@@ -202,7 +202,7 @@ impl JobHandler for CheckHandler {
         let provider = self.providers.check_provider(input.kind);
         match self.providers.call(provider.fetch(&input)).await {
             Ok(record) => {
-                let decision = decision::decide(&input, &record);
+                let decision = checks::decide(&input, &record);
                 // A subject screened for real (not a sandbox outcome) is kept for monitoring.
                 let watch = (input.kind.source() == SourceKind::Screening
                     && input.sandbox_outcome.is_none()

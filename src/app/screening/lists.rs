@@ -1,17 +1,16 @@
 //! List versions: importing a file (parsed, stored as the next version of its list, watched
 //! subjects queued for re-screening, all in one transaction) and the summary of what is loaded.
 
-use std::io::{Read, Write};
-
 use serde::Serialize;
 
+use super::blob::compress;
 use super::monitor;
 use crate::app::{AppError, AppResult};
 use crate::screening::engine::Engine;
 use crate::screening::loaders::{self, ListFiles, LoadReport};
-use crate::screening::model::{Entity, ListKind};
+use crate::screening::model::ListKind;
 use crate::store::screening::{ListVersionRow, NewListVersion};
-use crate::store::{Store, StoreError, decode_json};
+use crate::store::{Store, StoreError};
 
 /// Skipped rows kept with a version (the count is always complete).
 const SKIPPED_SAMPLE: usize = 100;
@@ -60,25 +59,6 @@ pub fn list_kind(format: &str) -> AppResult<ListKind> {
     format
         .parse::<ListKind>()
         .map_err(|_| AppError::invalid("format", "format must be one of ofac, un, senzing, csl."))
-}
-
-fn compress(entities: &[Entity]) -> AppResult<Vec<u8>> {
-    let json = serde_json::to_vec(entities).map_err(AppError::internal)?;
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(&json).map_err(AppError::internal)?;
-    gz.finish().map_err(AppError::internal)
-}
-
-/// The entities of a stored version.
-pub fn decompress(gz: &[u8]) -> Result<Vec<Entity>, StoreError> {
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(gz)
-        .read_to_string(&mut text)
-        .map_err(|e| StoreError::Corrupt {
-            what: "screening list entities",
-            error: serde_json::Error::io(e),
-        })?;
-    decode_json("screening list entities", &text)
 }
 
 /// Parses `files` as a list of `kind` and stores it as the next version of the list `name`,

@@ -2,6 +2,7 @@
 //! process's index on the latest versions, paid searches, and ongoing monitoring of screened
 //! subjects (`docs/screening.md`).
 
+pub mod blob;
 pub mod lists;
 pub mod monitor;
 pub mod refresh;

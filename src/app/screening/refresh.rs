@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::lists::decompress;
+use super::blob::decompress;
 use crate::screening::engine::Engine;
 use crate::screening::index::{Index, ListSource};
 use crate::store::{Store, StoreError};

@@ -3,12 +3,12 @@
 
 use super::CheckKind;
 use super::rules::{result_of, worst};
-use crate::domain::catalog::{CheckSpec, Detail};
+use super::sandbox::{SandboxContext, evidence_page, varied_name};
+use super::source::{CheckInput, SandboxOutcome, SourceRecord};
+use super::spec::{CheckSpec, Detail};
 use crate::domain::decision::Decision;
 use crate::domain::matching;
 use crate::domain::person::Pincode;
-use crate::domain::sandbox::{SandboxContext, evidence_page, varied_name};
-use crate::domain::source::{CheckInput, SandboxOutcome, SourceRecord};
 
 pub const SPEC: CheckSpec = CheckSpec {
     key: "address_check",

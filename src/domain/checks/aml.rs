@@ -3,13 +3,13 @@
 use serde_json::json;
 
 use super::rules::{iso, text, worst};
+use super::sandbox::{SandboxContext, date, evidence_page};
+use super::source::{CheckInput, SandboxOutcome, SourceRecord};
+use super::spec::{CheckSpec, Detail};
 use super::{CheckKind, SourceKind};
 use crate::domain::cases::CheckResult;
-use crate::domain::catalog::{CheckSpec, Detail};
 use crate::domain::decision::Decision;
 use crate::domain::matching::{self, MatchLevel};
-use crate::domain::sandbox::{SandboxContext, date, evidence_page};
-use crate::domain::source::{CheckInput, SandboxOutcome, SourceRecord};
 
 pub const SPEC: CheckSpec = CheckSpec {
     key: "aml_check",

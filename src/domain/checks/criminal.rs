@@ -5,12 +5,12 @@ use serde_json::json;
 
 use super::CheckKind;
 use super::rules::{text, worst};
+use super::sandbox::{ACTS, COURTS, OTHER_SURNAMES, SandboxContext, evidence_page};
+use super::source::{CheckInput, SandboxOutcome, SourceRecord};
+use super::spec::{CheckSpec, Detail};
 use crate::domain::cases::CheckResult;
-use crate::domain::catalog::{CheckSpec, Detail};
 use crate::domain::decision::Decision;
 use crate::domain::matching::{self, MatchLevel};
-use crate::domain::sandbox::{ACTS, COURTS, OTHER_SURNAMES, SandboxContext, evidence_page};
-use crate::domain::source::{CheckInput, SandboxOutcome, SourceRecord};
 
 pub const SPEC: CheckSpec = CheckSpec {
     key: "criminal_check",

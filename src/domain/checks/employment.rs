@@ -5,12 +5,12 @@ use serde_json::{Value, json};
 
 use super::CheckKind;
 use super::rules::{result_of, text, worst};
+use super::sandbox::SandboxContext;
+use super::source::{CheckInput, SandboxOutcome, SourceRecord};
+use super::spec::{CheckSpec, Detail};
 use crate::domain::cases::CheckResult;
-use crate::domain::catalog::{CheckSpec, Detail};
 use crate::domain::decision::{Decision, report_date};
 use crate::domain::matching::{self, MatchLevel};
-use crate::domain::sandbox::SandboxContext;
-use crate::domain::source::{CheckInput, SandboxOutcome, SourceRecord};
 
 pub const SPEC: CheckSpec = CheckSpec {
     key: "employment_check",

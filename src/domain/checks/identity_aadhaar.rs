@@ -2,10 +2,10 @@
 
 use super::CheckKind;
 use super::rules::{self, Identity};
-use crate::domain::catalog::{CheckSpec, Detail};
+use super::sandbox::SandboxContext;
+use super::source::{CheckInput, SourceRecord};
+use super::spec::{CheckSpec, Detail};
 use crate::domain::decision::Decision;
-use crate::domain::sandbox::SandboxContext;
-use crate::domain::source::{CheckInput, SourceRecord};
 
 pub const SPEC: CheckSpec = CheckSpec {
     key: "identity_aadhaar",

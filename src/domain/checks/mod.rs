@@ -27,10 +27,10 @@
 
 use std::fmt;
 
-use super::catalog::CheckSpec;
-use super::decision::Decision;
-use super::sandbox::SandboxContext;
-use super::source::{CheckInput, SourceRecord};
+use crate::domain::decision::Decision;
+use sandbox::SandboxContext;
+use source::{CheckInput, SourceRecord};
+pub use spec::{CheckSpec, Detail};
 
 pub mod address;
 pub mod aml;
@@ -40,6 +40,9 @@ pub mod employment;
 pub mod identity_aadhaar;
 pub mod identity_pan;
 pub mod rules;
+pub mod sandbox;
+pub mod source;
+pub mod spec;
 
 /// Which kind of source answers a check type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,6 +144,11 @@ impl fmt::Display for CheckType {
     }
 }
 
+/// Decides a check from the candidate's input and the source's record, by its type's rule.
+pub fn decide(input: &CheckInput, record: &SourceRecord) -> Decision {
+    input.kind.decide(input, record)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,10 +167,10 @@ mod tests {
     /// What every check type's sandbox record must do: lead its own rule to the outcome asked.
     #[test]
     fn sandbox_records_lead_each_rule_to_the_outcome_asked() {
+        use super::source::{EmployerClaim, SandboxOutcome};
         use crate::domain::cases::CheckResult;
         use crate::domain::ids::{Aadhaar, Mobile, Pan};
         use crate::domain::person::Pincode;
-        use crate::domain::source::{EmployerClaim, SandboxOutcome};
         let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
         for kind in REGISTRY {
             for (outcome, expected) in [

@@ -5,11 +5,11 @@
 use chrono::NaiveDate;
 use serde_json::Value;
 
+use super::sandbox::{SEED_EXAMPLE_AADHAAR_LAST4, SandboxContext};
+use super::source::{CheckInput, SourceRecord};
 use crate::domain::cases::CheckResult;
 use crate::domain::decision::{Decision, report_date};
 use crate::domain::matching::{self, Comparison, MatchLevel};
-use crate::domain::sandbox::{SEED_EXAMPLE_AADHAAR_LAST4, SandboxContext};
-use crate::domain::source::{CheckInput, SourceRecord};
 
 /// Levels map to results: exact/strong → clear, partial → minor_discrepancy, mismatch →
 /// discrepancy (see `docs/matching.md`).

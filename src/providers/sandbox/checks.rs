@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 
 use super::Sandbox;
-use crate::domain::sandbox::SandboxContext;
+use crate::domain::checks::sandbox::SandboxContext;
 use crate::domain::source::SandboxOutcome;
 use crate::providers::ProviderError;
 use crate::providers::check::{CheckInput, CheckProvider, SourceRecord};

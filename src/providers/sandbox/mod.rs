@@ -10,9 +10,9 @@ use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate, Utc};
 
 // The deterministic data is pure domain code; these keep the old paths working.
+pub use crate::domain::checks::sandbox::SEED_EXAMPLE_AADHAAR_LAST4;
 pub use crate::domain::sandbox::{
-    Address, PLACES, Person, SEED_EXAMPLE_AADHAAR_LAST4, SOURCE, Seeded, person, sandbox_gstin,
-    sandbox_pan,
+    Address, PLACES, Person, SOURCE, Seeded, person, sandbox_gstin, sandbox_pan,
 };
 
 use super::ProviderError;
