@@ -402,4 +402,51 @@ mod tests {
             Err(ProviderError::Unavailable(_))
         ));
     }
+
+    #[tokio::test]
+    async fn the_pep_stage_screens_with_the_engine_and_keeps_the_sandbox_rule() {
+        use crate::providers::kyc::Stage as _;
+        let stage = PepStage::new(engine());
+        let input = |name: &str, sandbox_org| StageInput {
+            name: Some(name.into()),
+            birth_date: chrono::NaiveDate::from_ymd_opt(1965, 5, 13),
+            sandbox_org,
+            ..StageInput::default()
+        };
+        let answered = stage
+            .answer(&input("Jorge Milton Cifuentes Villa", false))
+            .await
+            .unwrap();
+        assert!(!answered.sandbox);
+        let StageAnswer::Pep { matches, .. } = &answered.answer else {
+            panic!("a PEP answer");
+        };
+        assert!(matches[0].score >= 99.0);
+        assert_eq!(matches[0].list.as_deref(), Some("ofac"));
+        assert_eq!(matches[0].entity_id.as_deref(), Some("12300"));
+        assert_eq!(matches[0].programs, vec!["SDNTK".to_string()]);
+        let run = answered.screening.unwrap();
+        assert_eq!(run.lists_searched, "ofac v1, un v1");
+        assert_eq!(run.hits.len(), matches.len());
+
+        // A sandbox organisation's fictional PEP is steered to the sandbox; a live one's is not.
+        let steered = stage
+            .answer(&input("Hendra Wijaya Kusuma", true))
+            .await
+            .unwrap();
+        assert!(steered.sandbox && steered.screening.is_none());
+        let live = stage
+            .answer(&input("Hendra Wijaya Kusuma", false))
+            .await
+            .unwrap();
+        assert!(!live.sandbox);
+
+        // No list: the sandbox for a sandbox organisation, never for a live one.
+        let empty = PepStage::new(Arc::new(Engine::with_index(Index::build(Vec::new()))));
+        assert!(empty.answer(&input("Asha Rao", true)).await.unwrap().sandbox);
+        assert!(matches!(
+            empty.answer(&input("Asha Rao", false)).await,
+            Err(ProviderError::Unavailable(_))
+        ));
+    }
 }
