@@ -69,7 +69,8 @@ impl StageInput {
         }
         match self.screened() {
             Some((name, birth_date)) => {
-                birth_date == NaiveDate::from_ymd_opt(1900, 1, 1) || sandbox::is_fictional_pep(&name)
+                birth_date == NaiveDate::from_ymd_opt(1900, 1, 1)
+                    || sandbox::is_fictional_pep(&name)
             }
             None => false,
         }

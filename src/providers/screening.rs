@@ -177,7 +177,7 @@ impl PepStage {
         }
     }
 
-    async fn from_sandbox(&self, input: &StageInput) -> Result<Answered, ProviderError> {
+    async fn sandbox_answer(&self, input: &StageInput) -> Result<Answered, ProviderError> {
         use crate::providers::kyc::Stage as _;
         self.sandbox.answer(input).await
     }
@@ -228,7 +228,7 @@ impl crate::providers::kyc::Stage for PepStage {
 
     async fn answer(&self, input: &StageInput) -> Result<Answered, ProviderError> {
         if input.sandbox_steered() {
-            return self.from_sandbox(input).await;
+            return self.sandbox_answer(input).await;
         }
         let Some(index) = self.engine.current() else {
             self.engine.refresh_soon();
@@ -238,7 +238,7 @@ impl crate::providers::kyc::Stage for PepStage {
         };
         if index.sources().is_empty() {
             if input.sandbox_org {
-                return self.from_sandbox(input).await;
+                return self.sandbox_answer(input).await;
             }
             return Err(ProviderError::Unavailable(
                 "no screening list has been imported".into(),
@@ -443,7 +443,13 @@ mod tests {
 
         // No list: the sandbox for a sandbox organisation, never for a live one.
         let empty = PepStage::new(Arc::new(Engine::with_index(Index::build(Vec::new()))));
-        assert!(empty.answer(&input("Asha Rao", true)).await.unwrap().sandbox);
+        assert!(
+            empty
+                .answer(&input("Asha Rao", true))
+                .await
+                .unwrap()
+                .sandbox
+        );
         assert!(matches!(
             empty.answer(&input("Asha Rao", false)).await,
             Err(ProviderError::Unavailable(_))

@@ -55,7 +55,12 @@ async fn service_id(client: &Client<'_>, code: &str) -> String {
 }
 
 /// Submits and polls one verification until it has ended.
-async fn verify(client: &Client<'_>, service: &str, folder_id: &str, configuration: Value) -> Value {
+async fn verify(
+    client: &Client<'_>,
+    service: &str,
+    folder_id: &str,
+    configuration: Value,
+) -> Value {
     let response = client
         .post(
             "/verifications",
@@ -99,10 +104,16 @@ async fn pep_screening_is_answered_by_the_engine_once_a_list_is_imported() {
     assert_eq!(out["pep"]["is_pep"], true, "{out}");
     let hit = &out["pep"]["matches"][0];
     assert_eq!(hit["list"], "us_congress", "{hit}");
-    assert!(hit["entity_id"].as_str().unwrap().starts_with("NK-"), "{hit}");
+    assert!(
+        hit["entity_id"].as_str().unwrap().starts_with("NK-"),
+        "{hit}"
+    );
     assert!(hit["score"].as_f64().unwrap() >= 90.0, "{hit}");
     assert_eq!(hit["names"][0], "Jennifer L. McClellan", "{hit}");
-    assert!(hit["programs"].is_array() && hit["explanation"].is_object(), "{hit}");
+    assert!(
+        hit["programs"].is_array() && hit["explanation"].is_object(),
+        "{hit}"
+    );
     let job_ids = listed["external_job_id"]["screening_job_id"].clone();
     assert_eq!(job_ids, json!([out["pep"]["screening_job_id"]]), "{listed}");
     assert!(
