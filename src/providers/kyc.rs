@@ -1,6 +1,7 @@
 //! The stages of AnyCheck verifications behind one trait, [`Stage`]: OCR of the KTP card, the
-//! NIK check, the face match, PEP screening and fraud detection. Each is the sandbox today;
-//! the real OCR and face matcher (the `documents` work) and the screening engine plug in as
+//! NIK check, the face match, PEP screening and fraud detection. PEP screening is the screening
+//! engine (`providers::screening::PepStage`); the others are the sandbox today, and the real OCR
+//! and face matcher (the `documents` work) plug in as
 //! other implementations of the same trait, chosen in [`KycStages::sandbox`]'s place, without
 //! any change to the API or the pipeline.
 
