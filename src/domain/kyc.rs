@@ -75,6 +75,18 @@ pub struct PepMatch {
     pub country: String,
     pub birth_date: Option<String>,
     pub source: String,
+    /// The screening engine's hits also name the list, the entity, its names and programs and
+    /// why it matched (absent from sandbox answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub programs: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Value>,
 }
 
 /// A stage's verdict and its fields of the verification's output.
@@ -257,6 +269,11 @@ mod tests {
             country: "ID".into(),
             birth_date: None,
             source: "s".into(),
+            list: None,
+            entity_id: None,
+            names: Vec::new(),
+            programs: Vec::new(),
+            explanation: None,
         };
         let d = |matches: Vec<PepMatch>| {
             decide(

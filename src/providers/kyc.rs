@@ -1,6 +1,7 @@
 //! The stages of AnyCheck verifications behind one trait, [`Stage`]: OCR of the KTP card, the
-//! NIK check, the face match, PEP screening and fraud detection. Each is the sandbox today;
-//! the real OCR and face matcher (the `documents` work) and the screening engine plug in as
+//! NIK check, the face match, PEP screening and fraud detection. PEP screening is the screening
+//! engine (`providers::screening::PepStage`); the others are the sandbox today, and the real OCR
+//! and face matcher (the `documents` work) plug in as
 //! other implementations of the same trait, chosen in [`KycStages::sandbox`]'s place, without
 //! any change to the API or the pipeline.
 
@@ -34,6 +35,8 @@ pub struct StageInput {
     pub card: Option<KtpCard>,
     pub name: Option<String>,
     pub birth_date: Option<NaiveDate>,
+    /// Whether the verification's organisation is a sandbox organisation.
+    pub sandbox_org: bool,
 }
 
 impl StageInput {
@@ -41,6 +44,62 @@ impl StageInput {
     pub fn file(&self, slot: &str) -> Option<&InputFile> {
         self.files.iter().find(|f| f.slot == slot)
     }
+
+    /// Who a PEP screening screens: the configuration's name (and birth date), else the name
+    /// (and birth date) the OCR read from the card.
+    pub fn screened(&self) -> Option<(String, Option<NaiveDate>)> {
+        let name = self
+            .name
+            .clone()
+            .or_else(|| self.card.as_ref().map(|c| c.name.clone()))?;
+        let birth_date = self
+            .birth_date
+            .or_else(|| self.card.as_ref().and_then(KtpCard::birth_date));
+        Some((name, birth_date))
+    }
+
+    /// Whether a sandbox organisation steered this input to the sandbox: a file carries
+    /// sandbox instructions, the birth date is the sandbox's `1900-01-01`, or the name is one of
+    /// the sandbox's fictional PEPs (`docs/sandbox.md`).
+    pub fn sandbox_steered(&self) -> bool {
+        if !self.sandbox_org {
+            return false;
+        }
+        if !sandbox::instructions(self.files.iter().map(|f| f.bytes.as_slice())).is_empty() {
+            return true;
+        }
+        match self.screened() {
+            Some((name, birth_date)) => {
+                birth_date == NaiveDate::from_ymd_opt(1900, 1, 1)
+                    || sandbox::is_fictional_pep(&name)
+            }
+            None => false,
+        }
+    }
+}
+
+/// A screening by the screening engine: what a PEP stage screened and found, kept for ongoing
+/// monitoring like an `aml_check` subject.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScreeningRun {
+    pub name: String,
+    pub birth_date: Option<NaiveDate>,
+    /// The hits as record items (`providers::screening::hit_json`).
+    pub hits: Vec<serde_json::Value>,
+    /// The list version ids searched.
+    pub list_versions: Vec<String>,
+    /// `ofac v3, un v1`.
+    pub lists_searched: String,
+}
+
+/// A stage's answer and who gave it (a stage may hand some inputs to the sandbox).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answered {
+    pub answer: StageAnswer,
+    pub source: String,
+    pub sandbox: bool,
+    /// Set when the screening engine answered.
+    pub screening: Option<ScreeningRun>,
 }
 
 /// One stage's source.
@@ -50,6 +109,17 @@ pub trait Stage: Send + Sync {
     fn source(&self) -> &str;
     fn is_sandbox(&self) -> bool;
     async fn run(&self, input: &StageInput) -> Result<StageAnswer, ProviderError>;
+
+    /// Runs the stage and says who answered.
+    async fn answer(&self, input: &StageInput) -> Result<Answered, ProviderError> {
+        let answer = self.run(input).await?;
+        Ok(Answered {
+            answer,
+            source: self.source().to_string(),
+            sandbox: self.is_sandbox(),
+            screening: None,
+        })
+    }
 }
 
 /// The stage sources this process uses.
@@ -126,14 +196,7 @@ impl Stage for SandboxStage {
                 sandbox::compare_faces(&card.bytes, &selfie.bytes, &all).map_err(failure)
             }
             StageKind::PepScreening => {
-                let name = input
-                    .name
-                    .clone()
-                    .or_else(|| input.card.as_ref().map(|c| c.name.clone()))
-                    .ok_or_else(|| missing("the name"))?;
-                let birth_date = input
-                    .birth_date
-                    .or_else(|| input.card.as_ref().and_then(KtpCard::birth_date));
+                let (name, birth_date) = input.screened().ok_or_else(|| missing("the name"))?;
                 sandbox::screen(&name, birth_date, &all).map_err(failure)
             }
             StageKind::FraudDetection => {

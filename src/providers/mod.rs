@@ -63,9 +63,12 @@ impl Providers {
                     sandbox.clone(),
                 )),
             ),
+            kyc: kyc::KycStages::sandbox().with(
+                crate::domain::verifications::StageKind::PepScreening,
+                Arc::new(screening::PepStage::new(engine.clone())),
+            ),
             engine,
             default_check: sandbox,
-            kyc: kyc::KycStages::sandbox(),
             timeout: Duration::from_secs(config.provider_timeout_secs.max(1)),
         })
     }

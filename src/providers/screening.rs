@@ -16,6 +16,8 @@ use serde_json::json;
 
 use super::ProviderError;
 use super::check::{CheckInput, CheckProvider, SourceRecord};
+use super::kyc::{Answered, ScreeningRun, StageInput};
+use crate::domain::kyc::{PepMatch, StageAnswer};
 use crate::screening::engine::Engine;
 use crate::screening::index::{Index, Match, Query};
 use crate::screening::model::{DateRelation, Entity, EntityType, PartialDate};
@@ -25,6 +27,9 @@ pub const SOURCE: &str = "SATYAPAN-SCREENING";
 
 /// At most this many hits are reported per check.
 pub const MAX_HITS: usize = 10;
+
+/// The line a PEP stage reports matches from (the engine's 0–1 score).
+pub const PEP_THRESHOLD: f64 = 0.80;
 
 pub struct ScreeningProvider {
     engine: Arc<Engine>,
@@ -148,6 +153,133 @@ impl CheckProvider for ScreeningProvider {
     }
 }
 
+/// The PEP stage of AnyCheck verifications (`KTP_PEP`, `KTP_VERIFICATION`, `PEP_SCREENING`)
+/// over the screening engine: the configuration's name (or the one the OCR read) and the birth
+/// date as a qualifier, at the engine's 0.80 line; scores are reported 0–100, so a hit of 90 or
+/// more is a PEP and 80–90 a possible match to review (`domain::kyc::decide`).
+///
+/// Sandbox rule (`docs/sandbox.md`), as for `aml_check`: a sandbox organisation's input steered
+/// to the sandbox (`StageInput::sandbox_steered`) gets the sandbox's answer, and so does a sandbox
+/// organisation's input while no list has been imported. A live organisation's screening is
+/// never answered without a list: it is retried, then the stage fails.
+pub struct PepStage {
+    engine: Arc<Engine>,
+    sandbox: crate::providers::kyc::SandboxStage,
+}
+
+impl PepStage {
+    pub fn new(engine: Arc<Engine>) -> Self {
+        PepStage {
+            engine,
+            sandbox: crate::providers::kyc::SandboxStage(
+                crate::domain::verifications::StageKind::PepScreening,
+            ),
+        }
+    }
+
+    async fn sandbox_answer(&self, input: &StageInput) -> Result<Answered, ProviderError> {
+        use crate::providers::kyc::Stage as _;
+        self.sandbox.answer(input).await
+    }
+}
+
+/// One engine hit as a PEP match of the verification's output.
+fn pep_match(index: &Index, m: &Match, dob: Option<PartialDate>) -> PepMatch {
+    let hit = hit_json(index, m, dob);
+    let entity = index.entity(m.entity_idx);
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let mut names = vec![m.primary_name.clone()];
+    if let Some(e) = entity {
+        names.extend(e.aliases.iter().cloned());
+    }
+    names.dedup();
+    PepMatch {
+        name: m.matched_name.clone(),
+        score: (m.score * 1000.0).round() / 10.0,
+        position: m.programs.join(", "),
+        country: entity
+            .and_then(|e| e.countries.first().cloned())
+            .unwrap_or_default(),
+        birth_date: entity
+            .and_then(|e| e.birth_dates.first())
+            .map(ToString::to_string),
+        source: text(&hit["list"]),
+        list: Some(text(&hit["list"])),
+        entity_id: Some(m.source_id.clone()),
+        names,
+        programs: m.programs.clone(),
+        explanation: Some(hit["explanation"].clone()),
+    }
+}
+
+#[async_trait]
+impl crate::providers::kyc::Stage for PepStage {
+    fn source(&self) -> &str {
+        SOURCE
+    }
+
+    fn is_sandbox(&self) -> bool {
+        false
+    }
+
+    async fn run(&self, input: &StageInput) -> Result<StageAnswer, ProviderError> {
+        Ok(self.answer(input).await?.answer)
+    }
+
+    async fn answer(&self, input: &StageInput) -> Result<Answered, ProviderError> {
+        if input.sandbox_steered() {
+            return self.sandbox_answer(input).await;
+        }
+        let Some(index) = self.engine.current() else {
+            self.engine.refresh_soon();
+            return Err(ProviderError::Unavailable(
+                "the screening index is still being built".into(),
+            ));
+        };
+        if index.sources().is_empty() {
+            if input.sandbox_org {
+                return self.sandbox_answer(input).await;
+            }
+            return Err(ProviderError::Unavailable(
+                "no screening list has been imported".into(),
+            ));
+        }
+        let (name, birth_date) = input
+            .screened()
+            .ok_or_else(|| ProviderError::Unavailable("the name is missing".into()))?;
+        let dob = partial_dob(birth_date);
+        let mut query = Query::new(name.clone())
+            .with_limit(MAX_HITS)
+            .with_threshold(PEP_THRESHOLD)
+            .with_entity_type(EntityType::Person);
+        if let Some(d) = dob {
+            query = query.with_dob(d);
+        }
+        let found = index.search(&query);
+        let matches = found.iter().map(|m| pep_match(&index, m, dob)).collect();
+        let hits = found.iter().map(|m| hit_json(&index, m, dob)).collect();
+        Ok(Answered {
+            answer: StageAnswer::Pep {
+                screened_name: name.clone(),
+                matches,
+            },
+            source: SOURCE.to_string(),
+            sandbox: false,
+            screening: Some(ScreeningRun {
+                name,
+                birth_date,
+                hits,
+                list_versions: index
+                    .sources()
+                    .iter()
+                    .map(|s| s.version_id.clone())
+                    .collect(),
+                lists_searched: lists_searched(&index),
+            }),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,6 +399,59 @@ mod tests {
         let building = ScreeningProvider::new(Arc::new(Engine::new()), sandbox());
         assert!(matches!(
             building.fetch(&input("Asha Rao", None, true)).await,
+            Err(ProviderError::Unavailable(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn the_pep_stage_screens_with_the_engine_and_keeps_the_sandbox_rule() {
+        use crate::providers::kyc::Stage as _;
+        let stage = PepStage::new(engine());
+        let input = |name: &str, sandbox_org| StageInput {
+            name: Some(name.into()),
+            birth_date: chrono::NaiveDate::from_ymd_opt(1965, 5, 13),
+            sandbox_org,
+            ..StageInput::default()
+        };
+        let answered = stage
+            .answer(&input("Jorge Milton Cifuentes Villa", false))
+            .await
+            .unwrap();
+        assert!(!answered.sandbox);
+        let StageAnswer::Pep { matches, .. } = &answered.answer else {
+            panic!("a PEP answer");
+        };
+        assert!(matches[0].score >= 99.0);
+        assert_eq!(matches[0].list.as_deref(), Some("ofac"));
+        assert_eq!(matches[0].entity_id.as_deref(), Some("12300"));
+        assert_eq!(matches[0].programs, vec!["SDNTK".to_string()]);
+        let run = answered.screening.unwrap();
+        assert_eq!(run.lists_searched, "ofac v1, un v1");
+        assert_eq!(run.hits.len(), matches.len());
+
+        // A sandbox organisation's fictional PEP is steered to the sandbox; a live one's is not.
+        let steered = stage
+            .answer(&input("Hendra Wijaya Kusuma", true))
+            .await
+            .unwrap();
+        assert!(steered.sandbox && steered.screening.is_none());
+        let live = stage
+            .answer(&input("Hendra Wijaya Kusuma", false))
+            .await
+            .unwrap();
+        assert!(!live.sandbox);
+
+        // No list: the sandbox for a sandbox organisation, never for a live one.
+        let empty = PepStage::new(Arc::new(Engine::with_index(Index::build(Vec::new()))));
+        assert!(
+            empty
+                .answer(&input("Asha Rao", true))
+                .await
+                .unwrap()
+                .sandbox
+        );
+        assert!(matches!(
+            empty.answer(&input("Asha Rao", false)).await,
             Err(ProviderError::Unavailable(_))
         ));
     }

@@ -6,6 +6,7 @@ mod helpers;
 mod admin;
 mod anycheck;
 mod anycheck_client;
+mod anycheck_pep;
 mod auth;
 mod bgv;
 mod cli;

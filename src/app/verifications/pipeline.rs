@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use serde::Deserialize;
 
 use super::{StageRecord, announce, configuration, stage_job};
+use crate::app::screening::monitor::{self, Screened};
 use crate::crypto::Vault;
 use crate::domain::kyc::{self, KtpCard};
 use crate::domain::verifications::{
@@ -105,11 +106,16 @@ impl StageHandler {
             Configuration::Pep { name, birth_date } => (Some(name.to_string()), *birth_date),
             Configuration::Documents { .. } => (None, None),
         };
+        let sandbox_org = match self.store.org(&v.org_id).await? {
+            Some(org) => org.is_sandbox,
+            None => return Err(JobError::Fatal("the organisation no longer exists".into())),
+        };
         Ok(StageInput {
             files,
             card,
             name,
             birth_date,
+            sandbox_org,
         })
     }
 
@@ -118,6 +124,7 @@ impl StageHandler {
         &self,
         stage: &StageRow,
         result: Result<StageRecord, String>,
+        watch: Option<Screened<'_>>,
     ) -> Result<(), JobError> {
         let now = now_ms();
         let mut tx = self.store.begin().await?;
@@ -157,6 +164,9 @@ impl StageHandler {
         };
         if !moved {
             return Ok(());
+        }
+        if let Some(subject) = &watch {
+            monitor::watch(&mut tx, subject).await?;
         }
         self.advance(&mut tx, &v, now).await?;
         tx.commit().await?;
@@ -342,19 +352,45 @@ impl JobHandler for StageHandler {
         let config = configuration(&v)?;
         let input = self.input(&v, &config, stage.stage).await?;
         let source = self.stages.get(stage.stage);
-        let answer = tokio::time::timeout(self.timeout, source.run(&input))
+        let answer = tokio::time::timeout(self.timeout, source.answer(&input))
             .await
             .unwrap_or(Err(ProviderError::Timeout));
         match answer {
-            Ok(answer) => {
-                let decision = kyc::decide(stage.stage, &answer, source.is_sandbox());
+            Ok(answered) => {
+                let mut decision = kyc::decide(stage.stage, &answered.answer, answered.sandbox);
+                // A screening by the engine names its run (the stage's job, listed in
+                // `external_job_id.screening_job_id`) and the list versions it searched, and
+                // its subject is kept for ongoing monitoring unless the organisation turned
+                // monitoring off.
+                let mut watch = None;
+                if let Some(run) = &answered.screening {
+                    if let Some(pep) = decision.output.get_mut("pep")
+                        && let Some(pep) = pep.as_object_mut()
+                    {
+                        pep.insert("screening_job_id".into(), job.id.clone().into());
+                        pep.insert("lists_searched".into(), run.lists_searched.clone().into());
+                    }
+                    let monitoring = match self.store.org(&v.org_id).await? {
+                        Some(org) => org.settings()?.screening_monitoring,
+                        None => false,
+                    };
+                    watch = monitoring.then(|| Screened {
+                        org_id: &v.org_id,
+                        check_id: &job.id,
+                        case_id: &v.id,
+                        name: &run.name,
+                        dob: run.birth_date,
+                        matches: &run.hits,
+                        list_versions: run.list_versions.clone(),
+                    });
+                }
                 let record = StageRecord {
                     verdict: StageRecord::verdict_word(decision.verdict).to_string(),
                     fraud: decision.fraud,
                     output: decision.output,
-                    source: source.source().to_string(),
+                    source: answered.source,
                 };
-                self.finish(&stage, Ok(record)).await
+                self.finish(&stage, Ok(record), watch).await
             }
             Err(ProviderError::NotFound) => Err(JobError::Fatal(format!(
                 "{}: the source could not read the input",
@@ -369,7 +405,7 @@ impl JobHandler for StageHandler {
             return;
         };
         let outcome = match self.store.stage_for_job(&payload.stage_id).await {
-            Ok(Some((stage, _))) => self.finish(&stage, Err(error.to_string())).await,
+            Ok(Some((stage, _))) => self.finish(&stage, Err(error.to_string()), None).await,
             Ok(None) => Ok(()),
             Err(e) => Err(e.into()),
         };

@@ -213,6 +213,14 @@ pub const PEP_LIST: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Whether `name` is (close to) one of the sandbox's fictional PEPs: a name a sandbox
+/// organisation uses to steer a screening to the sandbox.
+pub fn is_fictional_pep(name: &str) -> bool {
+    PEP_LIST
+        .iter()
+        .any(|(entry, _, _)| name_score(name, entry) >= crate::domain::kyc::PEP_GREY)
+}
+
 /// PEP screening of `name` against [`PEP_LIST`]: every entry scoring 60 or more, best first;
 /// a birth date given that differs from the entry's lowers its score by 15. The birth date
 /// `1900-01-01` makes the source unavailable; `down=pep` in a file does too.
@@ -241,6 +249,11 @@ pub fn screen(
                 country: "ID".to_string(),
                 birth_date: Some(born.to_string()),
                 source: format!("{SOURCE} PEP list"),
+                list: None,
+                entity_id: None,
+                names: Vec::new(),
+                programs: Vec::new(),
+                explanation: None,
             })
         })
         .collect();
