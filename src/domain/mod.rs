@@ -17,5 +17,6 @@ pub mod person;
 pub mod sandbox;
 pub mod source;
 pub mod state;
+pub mod text;
 pub mod time;
 pub mod webhooks;

@@ -14,6 +14,7 @@ mod finance;
 mod gst;
 mod idempotency;
 mod jobs;
+mod limits;
 mod ops;
 mod pdf;
 mod webhooks;

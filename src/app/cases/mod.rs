@@ -26,7 +26,7 @@ pub const CHECK_JOB: &str = "check.run";
 /// Attempts a check gets before it is decided `unable_to_verify`.
 pub const CHECK_ATTEMPTS: i64 = 4;
 /// Candidates one submission may carry.
-pub const MAX_CANDIDATES: usize = 500;
+pub const MAX_CANDIDATES: usize = crate::domain::text::limits::CANDIDATES.max_items;
 
 /// A candidate as submitted, every detail already validated.
 #[derive(Debug, Clone)]
