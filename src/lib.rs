@@ -167,6 +167,7 @@ impl App {
             vault: shared.vault.clone(),
             links,
             webhook_targets: shared.webhook_targets.clone(),
+            pdf_renders: app::cases::RenderGate::new(config.max_concurrent_pdf_renders),
             poll_limiter: Arc::default(),
             config: Arc::new(config),
             metrics: telemetry::metrics_handle(),

@@ -33,6 +33,8 @@ pub struct AppState {
     pub vault: Arc<crate::crypto::Vault>,
     pub links: crate::app::links::Links,
     pub webhook_targets: Arc<crate::domain::webhooks::TargetPolicy>,
+    /// Bounds the PDF renders running at once.
+    pub pdf_renders: crate::app::cases::RenderGate,
     /// Last report poll per (API key, case), for the polling limit.
     pub poll_limiter:
         Arc<std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>>,

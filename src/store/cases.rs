@@ -41,6 +41,8 @@ pub struct CaseRow {
     pub total_cost: i64,
     pub created_at: i64,
     pub completed_at: Option<i64>,
+    /// Raised by every change of the case's state: a kept report is current only for its version.
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -68,6 +70,15 @@ pub struct EvidenceMeta {
     pub position: i64,
     pub name: String,
     pub content_type: String,
+}
+
+/// An evidence file with its bytes.
+#[derive(Debug, Clone, FromRow)]
+pub struct EvidenceFile {
+    pub check_id: String,
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -270,7 +281,9 @@ impl Tx {
     ) -> StoreResult<()> {
         on_tx!(self, |conn| {
             sqlx::query(
-                "UPDATE cases SET status = $2, result = $3, completed_at = $4 WHERE id = $1",
+                "UPDATE cases SET status = $2, result = $3, completed_at = $4,
+                                  version = version + 1
+                 WHERE id = $1",
             )
             .bind(case_id)
             .bind(status)
@@ -428,13 +441,10 @@ impl super::Store {
     }
 
     /// Evidence files of a case with their bytes (for the PDF).
-    pub async fn evidence_files(
-        &self,
-        case_id: &str,
-    ) -> StoreResult<Vec<(String, String, Vec<u8>)>> {
+    pub async fn evidence_files(&self, case_id: &str) -> StoreResult<Vec<EvidenceFile>> {
         with_conn!(self, |pool| {
-            Ok(sqlx::query_as(
-                "SELECT check_id, content_type, bytes FROM evidence WHERE case_id = $1
+            Ok(sqlx::query_as::<_, EvidenceFile>(
+                "SELECT check_id, name, content_type, bytes FROM evidence WHERE case_id = $1
                  ORDER BY check_id, position",
             )
             .bind(case_id)

@@ -17,7 +17,6 @@ use crate::api::AppState;
 use crate::app::cases::{
     self as bgv, Audit, Audited, Candidate, CaseCreated, MAX_CANDIDATES, Override,
 };
-use crate::app::{AppError, Resource};
 use crate::domain::cases::AuditDecision;
 use crate::domain::cases::CheckResult;
 use crate::domain::catalog::{self, CheckSpec, Detail};
@@ -544,17 +543,9 @@ pub async fn report_json(
     params: QueryParams,
 ) -> ApiResult<Report> {
     let case_id = case_id(&params)?;
-    let view = state
-        .store
-        .case_view(&auth.org_id, &case_id)
-        .await?
-        .ok_or(AppError::NotFound(Resource::Case))?;
+    let report = bgv::report(&state.store, &state.links, &auth.org_id, &case_id).await?;
     check_poll_rate(&state, &auth.key_id, &case_id)?;
-    Ok(Envelope::ok(
-        "Report JSON fetched successfully.",
-        bgv::report(&view, &state.links)?,
-    )
-    .with_null_errors())
+    Ok(Envelope::ok("Report JSON fetched successfully.", report).with_null_errors())
 }
 
 /// Complete an audited case
