@@ -90,6 +90,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             idempotency::middleware::<KonnectNxt>,
         ))
+        .layer(axum::middleware::from_fn(
+            common::keep_alive::middleware::<KonnectNxt>,
+        ))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn(ops::track))
         .layer(

@@ -18,3 +18,4 @@ mod limits;
 mod ops;
 mod pdf;
 mod webhooks;
+mod wire;

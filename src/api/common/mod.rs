@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod files;
 pub mod idempotency;
+pub mod keep_alive;
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
@@ -32,6 +33,8 @@ pub enum HttpError {
     MethodNotAllowed,
     #[error("request body too large")]
     PayloadTooLarge,
+    #[error("request body could not be read")]
+    BodyUnreadable,
     #[error("idempotency key reused with another body")]
     IdempotencyMismatch,
     #[error("idempotency key in flight")]

@@ -241,6 +241,7 @@ impl From<HttpError> for ApiError {
             HttpError::RouteNotFound => ErrorKind::RouteNotFound.into(),
             HttpError::MethodNotAllowed => ErrorKind::MethodNotAllowed.into(),
             HttpError::PayloadTooLarge => ErrorKind::PayloadTooLarge.into(),
+            HttpError::BodyUnreadable => ApiError::bad_request("Request body could not be read."),
             HttpError::IdempotencyMismatch => ErrorKind::IdempotencyMismatch.into(),
             HttpError::IdempotencyInFlight => ErrorKind::IdempotencyInFlight.into(),
             HttpError::IdempotencyKeyInvalid => ErrorKind::IdempotencyKeyInvalid.into(),
