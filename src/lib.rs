@@ -218,6 +218,12 @@ impl App {
         });
         let router = api::router(state);
         let stop = shutdown.clone();
+        // hyper's own answers to requests it cannot parse leave in the envelope too.
+        let listener = api::common::wire::Listener::new(
+            listener,
+            api::common::wire::FrameworkAnswers::render::<api::konnectnxt::envelope::KonnectNxt>()
+                .await,
+        );
         axum::serve(listener, router)
             .with_graceful_shutdown(async move { stop.cancelled().await })
             .await

@@ -95,6 +95,9 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn(ops::track))
+        .layer(axum::middleware::from_fn(
+            common::wire::uri_limit::<KonnectNxt>,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -105,10 +108,16 @@ pub fn router(state: AppState) -> Router {
                             .get(REQUEST_ID)
                             .and_then(|v| v.to_str().ok())
                             .unwrap_or("");
+                        // A path is logged up to a length (an over-long URI is refused anyway).
+                        let path = request.uri().path();
+                        let path = path
+                            .char_indices()
+                            .nth(256)
+                            .map_or(path, |(end, _)| &path[..end]);
                         tracing::info_span!(
                             "request",
                             method = %request.method(),
-                            path = %request.uri().path(),
+                            path = %path,
                             request_id,
                             org_id = tracing::field::Empty,
                         )

@@ -170,3 +170,80 @@ async fn a_raw_keep_alive_connection_survives_rejected_bodies() {
     // unread, close it (saying so).
     assert_eq!(reconnects, 50);
 }
+
+const URI_TOO_LONG: &str = r#"{"status":"error","code":414,"message":"Request URI is too long: at most 8192 bytes.","data":null}"#;
+
+/// Every status under `/api/` is in the envelope, the framework's own included: a URI over the
+/// limit (8 KiB, refused by the server) or over hyper's hard limit (64 KiB, refused by hyper
+/// before any handler), a request that cannot be parsed, headers over hyper's buffer.
+#[tokio::test]
+async fn the_frameworks_own_answers_are_in_the_envelope() {
+    let app = TestApp::spawn().await;
+    // Over the server's limit (an HTTP client refuses to even build a URI over 64 KiB: the
+    // 100 KB one is sent raw below).
+    let response = app
+        .get(&format!(
+            "/api/v2/credits/transactions?page=1&x={}",
+            "a".repeat(10 * 1024)
+        ))
+        .await;
+    assert_eq!(
+        (response.status, response.text.as_str()),
+        (414, URI_TOO_LONG)
+    );
+    assert_eq!(response.headers["content-type"], "application/json");
+    // Refused by the server itself, the answer carries the request id like any other.
+    let response = app
+        .get(&format!("/api/v2/webhooks/events?x={}", "a".repeat(9000)))
+        .await;
+    assert!(response.headers.contains_key("x-request-id"));
+
+    // Raw requests hyper refuses before any service runs.
+    let addr = app.base.trim_start_matches("http://").to_string();
+    for (request, status, message) in [
+        (
+            "GET /api/v2/webhooks HTTP/1.1 extra\r\nhost: x\r\n\r\n".to_string(),
+            400,
+            "Request could not be parsed.",
+        ),
+        (
+            "GET /api/v2/webhooks HTTP/1.1\r\nhost: x\r\nbad header\r\n\r\n".to_string(),
+            400,
+            "Request could not be parsed.",
+        ),
+        (
+            format!(
+                "GET /api/v2/credits/transactions?x={} HTTP/1.1\r\nhost: x\r\n\r\n",
+                "a".repeat(100 * 1024)
+            ),
+            414,
+            "Request URI is too long: at most 8192 bytes.",
+        ),
+        (
+            format!(
+                "GET /api/v2/webhooks HTTP/1.1\r\nhost: x\r\nx-padding: {}\r\n\r\n",
+                "a".repeat(1024 * 1024)
+            ),
+            431,
+            "Request headers are too large.",
+        ),
+    ] {
+        use tokio::io::AsyncWriteExt;
+        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        // hyper answers (and closes) as soon as it has read too much: the rest of an oversized
+        // request may not be taken, so a failed write is not the test's concern; the answer is.
+        let _ = stream.write_all(request.as_bytes()).await;
+        let mut buffer = Vec::new();
+        let (got, headers, body) = read_response(&mut stream, &mut buffer).await.unwrap();
+        assert_eq!(got, status, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            format!(r#"{{"status":"error","code":{status},"message":"{message}","data":null}}"#)
+        );
+        assert!(
+            headers
+                .iter()
+                .any(|(k, v)| k == "connection" && v == "close")
+        );
+    }
+}

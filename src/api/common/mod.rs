@@ -6,6 +6,7 @@ pub mod auth;
 pub mod files;
 pub mod idempotency;
 pub mod keep_alive;
+pub mod wire;
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
@@ -35,6 +36,12 @@ pub enum HttpError {
     PayloadTooLarge,
     #[error("request body could not be read")]
     BodyUnreadable,
+    #[error("request could not be parsed")]
+    MalformedRequest,
+    #[error("request URI too long")]
+    UriTooLong,
+    #[error("request headers too large")]
+    HeadersTooLarge,
     #[error("idempotency key reused with another body")]
     IdempotencyMismatch,
     #[error("idempotency key in flight")]
