@@ -11,6 +11,7 @@ pub mod cases;
 mod codec;
 pub mod credits;
 pub mod gst;
+pub mod hot;
 pub mod idempotency;
 pub mod jobs;
 pub mod orgs;

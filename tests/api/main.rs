@@ -17,5 +17,6 @@ mod jobs;
 mod limits;
 mod ops;
 mod pdf;
+mod query_plans;
 mod webhooks;
 mod wire;
