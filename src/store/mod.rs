@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod orgs;
 pub(crate) mod postgres;
 pub mod reports;
+pub mod seed;
 pub mod settings;
 mod sqlite;
 pub mod tx;
