@@ -94,6 +94,7 @@ impl FrameworkAnswers {
             .strip_prefix(b"HTTP/1.1 ")
             .or_else(|| written.strip_prefix(b"HTTP/1.0 "))?;
         let status: u16 = std::str::from_utf8(head.get(..3)?).ok()?.parse().ok()?;
+        let (_, replacement) = self.answers.iter().find(|(s, _)| *s == status)?;
         let end = written.windows(4).position(|w| w == b"\r\n\r\n")?;
         if end + 4 != written.len() {
             return None;
@@ -102,13 +103,7 @@ impl FrameworkAnswers {
         let automatic = head.contains("\r\nconnection: close")
             && head.contains("\r\ncontent-length: 0")
             && !head.contains("\r\ncontent-type:");
-        if !automatic {
-            return None;
-        }
-        self.answers
-            .iter()
-            .find(|(s, _)| *s == status)
-            .map(|(_, bytes)| bytes)
+        automatic.then_some(replacement)
     }
 }
 
