@@ -55,6 +55,9 @@ pub struct Config {
     /// and kept in the database's settings table — set this in production so the key lives apart
     /// from the data.
     pub data_encryption_key: Option<Secret<String>>,
+    /// PDF reports rendered at once per process (each takes a core and tens of MB while it
+    /// runs); further downloads wait for a slot. A case's PDF is rendered once per version.
+    pub max_concurrent_pdf_renders: usize,
     /// How long a signed document or report link stays valid.
     pub signed_url_ttl_secs: u64,
     /// Minimum seconds between two report polls of one case by one API key (0: no limit).
@@ -114,6 +117,7 @@ impl Default for Config {
             bureau_pull_cost: 1,
             public_url: None,
             data_encryption_key: None,
+            max_concurrent_pdf_renders: 2,
             signed_url_ttl_secs: 3600,
             report_poll_interval_secs: 15,
             webhook_retry_schedule_secs: vec![

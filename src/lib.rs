@@ -213,6 +213,7 @@ impl App {
             vault: shared.vault.clone(),
             links,
             webhook_targets: shared.webhook_targets.clone(),
+            pdf_renders: app::cases::RenderGate::new(config.max_concurrent_pdf_renders),
             poll_limiter: Arc::default(),
             tokens: Arc::new(app::auth::Tokens::new(&shared.jwt_key)),
             login_limiter: Arc::new(app::auth::LoginLimiter::new(
@@ -270,9 +271,15 @@ impl App {
         });
         let router = api::router(state);
         let stop = shutdown.clone();
+        // hyper's own answers to requests it cannot parse leave in the envelope too.
+        let listener = api::common::wire::Listener::new(
+            listener,
+            api::common::wire::FrameworkAnswers::render::<api::konnectnxt::envelope::KonnectNxt>()
+                .await,
+        );
         axum::serve(
             listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
+            router.into_make_service_with_connect_info::<api::common::wire::PeerAddr>(),
         )
         .with_graceful_shutdown(async move { stop.cancelled().await })
         .await

@@ -36,6 +36,8 @@ pub struct AppState {
     pub vault: Arc<crate::crypto::Vault>,
     pub links: crate::app::links::Links,
     pub webhook_targets: Arc<crate::domain::webhooks::TargetPolicy>,
+    /// Bounds the PDF renders running at once.
+    pub pdf_renders: crate::app::cases::RenderGate,
     /// Last report poll per (API key, case), for the polling limit.
     pub poll_limiter:
         Arc<std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>>,
@@ -132,8 +134,14 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(|uri: Uri| async move {
             render_for(&uri, HttpError::MethodNotAllowed)
         })
+        .layer(axum::middleware::from_fn(
+            common::keep_alive::middleware::<KonnectNxt>,
+        ))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn(ops::track))
+        .layer(axum::middleware::from_fn(
+            common::wire::uri_limit::<KonnectNxt>,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -144,10 +152,16 @@ pub fn router(state: AppState) -> Router {
                             .get(REQUEST_ID)
                             .and_then(|v| v.to_str().ok())
                             .unwrap_or("");
+                        // A path is logged up to a length (an over-long URI is refused anyway).
+                        let path = request.uri().path();
+                        let path = path
+                            .char_indices()
+                            .nth(256)
+                            .map_or(path, |(end, _)| &path[..end]);
                         tracing::info_span!(
                             "request",
                             method = %request.method(),
-                            path = %request.uri().path(),
+                            path = %path,
                             request_id,
                             org_id = tracing::field::Empty,
                         )

@@ -33,16 +33,16 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Prometheus text exposition: requests by route and status, latency, jobs by state.
+/// Prometheus text exposition: requests by route and status, latency, open jobs by state
+/// (queued, running, dead; finished ones are counted by `satyapan_jobs_finished_total`).
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus metrics", content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    match state.store.job_counts().await {
-        Ok(counts) => {
+    match state.store.open_jobs().await {
+        Ok(open) => {
             for (status, n) in [
-                ("queued", counts.queued),
-                ("running", counts.running),
-                ("completed", counts.completed),
-                ("dead", counts.dead),
+                ("queued", open.queued),
+                ("running", open.running),
+                ("dead", open.dead),
             ] {
                 metrics::gauge!("satyapan_jobs", "state" => status).set(n as f64);
             }

@@ -40,6 +40,17 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: WebhookCommand,
     },
+    /// Load testing: write `--cases` copies of one of the organisation's cases (its checks and
+    /// evidence included, under new ids, in the same state), many rows per statement.
+    SeedCases {
+        #[arg(long)]
+        org: String,
+        /// The case to copy.
+        #[arg(long)]
+        like: String,
+        #[arg(long)]
+        cases: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -267,6 +278,17 @@ pub async fn execute_with(
                 bail!("no organisation {org}");
             }
             json!({"org_id": org, "url": null})
+        }
+        AdminCommand::SeedCases { org, like, cases } => {
+            let template = store
+                .case_view(&org, &like)
+                .await?
+                .with_context(|| format!("organisation {org} has no case {like}"))?;
+            let evidence = store.evidence_files(&like).await?;
+            let started = std::time::Instant::now();
+            let copied = store.copy_case(&template, &evidence, cases).await?;
+            json!({"org_id": org, "copied": like, "cases": copied.len(),
+                   "seconds": started.elapsed().as_secs_f64()})
         }
         AdminCommand::Key { command } => match command {
             KeyCommand::Create { org } => {

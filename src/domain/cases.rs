@@ -74,6 +74,21 @@ text_enum! {
 }
 
 text_enum! {
+    /// The forms a case's report is kept in once rendered: its JSON and its PDF.
+    pub enum ReportFormat {
+        Json => "json",
+        Pdf => "pdf",
+    }
+}
+
+impl CaseStatus {
+    /// A completed case no longer changes: its report can be kept and served as it is.
+    pub fn is_final(self) -> bool {
+        self == CaseStatus::Completed
+    }
+}
+
+text_enum! {
     /// A reviewer's verdict on an audited case.
     pub enum AuditDecision {
         Approve => "approve",

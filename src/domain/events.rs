@@ -28,6 +28,14 @@ pub struct Event {
     pub payload: Value,
 }
 
+/// Whether `raw` has the shape of an event id (`evt_` and 32 lowercase hex digits, as
+/// [`Event::new`] makes them): anything else names no event, and is never looked up.
+pub fn is_event_id(raw: &str) -> bool {
+    raw.strip_prefix("evt_").is_some_and(|hex| {
+        hex.len() == 32 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
+}
+
 impl Event {
     /// Wraps `data` in the envelope every delivery carries: `{id, type, created_at, data}`.
     pub fn new(event_type: EventType, data: Value, now_ms: i64) -> Self {
@@ -142,6 +150,21 @@ pub fn screening_match(data: Value, now_ms: i64) -> Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn event_ids_have_one_shape() {
+        let event = Event::new(EventType::CaseCompleted, json!({}), 0);
+        assert!(is_event_id(&event.id));
+        for bad in [
+            "",
+            "evt_",
+            "evt_nope",
+            "\0",
+            "evt_0123456789ABCDEF0123456789abcdef",
+        ] {
+            assert!(!is_event_id(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn a_check_that_finishes_its_case_raises_both_events() {

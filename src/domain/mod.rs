@@ -20,6 +20,7 @@ pub mod sandbox;
 pub mod services;
 pub mod source;
 pub mod state;
+pub mod text;
 pub mod time;
 pub mod users;
 pub mod verifications;

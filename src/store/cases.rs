@@ -41,6 +41,8 @@ pub struct CaseRow {
     pub total_cost: i64,
     pub created_at: i64,
     pub completed_at: Option<i64>,
+    /// Raised by every change of the case's state: a kept report is current only for its version.
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -68,6 +70,15 @@ pub struct EvidenceMeta {
     pub position: i64,
     pub name: String,
     pub content_type: String,
+}
+
+/// An evidence file with its bytes.
+#[derive(Debug, Clone, FromRow)]
+pub struct EvidenceFile {
+    pub check_id: String,
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -183,23 +194,18 @@ impl Tx {
     ) -> StoreResult<Option<CompletedCheck>> {
         let now = now_ms();
         on_tx!(self, |conn| {
-            Ok(sqlx::query_as::<_, CompletedCheck>(
-                "UPDATE checks SET status = $2, result = $3, remark = $4, fields = $5,
-                                   entries = $6, source = $7, completed_at = $8
-                 WHERE id = $1 AND status = $9
-                 RETURNING case_id, org_id, check_type",
-            )
-            .bind(check_id)
-            .bind(CheckStatus::Completed)
-            .bind(done.result)
-            .bind(done.remark)
-            .bind(done.fields.as_deref())
-            .bind(done.entries.as_deref())
-            .bind(done.source)
-            .bind(now)
-            .bind(CheckStatus::InProgress)
-            .fetch_optional(&mut *conn)
-            .await?)
+            Ok(sqlx::query_as::<_, CompletedCheck>(COMPLETE_CHECK)
+                .bind(check_id)
+                .bind(CheckStatus::Completed)
+                .bind(done.result)
+                .bind(done.remark)
+                .bind(done.fields.as_deref())
+                .bind(done.entries.as_deref())
+                .bind(done.source)
+                .bind(now)
+                .bind(CheckStatus::InProgress)
+                .fetch_optional(&mut *conn)
+                .await?)
         })
     }
 
@@ -209,7 +215,7 @@ impl Tx {
     /// IMMEDIATE transactions are serial anyway.
     pub async fn lock_case(&mut self, case_id: &str) -> StoreResult<()> {
         on_tx!(self, |conn| {
-            sqlx::query("UPDATE cases SET status = status WHERE id = $1")
+            sqlx::query(LOCK_CASE)
                 .bind(case_id)
                 .execute(&mut *conn)
                 .await?;
@@ -249,13 +255,10 @@ impl Tx {
     /// The results of the case's checks and whether its organisation audits every case.
     pub async fn case_results(&mut self, case_id: &str) -> StoreResult<(Vec<CheckResult>, bool)> {
         let rows: Vec<(CheckResult, bool)> = on_tx!(self, |conn| {
-            sqlx::query_as(
-                "SELECT c.result, o.always_audit FROM checks c JOIN orgs o ON o.id = c.org_id
-                 WHERE c.case_id = $1",
-            )
-            .bind(case_id)
-            .fetch_all(&mut *conn)
-            .await?
+            sqlx::query_as(CASE_RESULTS)
+                .bind(case_id)
+                .fetch_all(&mut *conn)
+                .await?
         });
         let always_audit = rows.first().map(|r| r.1).unwrap_or(false);
         Ok((rows.into_iter().map(|r| r.0).collect(), always_audit))
@@ -269,15 +272,13 @@ impl Tx {
         completed_at: Option<i64>,
     ) -> StoreResult<()> {
         on_tx!(self, |conn| {
-            sqlx::query(
-                "UPDATE cases SET status = $2, result = $3, completed_at = $4 WHERE id = $1",
-            )
-            .bind(case_id)
-            .bind(status)
-            .bind(result)
-            .bind(completed_at)
-            .execute(&mut *conn)
-            .await?;
+            sqlx::query(SET_CASE_STATE)
+                .bind(case_id)
+                .bind(status)
+                .bind(result)
+                .bind(completed_at)
+                .execute(&mut *conn)
+                .await?;
         });
         Ok(())
     }
@@ -289,7 +290,7 @@ impl Tx {
         case_id: &str,
     ) -> StoreResult<Option<CaseStatus>> {
         let row: Option<(CaseStatus,)> = on_tx!(self, |conn| {
-            sqlx::query_as("SELECT status FROM cases WHERE id = $1 AND org_id = $2")
+            sqlx::query_as(CASE_STATUS)
                 .bind(case_id)
                 .bind(org_id)
                 .fetch_optional(&mut *conn)
@@ -307,16 +308,13 @@ impl Tx {
         remark: Option<&str>,
     ) -> StoreResult<bool> {
         on_tx!(self, |conn| {
-            let done = sqlx::query(
-                "UPDATE checks SET result = $3, remark = COALESCE($4, remark)
-                 WHERE case_id = $1 AND check_type = $2",
-            )
-            .bind(case_id)
-            .bind(check_type)
-            .bind(result)
-            .bind(remark)
-            .execute(&mut *conn)
-            .await?;
+            let done = sqlx::query(OVERRIDE_CHECK)
+                .bind(case_id)
+                .bind(check_type)
+                .bind(result)
+                .bind(remark)
+                .execute(&mut *conn)
+                .await?;
             Ok(done.rows_affected() > 0)
         })
     }
@@ -348,35 +346,26 @@ impl super::Store {
     /// The case and everything its report shows, only if it belongs to `org_id`.
     pub async fn case_view(&self, org_id: &str, case_id: &str) -> StoreResult<Option<CaseView>> {
         with_conn!(self, |pool| {
-            let case =
-                sqlx::query_as::<_, CaseRow>("SELECT * FROM cases WHERE id = $1 AND org_id = $2")
-                    .bind(case_id)
-                    .bind(org_id)
-                    .fetch_optional(pool)
-                    .await?;
+            let case = sqlx::query_as::<_, CaseRow>(CASE_OF_ORG)
+                .bind(case_id)
+                .bind(org_id)
+                .fetch_optional(pool)
+                .await?;
             let Some(case) = case else {
                 return Ok(None);
             };
-            let checks = sqlx::query_as::<_, CheckRow>(
-                "SELECT * FROM checks WHERE case_id = $1 ORDER BY position",
-            )
-            .bind(case_id)
-            .fetch_all(pool)
-            .await?;
-            let evidence = sqlx::query_as::<_, EvidenceMeta>(
-                "SELECT id, check_id, position, name, content_type FROM evidence
-                 WHERE case_id = $1 ORDER BY check_id, position",
-            )
-            .bind(case_id)
-            .fetch_all(pool)
-            .await?;
-            let audits = sqlx::query_as::<_, AuditRow>(
-                "SELECT id, decision, note, overrides, actor, created_at FROM case_audits
-                 WHERE case_id = $1 ORDER BY created_at",
-            )
-            .bind(case_id)
-            .fetch_all(pool)
-            .await?;
+            let checks = sqlx::query_as::<_, CheckRow>(CHECKS_OF_CASE)
+                .bind(case_id)
+                .fetch_all(pool)
+                .await?;
+            let evidence = sqlx::query_as::<_, EvidenceMeta>(EVIDENCE_OF_CASE)
+                .bind(case_id)
+                .fetch_all(pool)
+                .await?;
+            let audits = sqlx::query_as::<_, AuditRow>(AUDITS_OF_CASE)
+                .bind(case_id)
+                .fetch_all(pool)
+                .await?;
             Ok(Some(CaseView {
                 case,
                 checks,
@@ -389,14 +378,14 @@ impl super::Store {
     /// The check and its case, for the job that runs it.
     pub async fn check_for_job(&self, check_id: &str) -> StoreResult<Option<(CheckRow, CaseRow)>> {
         with_conn!(self, |pool| {
-            let check = sqlx::query_as::<_, CheckRow>("SELECT * FROM checks WHERE id = $1")
+            let check = sqlx::query_as::<_, CheckRow>(CHECK_BY_ID)
                 .bind(check_id)
                 .fetch_optional(pool)
                 .await?;
             let Some(check) = check else {
                 return Ok(None);
             };
-            let case = sqlx::query_as::<_, CaseRow>("SELECT * FROM cases WHERE id = $1")
+            let case = sqlx::query_as::<_, CaseRow>(CASE_BY_ID)
                 .bind(&check.case_id)
                 .fetch_one(pool)
                 .await?;
@@ -407,7 +396,7 @@ impl super::Store {
     /// The organisation a case belongs to (for signed links, which carry no API key).
     pub async fn case_org(&self, case_id: &str) -> StoreResult<Option<String>> {
         with_conn!(self, |pool| {
-            let row: Option<(String,)> = sqlx::query_as("SELECT org_id FROM cases WHERE id = $1")
+            let row: Option<(String,)> = sqlx::query_as(CASE_ORG)
                 .bind(case_id)
                 .fetch_optional(pool)
                 .await?;
@@ -418,28 +407,20 @@ impl super::Store {
     /// An evidence file by id (its signed link is the authorisation).
     pub async fn evidence_file(&self, evidence_id: &str) -> StoreResult<Option<(String, Vec<u8>)>> {
         with_conn!(self, |pool| {
-            Ok(
-                sqlx::query_as("SELECT content_type, bytes FROM evidence WHERE id = $1")
-                    .bind(evidence_id)
-                    .fetch_optional(pool)
-                    .await?,
-            )
+            Ok(sqlx::query_as(EVIDENCE_FILE)
+                .bind(evidence_id)
+                .fetch_optional(pool)
+                .await?)
         })
     }
 
     /// Evidence files of a case with their bytes (for the PDF).
-    pub async fn evidence_files(
-        &self,
-        case_id: &str,
-    ) -> StoreResult<Vec<(String, String, Vec<u8>)>> {
+    pub async fn evidence_files(&self, case_id: &str) -> StoreResult<Vec<EvidenceFile>> {
         with_conn!(self, |pool| {
-            Ok(sqlx::query_as(
-                "SELECT check_id, content_type, bytes FROM evidence WHERE case_id = $1
-                 ORDER BY check_id, position",
-            )
-            .bind(case_id)
-            .fetch_all(pool)
-            .await?)
+            Ok(sqlx::query_as::<_, EvidenceFile>(EVIDENCE_FILES)
+                .bind(case_id)
+                .fetch_all(pool)
+                .await?)
         })
     }
 
@@ -456,3 +437,52 @@ impl super::Store {
         })
     }
 }
+
+// Statements on the request and job paths: named, so `store::hot` can check their plans.
+
+pub(super) const COMPLETE_CHECK: &str =
+    "UPDATE checks SET status = $2, result = $3, remark = $4, fields = $5,
+    entries = $6, source = $7, completed_at = $8
+    WHERE id = $1 AND status = $9
+    RETURNING case_id, org_id, check_type";
+
+pub(super) const LOCK_CASE: &str = "UPDATE cases SET status = status WHERE id = $1";
+
+pub(super) const CASE_RESULTS: &str =
+    "SELECT c.result, o.always_audit FROM checks c JOIN orgs o ON o.id = c.org_id
+    WHERE c.case_id = $1";
+
+pub(super) const SET_CASE_STATE: &str =
+    "UPDATE cases SET status = $2, result = $3, completed_at = $4,
+    version = version + 1
+    WHERE id = $1";
+
+pub(super) const CASE_STATUS: &str = "SELECT status FROM cases WHERE id = $1 AND org_id = $2";
+
+pub(super) const OVERRIDE_CHECK: &str =
+    "UPDATE checks SET result = $3, remark = COALESCE($4, remark)
+    WHERE case_id = $1 AND check_type = $2";
+
+pub(super) const CASE_OF_ORG: &str = "SELECT * FROM cases WHERE id = $1 AND org_id = $2";
+
+pub(super) const CHECKS_OF_CASE: &str = "SELECT * FROM checks WHERE case_id = $1 ORDER BY position";
+
+pub(super) const EVIDENCE_OF_CASE: &str =
+    "SELECT id, check_id, position, name, content_type FROM evidence
+    WHERE case_id = $1 ORDER BY check_id, position";
+
+pub(super) const AUDITS_OF_CASE: &str =
+    "SELECT id, decision, note, overrides, actor, created_at FROM case_audits
+    WHERE case_id = $1 ORDER BY created_at";
+
+pub(super) const CHECK_BY_ID: &str = "SELECT * FROM checks WHERE id = $1";
+
+pub(super) const CASE_BY_ID: &str = "SELECT * FROM cases WHERE id = $1";
+
+pub(super) const CASE_ORG: &str = "SELECT org_id FROM cases WHERE id = $1";
+
+pub(super) const EVIDENCE_FILE: &str = "SELECT content_type, bytes FROM evidence WHERE id = $1";
+
+pub(super) const EVIDENCE_FILES: &str =
+    "SELECT check_id, name, content_type, bytes FROM evidence WHERE case_id = $1
+    ORDER BY check_id, position";

@@ -43,7 +43,7 @@ macro_rules! text_columns {
 
 use crate::domain::api_keys::KeyState;
 use crate::domain::bureau::BureauOutcome;
-use crate::domain::cases::{AuditDecision, CaseStatus, CheckResult, CheckStatus};
+use crate::domain::cases::{AuditDecision, CaseStatus, CheckResult, CheckStatus, ReportFormat};
 use crate::domain::credits::LedgerKind;
 use crate::domain::events::EventType;
 use crate::domain::gst::GstStatus;
@@ -74,4 +74,5 @@ text_columns!(
     StageStatus,
     FileCategory,
     ListKind,
+    ReportFormat,
 );

@@ -60,14 +60,11 @@ impl Tx {
             m.amount
         };
         on_tx!(self, |conn| {
-            let balance: Option<(i64,)> = sqlx::query_as(
-                "UPDATE orgs SET credits = credits + $2 WHERE id = $1 AND credits + $2 >= 0
-                 RETURNING credits",
-            )
-            .bind(m.org_id)
-            .bind(delta)
-            .fetch_optional(&mut *conn)
-            .await?;
+            let balance: Option<(i64,)> = sqlx::query_as(MOVE_BALANCE)
+                .bind(m.org_id)
+                .bind(delta)
+                .fetch_optional(&mut *conn)
+                .await?;
             match balance {
                 Some((after,)) => {
                     sqlx::query(
@@ -90,11 +87,10 @@ impl Tx {
                     Ok(Ok(after))
                 }
                 None => {
-                    let remaining: Option<(i64,)> =
-                        sqlx::query_as("SELECT credits FROM orgs WHERE id = $1")
-                            .bind(m.org_id)
-                            .fetch_optional(&mut *conn)
-                            .await?;
+                    let remaining: Option<(i64,)> = sqlx::query_as(BALANCE)
+                        .bind(m.org_id)
+                        .fetch_optional(&mut *conn)
+                        .await?;
                     Ok(Err(Insufficient {
                         required: m.amount,
                         remaining: remaining.map(|r| r.0).unwrap_or(0),
@@ -109,7 +105,7 @@ impl super::Store {
     /// The organisation's balance (0 for an unknown organisation).
     pub async fn balance(&self, org_id: &str) -> StoreResult<i64> {
         with_conn!(self, |pool| {
-            let row: Option<(i64,)> = sqlx::query_as("SELECT credits FROM orgs WHERE id = $1")
+            let row: Option<(i64,)> = sqlx::query_as(BALANCE)
                 .bind(org_id)
                 .fetch_optional(pool)
                 .await?;
@@ -138,33 +134,22 @@ impl super::Store {
     ) -> StoreResult<(Vec<LedgerRow>, i64)> {
         let kind = filter.kind;
         with_conn!(self, |pool| {
-            let (total,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM credit_ledger
-                 WHERE org_id = $1 AND ($2 IS NULL OR created_at >= $2)
-                   AND ($3 IS NULL OR created_at < $3) AND ($4 IS NULL OR kind = $4)",
-            )
-            .bind(org_id)
-            .bind(filter.from_ms)
-            .bind(filter.to_ms)
-            .bind(kind)
-            .fetch_one(pool)
-            .await?;
-            let rows = sqlx::query_as::<_, LedgerRow>(
-                "SELECT id, kind, amount, balance_after, service, reference_id, input, output,
-                        created_at
-                 FROM credit_ledger
-                 WHERE org_id = $1 AND ($2 IS NULL OR created_at >= $2)
-                   AND ($3 IS NULL OR created_at < $3) AND ($4 IS NULL OR kind = $4)
-                 ORDER BY seq DESC LIMIT $5 OFFSET $6",
-            )
-            .bind(org_id)
-            .bind(filter.from_ms)
-            .bind(filter.to_ms)
-            .bind(kind)
-            .bind(filter.limit)
-            .bind(filter.offset)
-            .fetch_all(pool)
-            .await?;
+            let (total,): (i64,) = sqlx::query_as(LEDGER_COUNT)
+                .bind(org_id)
+                .bind(filter.from_ms)
+                .bind(filter.to_ms)
+                .bind(kind)
+                .fetch_one(pool)
+                .await?;
+            let rows = sqlx::query_as::<_, LedgerRow>(LEDGER_PAGE)
+                .bind(org_id)
+                .bind(filter.from_ms)
+                .bind(filter.to_ms)
+                .bind(kind)
+                .bind(filter.limit)
+                .bind(filter.offset)
+                .fetch_all(pool)
+                .await?;
             Ok((rows, total))
         })
     }
@@ -182,3 +167,23 @@ impl super::Store {
         })
     }
 }
+
+// Statements on the request and job paths: named, so `store::hot` can check their plans.
+
+pub(super) const MOVE_BALANCE: &str =
+    "UPDATE orgs SET credits = credits + $2 WHERE id = $1 AND credits + $2 >= 0
+    RETURNING credits";
+
+pub(super) const BALANCE: &str = "SELECT credits FROM orgs WHERE id = $1";
+
+pub(super) const LEDGER_COUNT: &str = "SELECT COUNT(*) FROM credit_ledger
+    WHERE org_id = $1 AND ($2 IS NULL OR created_at >= $2)
+    AND ($3 IS NULL OR created_at < $3) AND ($4 IS NULL OR kind = $4)";
+
+pub(super) const LEDGER_PAGE: &str =
+    "SELECT id, kind, amount, balance_after, service, reference_id, input, output,
+    created_at
+    FROM credit_ledger
+    WHERE org_id = $1 AND ($2 IS NULL OR created_at >= $2)
+    AND ($3 IS NULL OR created_at < $3) AND ($4 IS NULL OR kind = $4)
+    ORDER BY seq DESC LIMIT $5 OFFSET $6";

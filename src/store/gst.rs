@@ -63,18 +63,15 @@ impl Tx {
     ) -> StoreResult<Option<FinishedGst>> {
         let now = now_ms();
         on_tx!(self, |conn| {
-            Ok(sqlx::query_as::<_, FinishedGst>(
-                "UPDATE gst_requests SET status = $2, result = $3, error = $4, completed_at = $5
-                 WHERE id = $1 AND status = $6 RETURNING org_id, credits_used",
-            )
-            .bind(id)
-            .bind(status)
-            .bind(result.map(|v| v.to_string()))
-            .bind(error)
-            .bind(now)
-            .bind(GstStatus::InProgress)
-            .fetch_optional(&mut *conn)
-            .await?)
+            Ok(sqlx::query_as::<_, FinishedGst>(FINISH_GST)
+                .bind(id)
+                .bind(status)
+                .bind(result.map(|v| v.to_string()))
+                .bind(error)
+                .bind(now)
+                .bind(GstStatus::InProgress)
+                .fetch_optional(&mut *conn)
+                .await?)
         })
     }
 }
@@ -83,25 +80,31 @@ impl super::Store {
     /// The request, only if it belongs to `org_id`.
     pub async fn gst_request(&self, org_id: &str, id: &str) -> StoreResult<Option<GstRequest>> {
         with_conn!(self, |pool| {
-            Ok(sqlx::query_as::<_, GstRequest>(
-                "SELECT * FROM gst_requests WHERE id = $1 AND org_id = $2",
-            )
-            .bind(id)
-            .bind(org_id)
-            .fetch_optional(pool)
-            .await?)
+            Ok(sqlx::query_as::<_, GstRequest>(GST_REQUEST)
+                .bind(id)
+                .bind(org_id)
+                .fetch_optional(pool)
+                .await?)
         })
     }
 
     /// Any tenant's request, for the job that works on it.
     pub async fn gst_request_for_job(&self, id: &str) -> StoreResult<Option<GstRequest>> {
         with_conn!(self, |pool| {
-            Ok(
-                sqlx::query_as::<_, GstRequest>("SELECT * FROM gst_requests WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(pool)
-                    .await?,
-            )
+            Ok(sqlx::query_as::<_, GstRequest>(GST_REQUEST_FOR_JOB)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?)
         })
     }
 }
+
+// Statements on the request and job paths: named, so `store::hot` can check their plans.
+
+pub(super) const FINISH_GST: &str =
+    "UPDATE gst_requests SET status = $2, result = $3, error = $4, completed_at = $5
+    WHERE id = $1 AND status = $6 RETURNING org_id, credits_used";
+
+pub(super) const GST_REQUEST: &str = "SELECT * FROM gst_requests WHERE id = $1 AND org_id = $2";
+
+pub(super) const GST_REQUEST_FOR_JOB: &str = "SELECT * FROM gst_requests WHERE id = $1";

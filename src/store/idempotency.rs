@@ -38,16 +38,13 @@ impl super::Store {
     ) -> StoreResult<IdemBegin> {
         let now = now_ms();
         let outcome = in_tx!(self, |tx| {
-            sqlx::query(
-                "DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2
-                   AND (created_at < $3 OR (status_code IS NULL AND created_at < $4))",
-            )
-            .bind(scope)
-            .bind(key)
-            .bind(now - ttl_ms)
-            .bind(now - in_flight_timeout_ms)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(IDEM_EXPIRE)
+                .bind(scope)
+                .bind(key)
+                .bind(now - ttl_ms)
+                .bind(now - in_flight_timeout_ms)
+                .execute(&mut *tx)
+                .await?;
             let inserted = sqlx::query(
                 "INSERT INTO idempotency_keys (scope, idem_key, request_hash, created_at)
                  VALUES ($1, $2, $3, $4) ON CONFLICT (scope, idem_key) DO NOTHING",
@@ -61,14 +58,11 @@ impl super::Store {
             if inserted.rows_affected() == 1 {
                 IdemBegin::New
             } else {
-                let row = sqlx::query_as::<_, IdemRow>(
-                    "SELECT request_hash, status_code, response_body FROM idempotency_keys
-                     WHERE scope = $1 AND idem_key = $2",
-                )
-                .bind(scope)
-                .bind(key)
-                .fetch_one(&mut *tx)
-                .await?;
+                let row = sqlx::query_as::<_, IdemRow>(IDEM_READ)
+                    .bind(scope)
+                    .bind(key)
+                    .fetch_one(&mut *tx)
+                    .await?;
                 match (row.request_hash == hash, row.status_code, row.response_body) {
                     (false, _, _) => IdemBegin::Mismatch,
                     (true, Some(status), Some(body)) => IdemBegin::Replay {
@@ -91,16 +85,13 @@ impl super::Store {
         body: &str,
     ) -> StoreResult<()> {
         with_conn!(self, |pool| {
-            sqlx::query(
-                "UPDATE idempotency_keys SET status_code = $3, response_body = $4
-                 WHERE scope = $1 AND idem_key = $2",
-            )
-            .bind(scope)
-            .bind(key)
-            .bind(i64::from(status))
-            .bind(body)
-            .execute(pool)
-            .await?;
+            sqlx::query(IDEM_FINISH)
+                .bind(scope)
+                .bind(key)
+                .bind(i64::from(status))
+                .bind(body)
+                .execute(pool)
+                .await?;
         });
         Ok(())
     }
@@ -108,7 +99,7 @@ impl super::Store {
     /// Forgets the key: the response is not one to replay (the request did no work).
     pub async fn idem_abandon(&self, scope: &str, key: &str) -> StoreResult<()> {
         with_conn!(self, |pool| {
-            sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2")
+            sqlx::query(IDEM_FORGET)
                 .bind(scope)
                 .bind(key)
                 .execute(pool)
@@ -117,3 +108,20 @@ impl super::Store {
         Ok(())
     }
 }
+
+// Statements on the request and job paths: named, so `store::hot` can check their plans.
+
+pub(super) const IDEM_EXPIRE: &str =
+    "DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2
+    AND (created_at < $3 OR (status_code IS NULL AND created_at < $4))";
+
+pub(super) const IDEM_READ: &str =
+    "SELECT request_hash, status_code, response_body FROM idempotency_keys
+    WHERE scope = $1 AND idem_key = $2";
+
+pub(super) const IDEM_FINISH: &str =
+    "UPDATE idempotency_keys SET status_code = $3, response_body = $4
+    WHERE scope = $1 AND idem_key = $2";
+
+pub(super) const IDEM_FORGET: &str =
+    "DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2";

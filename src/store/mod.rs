@@ -12,11 +12,14 @@ mod codec;
 pub mod credits;
 pub mod folders;
 pub mod gst;
+pub mod hot;
 pub mod idempotency;
 pub mod jobs;
 pub mod orgs;
 pub(crate) mod postgres;
+pub mod reports;
 pub mod screening;
+pub mod seed;
 pub mod settings;
 mod sqlite;
 pub mod tx;
@@ -49,12 +52,13 @@ pub enum StoreError {
     },
 }
 
-/// Decodes a JSON document kept as text, surfacing a corrupt one as [`StoreError::Corrupt`].
+/// Decodes a JSON document kept as text (or bytes), surfacing a corrupt one as
+/// [`StoreError::Corrupt`].
 pub fn decode_json<T: serde::de::DeserializeOwned>(
     what: &'static str,
-    text: &str,
+    text: impl AsRef<[u8]>,
 ) -> StoreResult<T> {
-    serde_json::from_str(text).map_err(|error| StoreError::Corrupt { what, error })
+    serde_json::from_slice(text.as_ref()).map_err(|error| StoreError::Corrupt { what, error })
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

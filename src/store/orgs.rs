@@ -127,7 +127,7 @@ impl super::Store {
 
     pub async fn org(&self, org_id: &str) -> StoreResult<Option<Org>> {
         with_conn!(self, |pool| {
-            Ok(sqlx::query_as::<_, Org>("SELECT * FROM orgs WHERE id = $1")
+            Ok(sqlx::query_as::<_, Org>(ORG_BY_ID)
                 .bind(org_id)
                 .fetch_optional(pool)
                 .await?)
@@ -194,15 +194,10 @@ impl super::Store {
 
     pub async fn find_key_by_hash(&self, hash: &str) -> StoreResult<Option<KeyWithOrg>> {
         with_conn!(self, |pool| {
-            Ok(sqlx::query_as::<_, KeyWithOrg>(
-                "SELECT k.id AS key_id, k.state AS key_state, o.id AS org_id, o.name AS org_name,
-                        o.is_sandbox AS is_sandbox
-                 FROM api_keys k JOIN orgs o ON o.id = k.org_id
-                 WHERE k.key_hash = $1",
-            )
-            .bind(hash)
-            .fetch_optional(pool)
-            .await?)
+            Ok(sqlx::query_as::<_, KeyWithOrg>(KEY_BY_HASH)
+                .bind(hash)
+                .fetch_optional(pool)
+                .await?)
         })
     }
 
@@ -248,3 +243,13 @@ impl super::Store {
         })
     }
 }
+
+// Statements on the request and job paths: named, so `store::hot` can check their plans.
+
+pub(super) const ORG_BY_ID: &str = "SELECT * FROM orgs WHERE id = $1";
+
+pub(super) const KEY_BY_HASH: &str =
+    "SELECT k.id AS key_id, k.state AS key_state, o.id AS org_id, o.name AS org_name,
+    o.is_sandbox AS is_sandbox
+    FROM api_keys k JOIN orgs o ON o.id = k.org_id
+    WHERE k.key_hash = $1";

@@ -70,3 +70,75 @@ pub(super) fn spawn_listener(
         }
     });
 }
+
+/// The steps of an `EXPLAIN (FORMAT JSON)` plan that read a table: a sequential scan, or an index
+/// scan with no index condition (every entry), reads all of it.
+pub(super) fn plan_steps(plan: &serde_json::Value, steps: &mut Vec<super::hot::PlanStep>) {
+    match plan {
+        serde_json::Value::Array(items) => {
+            for item in items {
+                plan_steps(item, steps);
+            }
+        }
+        serde_json::Value::Object(node) => {
+            if let Some(inner) = node.get("Plan") {
+                plan_steps(inner, steps);
+            }
+            let kind = node.get("Node Type").and_then(|v| v.as_str());
+            if let (Some(kind), Some(table)) =
+                (kind, node.get("Relation Name").and_then(|v| v.as_str()))
+            {
+                let indexed = node.contains_key("Index Cond")
+                    || matches!(kind, "Bitmap Heap Scan" | "ModifyTable");
+                steps.push(super::hot::PlanStep {
+                    table: Some(table.to_string()),
+                    full_scan: !indexed,
+                    detail: format!(
+                        "{kind} on {table}{}",
+                        node.get("Index Name")
+                            .and_then(|v| v.as_str())
+                            .map(|i| format!(" using {i}"))
+                            .unwrap_or_default()
+                    ),
+                });
+            }
+            if let Some(children) = node.get("Plans") {
+                plan_steps(children, steps);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plan_steps;
+
+    #[test]
+    fn sequential_and_unconditioned_index_scans_are_full_scans() {
+        let plan = serde_json::json!([{"Plan": {"Node Type": "Nested Loop", "Plans": [
+            {"Node Type": "Seq Scan", "Relation Name": "cases"},
+            {"Node Type": "Index Scan", "Relation Name": "checks", "Index Name": "checks_case",
+             "Index Cond": "(case_id = $1)"},
+            {"Node Type": "Index Only Scan", "Relation Name": "jobs", "Index Name": "jobs_ready"},
+            {"Node Type": "Bitmap Heap Scan", "Relation Name": "evidence", "Plans": [
+                {"Node Type": "Bitmap Index Scan", "Index Name": "evidence_case",
+                 "Index Cond": "(case_id = $1)"}]}
+        ]}}]);
+        let mut steps = Vec::new();
+        plan_steps(&plan, &mut steps);
+        let seen: Vec<(&str, bool)> = steps
+            .iter()
+            .map(|s| (s.table.as_deref().unwrap_or(""), s.full_scan))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("cases", true),
+                ("checks", false),
+                ("jobs", true),
+                ("evidence", false)
+            ]
+        );
+    }
+}

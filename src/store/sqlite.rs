@@ -34,3 +34,53 @@ pub(super) const CLAIM_JOBS: &str = "
     )
     RETURNING id, kind, payload, org_id, status, attempts, max_attempts, run_at, lease_until,
               locked_by, last_error, created_at, updated_at, completed_at";
+
+/// One line of `EXPLAIN QUERY PLAN`: `SCAN t` (every row), `SCAN t USING [COVERING] INDEX i`
+/// (every index entry) and `SEARCH t USING …` (a range of an index). Only `SEARCH` is a look-up.
+pub(super) fn plan_step(detail: String) -> super::hot::PlanStep {
+    let mut words = detail.split_whitespace();
+    let (verb, table) = (words.next(), words.next());
+    let reads =
+        matches!(verb, Some("SCAN" | "SEARCH")) && !matches!(table, Some("CONSTANT" | "SUBQUERY"));
+    super::hot::PlanStep {
+        table: reads.then(|| table.unwrap_or_default().to_string()),
+        full_scan: reads && verb == Some("SCAN"),
+        detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plan_step;
+
+    #[test]
+    fn scans_are_told_from_searches() {
+        for (detail, table, full) in [
+            ("SCAN jobs", Some("jobs"), true),
+            (
+                "SCAN jobs USING COVERING INDEX jobs_ready",
+                Some("jobs"),
+                true,
+            ),
+            (
+                "SEARCH jobs USING INDEX jobs_ready (status=?)",
+                Some("jobs"),
+                false,
+            ),
+            (
+                "SEARCH c USING INDEX checks_case (case_id=?)",
+                Some("c"),
+                false,
+            ),
+            ("USE TEMP B-TREE FOR ORDER BY", None, false),
+            ("SCAN CONSTANT ROW", None, false),
+        ] {
+            let step = plan_step(detail.to_string());
+            assert_eq!(
+                (step.table.as_deref(), step.full_scan),
+                (table, full),
+                "{detail}"
+            );
+        }
+    }
+}

@@ -43,7 +43,7 @@ impl Tx {
     /// The organisation's webhook URL, if it has one.
     pub async fn webhook_url(&mut self, org_id: &str) -> StoreResult<Option<String>> {
         let row: Option<(Option<String>,)> = on_tx!(self, |conn| {
-            sqlx::query_as("SELECT webhook_url FROM orgs WHERE id = $1")
+            sqlx::query_as(WEBHOOK_URL)
                 .bind(org_id)
                 .fetch_optional(&mut *conn)
                 .await?
@@ -54,7 +54,7 @@ impl Tx {
     /// Whether the event exists and belongs to `org_id`.
     pub async fn event_exists(&mut self, org_id: &str, event_id: &str) -> StoreResult<bool> {
         let found: Option<(String,)> = on_tx!(self, |conn| {
-            sqlx::query_as("SELECT id FROM webhook_events WHERE id = $1 AND org_id = $2")
+            sqlx::query_as(EVENT_EXISTS)
                 .bind(event_id)
                 .bind(org_id)
                 .fetch_optional(&mut *conn)
@@ -121,11 +121,10 @@ impl super::Store {
     /// `(url, secret)` of the organisation's webhook.
     pub async fn webhook(&self, org_id: &str) -> StoreResult<Option<(String, String)>> {
         with_conn!(self, |pool| {
-            let row: Option<(Option<String>, Option<String>)> =
-                sqlx::query_as("SELECT webhook_url, webhook_secret FROM orgs WHERE id = $1")
-                    .bind(org_id)
-                    .fetch_optional(pool)
-                    .await?;
+            let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(WEBHOOK)
+                .bind(org_id)
+                .fetch_optional(pool)
+                .await?;
             Ok(row.and_then(|(url, secret)| Some((url?, secret?))))
         })
     }
@@ -136,37 +135,31 @@ impl super::Store {
         event_id: &str,
     ) -> StoreResult<Option<WebhookEvent>> {
         with_conn!(self, |pool| {
-            Ok(sqlx::query_as::<_, WebhookEvent>(
-                "SELECT * FROM webhook_events WHERE id = $1 AND org_id = $2",
-            )
-            .bind(event_id)
-            .bind(org_id)
-            .fetch_optional(pool)
-            .await?)
+            Ok(sqlx::query_as::<_, WebhookEvent>(WEBHOOK_EVENT)
+                .bind(event_id)
+                .bind(org_id)
+                .fetch_optional(pool)
+                .await?)
         })
     }
 
     pub async fn webhook_event_for_job(&self, event_id: &str) -> StoreResult<Option<WebhookEvent>> {
         with_conn!(self, |pool| {
-            Ok(
-                sqlx::query_as::<_, WebhookEvent>("SELECT * FROM webhook_events WHERE id = $1")
-                    .bind(event_id)
-                    .fetch_optional(pool)
-                    .await?,
-            )
+            Ok(sqlx::query_as::<_, WebhookEvent>(WEBHOOK_EVENT_FOR_JOB)
+                .bind(event_id)
+                .fetch_optional(pool)
+                .await?)
         })
     }
 
     /// The organisation's events, newest first.
     pub async fn webhook_events(&self, org_id: &str, limit: i64) -> StoreResult<Vec<WebhookEvent>> {
         with_conn!(self, |pool| {
-            Ok(sqlx::query_as::<_, WebhookEvent>(
-                "SELECT * FROM webhook_events WHERE org_id = $1 ORDER BY created_at DESC, id LIMIT $2",
-            )
-            .bind(org_id)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?)
+            Ok(sqlx::query_as::<_, WebhookEvent>(WEBHOOK_EVENTS)
+                .bind(org_id)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?)
         })
     }
 
@@ -194,15 +187,31 @@ impl super::Store {
 
     pub async fn deliveries(&self, org_id: &str, event_id: &str) -> StoreResult<Vec<Delivery>> {
         with_conn!(self, |pool| {
-            Ok(sqlx::query_as::<_, Delivery>(
-                "SELECT id, event_id, attempt, url, status_code, error, duration_ms, created_at
-                 FROM webhook_deliveries WHERE event_id = $1 AND org_id = $2
-                 ORDER BY created_at, attempt",
-            )
-            .bind(event_id)
-            .bind(org_id)
-            .fetch_all(pool)
-            .await?)
+            Ok(sqlx::query_as::<_, Delivery>(DELIVERIES)
+                .bind(event_id)
+                .bind(org_id)
+                .fetch_all(pool)
+                .await?)
         })
     }
 }
+
+// Statements on the request and job paths: named, so `store::hot` can check their plans.
+
+pub(super) const WEBHOOK_URL: &str = "SELECT webhook_url FROM orgs WHERE id = $1";
+
+pub(super) const EVENT_EXISTS: &str = "SELECT id FROM webhook_events WHERE id = $1 AND org_id = $2";
+
+pub(super) const WEBHOOK: &str = "SELECT webhook_url, webhook_secret FROM orgs WHERE id = $1";
+
+pub(super) const WEBHOOK_EVENT: &str = "SELECT * FROM webhook_events WHERE id = $1 AND org_id = $2";
+
+pub(super) const WEBHOOK_EVENT_FOR_JOB: &str = "SELECT * FROM webhook_events WHERE id = $1";
+
+pub(super) const WEBHOOK_EVENTS: &str =
+    "SELECT * FROM webhook_events WHERE org_id = $1 ORDER BY created_at DESC, id LIMIT $2";
+
+pub(super) const DELIVERIES: &str =
+    "SELECT id, event_id, attempt, url, status_code, error, duration_ms, created_at
+    FROM webhook_deliveries WHERE event_id = $1 AND org_id = $2
+    ORDER BY created_at, attempt";

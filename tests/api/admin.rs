@@ -221,3 +221,93 @@ async fn admin_commands_manage_an_organisation_end_to_end() {
         .unwrap();
     assert!(stored.password_hash.starts_with("$argon2id$"));
 }
+
+/// `admin seed-cases` (load tests) copies a case with its checks and evidence: each copy reads
+/// back as the same report under its own id.
+#[tokio::test]
+async fn seed_cases_copies_a_case_with_its_checks_and_evidence() {
+    let app = TestApp::spawn().await;
+    let created = app
+        .post(
+            "/api/recruiter/v2/bgv-submit/",
+            &json!({"checks": ["criminal_check", "identity_pan", "aml_check"], "candidates": [{
+                "name": "Vivek Patel", "dob": "08-01-2001", "pan": "ABCPE1234F",
+                "permanent_address": "12 MG Road, Pune 411001",
+                "sandbox_outcome": {"criminal_check": "clear", "identity_pan": "clear", "aml_check": "clear"}}]}),
+        )
+        .await
+        .json();
+    let case_id = created["data"]["cases_created"][0]["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let report = |id: String| {
+        let app = &app;
+        async move {
+            app.get(&format!("/api/recruiter/v2/report-json/?case_id={id}"))
+                .await
+                .json()
+        }
+    };
+    let original = crate::helpers::eventually(30, || async {
+        let r = report(case_id.clone()).await;
+        (r["data"]["status"] == "completed").then_some(r)
+    })
+    .await;
+    let out = execute(
+        &app.store,
+        AdminCommand::SeedCases {
+            org: app.org_id.clone(),
+            like: case_id.clone(),
+            cases: 450,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(out["cases"], 450);
+    let template = app
+        .store
+        .case_view(&app.org_id, &case_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let evidence = app.store.evidence_files(&case_id).await.unwrap();
+    let copies = app.store.copy_case(&template, &evidence, 3).await.unwrap();
+    for id in copies {
+        let copy = report(id).await;
+        assert_eq!(copy["data"]["status"], "completed");
+        assert_ne!(
+            copy["data"]["reference_id"],
+            original["data"]["reference_id"]
+        );
+        for (a, b) in copy["data"]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(original["data"]["checks"].as_array().unwrap())
+        {
+            assert_eq!((&a["type"], &a["result"]), (&b["type"], &b["result"]));
+            assert_eq!(
+                a["documents"].as_array().map(Vec::len),
+                b["documents"].as_array().map(Vec::len)
+            );
+            if a["documents"].is_array() {
+                assert_ne!(a["documents"], b["documents"], "the copy has its own files");
+            }
+        }
+    }
+    // Another organisation cannot have a case copied into it by naming one it does not own.
+    let (other, _) = crate::helpers::create_org(&app.store, "Other", 0).await;
+    assert!(
+        execute(
+            &app.store,
+            AdminCommand::SeedCases {
+                org: other,
+                like: case_id,
+                cases: 1,
+            },
+        )
+        .await
+        .is_err()
+    );
+}

@@ -190,6 +190,11 @@ async fn each_validation_rule_has_its_message_and_costs_nothing() {
             json!({"mobile_number": "9553226860", "full_name": "Manish Gupta", "document_type": "aadhaar", "id_value": "234123412345"}),
             "Invalid id_value for document_type AADHAAR: Aadhaar number has an invalid checksum (Verhoeff).",
         ),
+        (
+            // Separators only between the printed groups of four.
+            json!({"mobile_number": "9553226860", "full_name": "Manish Gupta", "document_type": "AADHAAR", "id_value": "-234123412346"}),
+            "Invalid id_value for document_type AADHAAR: Aadhaar number must be 12 digits, written together or in groups of 4 separated by a single space or hyphen.",
+        ),
     ];
     for (request, message) in cases {
         let response = app.post(PATH, &request).await;
@@ -213,6 +218,7 @@ async fn optional_fields_that_are_valid_are_accepted() {
         json!({"document_type": "", "id_value": ""}),
         json!({"document_type": "PAN", "id_value": "abcpe1234f"}),
         json!({"document_type": "AADHAAR", "id_value": "2341 2341 2346"}),
+        json!({"document_type": "AADHAAR", "id_value": "2341-2341-2346"}),
         json!({"full_name": "N. Vivek"}),
     ] {
         let mut request = body("9553226860", "Manish Gupta");

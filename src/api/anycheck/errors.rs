@@ -181,6 +181,23 @@ impl From<HttpError> for AcError {
                 AcError::new(ErrorCode::InvalidRequest, "The request body is too large.")
                     .with_status(StatusCode::PAYLOAD_TOO_LARGE)
             }
+            HttpError::BodyUnreadable => AcError::new(
+                ErrorCode::InvalidRequest,
+                "The request body could not be read.",
+            ),
+            HttpError::MalformedRequest => AcError::new(
+                ErrorCode::InvalidRequest,
+                "The request could not be parsed.",
+            ),
+            HttpError::UriTooLong => {
+                AcError::new(ErrorCode::InvalidRequest, "The request URI is too long.")
+                    .with_status(StatusCode::URI_TOO_LONG)
+            }
+            HttpError::HeadersTooLarge => AcError::new(
+                ErrorCode::InvalidRequest,
+                "The request headers are too large.",
+            )
+            .with_status(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE),
             HttpError::Timeout => AcError::new(
                 ErrorCode::RequestTimeout,
                 "The request took too long and was stopped.",

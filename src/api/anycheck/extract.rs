@@ -2,7 +2,6 @@
 //! the client's address (for the login limits).
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
@@ -128,8 +127,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
         Ok(ClientAddress(
             parts
                 .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
+                .get::<ConnectInfo<crate::api::common::wire::PeerAddr>>()
+                .map(|c| c.0.0.ip().to_string())
                 .unwrap_or_else(|| "unknown".into()),
         ))
     }

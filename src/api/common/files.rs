@@ -77,7 +77,10 @@ pub async fn report_pdf<S: Surface>(
         .case_view(&org_id, case_id)
         .await?
         .ok_or(AppError::NotFound(Resource::File))?;
-    let pdf = crate::app::cases::render_pdf(&state.store, &state.links, &view).await?;
+    if !view.case.status.is_final() {
+        return Err(AppError::NotFound(Resource::File).into());
+    }
+    let pdf = crate::app::cases::pdf(&state.store, &state.pdf_renders, &view).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),

@@ -5,6 +5,8 @@
 pub mod auth;
 pub mod files;
 pub mod idempotency;
+pub mod keep_alive;
+pub mod wire;
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
@@ -34,6 +36,14 @@ pub enum HttpError {
     PayloadTooLarge,
     #[error("request timed out")]
     Timeout,
+    #[error("request body could not be read")]
+    BodyUnreadable,
+    #[error("request could not be parsed")]
+    MalformedRequest,
+    #[error("request URI too long")]
+    UriTooLong,
+    #[error("request headers too large")]
+    HeadersTooLarge,
     #[error("idempotency key reused with another body")]
     IdempotencyMismatch,
     #[error("idempotency key in flight")]

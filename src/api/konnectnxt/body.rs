@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::envelope::ApiError;
+use crate::domain::text::TextRule;
 
 pub struct Body(pub Map<String, Value>);
 
@@ -15,19 +16,19 @@ impl Body {
         }
     }
 
-    /// A string field; `Ok(None)` when absent, null or blank (blank counts as not given).
-    pub fn optional_str(&self, name: &str) -> Result<Option<&str>, String> {
-        match self.0.get(name) {
+    /// A text field, checked by its rule (trimmed, no control characters, at most its maximum
+    /// length); `Ok(None)` when absent, null or blank (blank counts as not given).
+    pub fn text(&self, rule: &TextRule) -> Result<Option<String>, String> {
+        match self.0.get(rule.field) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.trim())),
-            Some(_) => Err(format!("{name} must be a string.")),
+            Some(Value::String(s)) => Ok(rule.parse_or_message(s)?.map(String::from)),
+            Some(_) => Err(format!("{} must be a string.", rule.field)),
         }
     }
 
-    pub fn required_str(&self, name: &str) -> Result<&str, String> {
-        self.optional_str(name)?
-            .ok_or_else(|| format!("{name} is required."))
+    pub fn required_text(&self, rule: &TextRule) -> Result<String, String> {
+        self.text(rule)?
+            .ok_or_else(|| format!("{} is required.", rule.field))
     }
 }
 

@@ -98,6 +98,10 @@ pub enum ErrorKind {
     MethodNotAllowed,
     #[error("request body too large")]
     PayloadTooLarge,
+    #[error("request URI too long")]
+    UriTooLong,
+    #[error("request headers too large")]
+    HeadersTooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("idempotency key reused with another body")]
@@ -169,6 +173,8 @@ impl ApiError {
             ErrorKind::NotFound(_) | ErrorKind::RouteNotFound => StatusCode::NOT_FOUND,
             ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::UriTooLong => StatusCode::URI_TOO_LONG,
+            ErrorKind::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorKind::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::IdempotencyInFlight | ErrorKind::Conflict(_) => StatusCode::CONFLICT,
@@ -202,6 +208,12 @@ impl ApiError {
             ErrorKind::LinkInvalid => "This link is invalid or has expired.".into(),
             ErrorKind::MethodNotAllowed => "Method not allowed for this resource.".into(),
             ErrorKind::PayloadTooLarge => "Request body is too large.".into(),
+            ErrorKind::UriTooLong => format!(
+                "Request URI is too long: at most {} bytes.",
+                crate::api::common::wire::MAX_URI_BYTES
+            )
+            .into(),
+            ErrorKind::HeadersTooLarge => "Request headers are too large.".into(),
             ErrorKind::UnsupportedMediaType => "Content-Type must be application/json.".into(),
             ErrorKind::IdempotencyMismatch => {
                 "Idempotency-Key has already been used with a different request.".into()
@@ -251,6 +263,10 @@ impl From<HttpError> for ApiError {
             HttpError::MethodNotAllowed => ErrorKind::MethodNotAllowed.into(),
             HttpError::PayloadTooLarge => ErrorKind::PayloadTooLarge.into(),
             HttpError::Timeout => ErrorKind::SourceUnavailable("The request timed out.").into(),
+            HttpError::BodyUnreadable => ApiError::bad_request("Request body could not be read."),
+            HttpError::MalformedRequest => ApiError::bad_request("Request could not be parsed."),
+            HttpError::UriTooLong => ErrorKind::UriTooLong.into(),
+            HttpError::HeadersTooLarge => ErrorKind::HeadersTooLarge.into(),
             HttpError::IdempotencyMismatch => ErrorKind::IdempotencyMismatch.into(),
             HttpError::IdempotencyInFlight => ErrorKind::IdempotencyInFlight.into(),
             HttpError::IdempotencyKeyInvalid => ErrorKind::IdempotencyKeyInvalid.into(),

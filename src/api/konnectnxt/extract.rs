@@ -9,6 +9,10 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use super::envelope::{ApiError, ErrorKind};
+use crate::domain::text::limits;
+
+/// Longest query parameter name accepted.
+const MAX_QUERY_NAME: usize = 64;
 
 /// JSON body. Malformed JSON, a wrong content type and an oversized body become envelope errors.
 pub struct ApiJson<T>(pub T);
@@ -67,6 +71,18 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
         let query = parts.uri.query().unwrap_or("");
         let pairs: Vec<(String, String)> = serde_urlencoded_pairs(query)
             .ok_or_else(|| ApiError::bad_request("Query string could not be parsed."))?;
+        // Every value passes the one text rule of query parameters (no control characters,
+        // at most its maximum), whatever the endpoint does with it afterwards.
+        for (name, value) in &pairs {
+            if name.chars().count() > MAX_QUERY_NAME || name.chars().any(char::is_control) {
+                return Err(ApiError::bad_request(format!(
+                    "Query parameter names must be at most {MAX_QUERY_NAME} characters, without control characters."
+                )));
+            }
+            limits::QUERY_VALUE
+                .parse(value)
+                .map_err(|e| ApiError::bad_request(format!("{name} {e}.")))?;
+        }
         Ok(QueryParams(pairs.into_iter().collect()))
     }
 }

@@ -12,12 +12,12 @@ use super::extract::ApiJson;
 use crate::api::AppState;
 use crate::app::bureau::{self, Caller, DEFAULT_CONSENT_PURPOSE, PullOutcome};
 use crate::domain::ids::{Aadhaar, DrivingLicence, Epic, IdError, Mobile, Pan, Passport};
+use crate::domain::text::limits;
 use crate::providers::bureau::{BureauQuery, BureauRecord, DocumentRef};
 
 /// Document types accepted for the optional identity look-up.
 pub const DOCUMENT_TYPES: &[&str] = &["PAN", "AADHAAR", "VOTER_ID", "PASSPORT", "DRIVING_LICENSE"];
 
-const MAX_NAME_LEN: usize = 100;
 const MIN_CONSENT_LEN: usize = 21;
 
 /// The request, validated.
@@ -68,27 +68,22 @@ fn parse_document(document_type: &str, value: &str) -> Result<DocumentRef, Strin
 /// Validates in the order of the documented fields; the first problem is reported.
 pub(crate) fn parse_request(value: Value) -> Result<PullRequest, String> {
     let body = Body::new(value)?;
-    let mobile = Mobile::parse(body.required_str("mobile_number")?)
+    let mobile = Mobile::parse(&body.required_text(&limits::MOBILE_NUMBER)?)
         .map_err(|e| mobile_message(&e).to_string())?;
-    let full_name = body.required_str("full_name")?;
-    if !valid_full_name(full_name) {
+    let full_name = body.required_text(&limits::FULL_NAME)?;
+    if !valid_full_name(&full_name) {
         return Err("Invalid full_name. Only letters, spaces, and dots are allowed.".into());
     }
-    if full_name.chars().count() > MAX_NAME_LEN {
-        return Err(format!(
-            "full_name must be at most {MAX_NAME_LEN} characters."
-        ));
-    }
-    let consent_purpose = match body.optional_str("consent_purpose")? {
+    let consent_purpose = match body.text(&limits::CONSENT_PURPOSE)? {
         Some(purpose) if purpose.chars().count() < MIN_CONSENT_LEN => {
             return Err("consent_purpose must be more than 20 characters.".into());
         }
-        Some(purpose) => purpose.to_string(),
+        Some(purpose) => purpose,
         None => DEFAULT_CONSENT_PURPOSE.to_string(),
     };
     let document = match (
-        body.optional_str("document_type")?,
-        body.optional_str("id_value")?,
+        body.text(&limits::DOCUMENT_TYPE)?,
+        body.text(&limits::ID_VALUE)?,
     ) {
         (None, None) => None,
         (Some(_), None) => {
@@ -97,7 +92,7 @@ pub(crate) fn parse_request(value: Value) -> Result<PullRequest, String> {
         (None, Some(_)) => {
             return Err("document_type is required when id_value is provided.".into());
         }
-        (Some(kind), Some(value)) => Some(parse_document(kind, value)?),
+        (Some(kind), Some(value)) => Some(parse_document(&kind, &value)?),
     };
     Ok(PullRequest {
         query: BureauQuery {

@@ -16,6 +16,7 @@ use crate::app::gst;
 use crate::app::{AppError, Resource};
 use crate::domain::gst::GstStatus;
 use crate::domain::ids::Gstin;
+use crate::domain::text::limits;
 use crate::providers::gst::GstRecord;
 use crate::store::decode_json;
 
@@ -39,8 +40,8 @@ pub async fn initiate(
     ApiJson(value): ApiJson<Value>,
 ) -> ApiResult<Initiated> {
     let parsed = Body::new(value).and_then(|body| {
-        let raw = body.required_str("gstin")?;
-        Gstin::parse(raw).map_err(|e| format!("Invalid GSTIN: {e}."))
+        let raw = body.required_text(&limits::GSTIN)?;
+        Gstin::parse(&raw).map_err(|e| format!("Invalid GSTIN: {e}."))
     });
     let gstin = match parsed {
         Ok(gstin) => gstin,

@@ -17,15 +17,14 @@ use crate::api::AppState;
 use crate::app::cases::{
     self as bgv, Audit, Audited, Candidate, CaseCreated, MAX_CANDIDATES, Override,
 };
-use crate::app::{AppError, Resource};
 use crate::domain::cases::AuditDecision;
 use crate::domain::cases::CheckResult;
 use crate::domain::catalog::{self, CheckSpec, Detail};
 use crate::domain::ids::{Aadhaar, Mobile, Pan, Uan};
 use crate::domain::person::{Email, PersonName, Pincode};
 use crate::domain::source::{EmployerClaim, SandboxOutcome};
+use crate::domain::text::{TextRule, limits};
 use crate::reports::model::Report;
-const MAX_TEXT: usize = 500;
 
 /// One problem with one candidate's detail.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -57,18 +56,20 @@ impl CandidateParser<'_> {
         });
     }
 
-    /// A trimmed non-empty string, or `None` (recording an error if it is not a string).
-    fn text(&mut self, field: &str) -> Option<String> {
-        match self.object.get(field) {
+    /// The field's text by its rule (trimmed; no control characters; at most its maximum), or
+    /// `None` when absent or blank — recording an error if it is not a string or breaks the rule.
+    fn text(&mut self, rule: &TextRule) -> Option<String> {
+        match self.object.get(rule.field) {
             None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.trim().is_empty() => None,
-            Some(Value::String(s)) if s.chars().count() > MAX_TEXT => {
-                self.fail(field, format!("must be at most {MAX_TEXT} characters"));
-                None
-            }
-            Some(Value::String(s)) => Some(s.trim().to_string()),
+            Some(Value::String(s)) => match rule.parse(s) {
+                Ok(text) => text.map(String::from),
+                Err(e) => {
+                    self.fail(rule.field, e.to_string());
+                    None
+                }
+            },
             Some(_) => {
-                self.fail(field, "must be a string");
+                self.fail(rule.field, "must be a string");
                 None
             }
         }
@@ -76,21 +77,21 @@ impl CandidateParser<'_> {
 
     fn parsed<T, E: std::fmt::Display>(
         &mut self,
-        field: &str,
+        rule: &TextRule,
         parse: impl Fn(&str) -> Result<T, E>,
     ) -> Option<T> {
-        let raw = self.text(field)?;
+        let raw = self.text(rule)?;
         match parse(&raw) {
             Ok(value) => Some(value),
             Err(e) => {
-                self.fail(field, e.to_string());
+                self.fail(rule.field, e.to_string());
                 None
             }
         }
     }
 
-    fn person_name(&mut self, field: &str) -> Option<PersonName> {
-        self.parsed(field, PersonName::parse)
+    fn person_name(&mut self, rule: &TextRule) -> Option<PersonName> {
+        self.parsed(rule, PersonName::parse)
     }
 
     /// A value already read, checked by `parse` (recording its error).
@@ -109,8 +110,9 @@ impl CandidateParser<'_> {
         }
     }
 
-    fn date(&mut self, field: &str, today: NaiveDate) -> Option<NaiveDate> {
-        let raw = self.text(field)?;
+    fn date(&mut self, rule: &TextRule, today: NaiveDate) -> Option<NaiveDate> {
+        let field = rule.field;
+        let raw = self.text(rule)?;
         match parse_day(&raw) {
             Some(d) if d > today => {
                 self.fail(field, "cannot be in the future");
@@ -139,6 +141,10 @@ impl CandidateParser<'_> {
             self.fail("employers", "must be an array of employer objects");
             return Vec::new();
         };
+        if let Err(reason) = limits::EMPLOYERS.check(items.len()) {
+            self.fail("employers", reason);
+            return Vec::new();
+        }
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let field = |name: &str| format!("employers[{i}].{name}");
@@ -151,10 +157,10 @@ impl CandidateParser<'_> {
                 object,
                 errors: &mut *self.errors,
             };
-            let name = nested.text("employer_name");
-            let designation = nested.text("designation");
-            let start = nested.date("start_date", today);
-            let end = nested.date("end_date", today);
+            let name = nested.text(&limits::EMPLOYER_NAME);
+            let designation = nested.text(&limits::DESIGNATION);
+            let start = nested.date(&limits::START_DATE, today);
+            let end = nested.date(&limits::END_DATE, today);
             // Re-label nested errors with their position in the array.
             for e in self.errors.iter_mut().filter(|e| {
                 e.candidate_index == self.index
@@ -163,7 +169,12 @@ impl CandidateParser<'_> {
             }) {
                 e.field = field(&e.field);
             }
+            let name_refused = self
+                .errors
+                .iter()
+                .any(|e| e.candidate_index == self.index && e.field == field("employer_name"));
             match name {
+                None if name_refused => {}
                 None => self.fail(&field("employer_name"), "is required"),
                 Some(employer_name) => {
                     if let (Some(s), Some(e)) = (start, end)
@@ -208,18 +219,18 @@ fn parse_candidate(
         object,
         errors,
     };
-    let name = p.person_name("name");
-    let email = p.text("email");
-    let phone = p.parsed("phone", Mobile::parse);
-    let dob = p.date("dob", today);
-    let father_name = p.person_name("father_name");
-    let permanent_address = p.text("permanent_address");
-    let address = p.text("address");
-    let pincode = p.text("pincode");
-    let pan = p.parsed("pan", Pan::parse);
-    let aadhaar = p.parsed("aadhaar_number", Aadhaar::parse);
-    let uan = p.parsed("uan", Uan::parse);
-    let photo = p.text("photo");
+    let name = p.person_name(&limits::NAME);
+    let email = p.text(&limits::EMAIL);
+    let phone = p.parsed(&limits::PHONE, Mobile::parse);
+    let dob = p.date(&limits::DOB, today);
+    let father_name = p.person_name(&limits::FATHER_NAME);
+    let permanent_address = p.text(&limits::PERMANENT_ADDRESS);
+    let address = p.text(&limits::ADDRESS);
+    let pincode = p.text(&limits::PINCODE);
+    let pan = p.parsed(&limits::PAN, Pan::parse);
+    let aadhaar = p.parsed(&limits::AADHAAR_NUMBER, Aadhaar::parse);
+    let uan = p.parsed(&limits::UAN, Uan::parse);
+    let photo = p.text(&limits::PHOTO);
     let employers = p.employers(today);
     let email = p.checked("email", email, Email::parse);
     let pincode = p.checked("pincode", pincode, Pincode::parse);
@@ -235,9 +246,20 @@ fn parse_candidate(
             "sandbox_outcome",
             "is accepted only for sandbox organisations",
         ),
+        Some(Value::Object(map)) if limits::SANDBOX_OUTCOMES.check(map.len()).is_err() => p.fail(
+            "sandbox_outcome",
+            format!(
+                "must name at most {} check types",
+                limits::SANDBOX_OUTCOMES.max_items
+            ),
+        ),
         Some(Value::Object(map)) => {
             let mut outcomes = BTreeMap::new();
             for (check, outcome) in map {
+                if !matches!(limits::CHECK_TYPE.parse(check), Ok(Some(_))) {
+                    p.fail("sandbox_outcome", "keys must be check types");
+                    continue;
+                }
                 let known = catalog::spec(check).is_some();
                 match outcome.as_str().and_then(SandboxOutcome::parse) {
                     Some(o) if known => {
@@ -330,15 +352,27 @@ fn parse_checks(body: &serde_json::Map<String, Value>) -> Result<Vec<&'static Ch
     if items.is_empty() {
         return Err("checks must contain at least one check type.".into());
     }
+    if limits::CHECKS.check(items.len()).is_err() {
+        return Err(format!(
+            "checks must contain at most {} check types.",
+            limits::CHECKS.max_items
+        ));
+    }
     let mut specs: Vec<&'static CheckSpec> = Vec::new();
     for item in items {
         let key = item.as_str().unwrap_or("");
         let spec = catalog::spec(key).ok_or_else(|| {
+            // The value is echoed only when it reads as a check type could (short, no control
+            // characters), so an answer never repeats an arbitrary blob.
+            let shown = match item {
+                Value::String(s) if matches!(limits::CHECK_TYPE.parse(s), Ok(Some(_))) => {
+                    format!(" '{s}'")
+                }
+                Value::Number(_) | Value::Bool(_) | Value::Null => format!(" '{item}'"),
+                _ => String::new(),
+            };
             format!(
-                "Unknown check type '{}'. Allowed values: {}.",
-                item.as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| item.to_string()),
+                "Unknown check type{shown}. Allowed values: {}.",
                 catalog::keys().join(", ")
             )
         })?;
@@ -509,17 +543,9 @@ pub async fn report_json(
     params: QueryParams,
 ) -> ApiResult<Report> {
     let case_id = case_id(&params)?;
-    let view = state
-        .store
-        .case_view(&auth.org_id, &case_id)
-        .await?
-        .ok_or(AppError::NotFound(Resource::Case))?;
+    let report = bgv::report(&state.store, &state.links, &auth.org_id, &case_id).await?;
     check_poll_rate(&state, &auth.key_id, &case_id)?;
-    Ok(Envelope::ok(
-        "Report JSON fetched successfully.",
-        bgv::report(&view, &state.links)?,
-    )
-    .with_null_errors())
+    Ok(Envelope::ok("Report JSON fetched successfully.", report).with_null_errors())
 }
 
 /// Complete an audited case
@@ -544,16 +570,37 @@ pub async fn audit(
             "decision must be 'approve' or 'reject'.",
         ));
     };
-    let note = value["note"].as_str().map(str::trim).unwrap_or("");
-    if note.is_empty() {
-        return Err(ApiError::bad_request("note is required: say why."));
+    let note = match &value["note"] {
+        Value::String(s) => limits::NOTE
+            .parse_or_message(s)
+            .map_err(ApiError::bad_request)?,
+        _ => None,
     }
+    .ok_or_else(|| ApiError::bad_request("note is required: say why."))?;
+    // A text inside an override, named by its position: `overrides[2].remark must …`.
+    let item_text = |i: usize, item: &Value, rule: &TextRule, name: &str| match &item[name] {
+        Value::String(s) => rule
+            .parse(s)
+            .map(|t| t.map(String::from))
+            .map_err(|e| ApiError::bad_request(format!("overrides[{i}].{name} {e}."))),
+        Value::Null => Ok(None),
+        _ => Err(ApiError::bad_request(format!(
+            "overrides[{i}].{name} must be a string."
+        ))),
+    };
     let mut overrides = Vec::new();
     match &value["overrides"] {
         Value::Null => {}
+        Value::Array(items) if limits::OVERRIDES.check(items.len()).is_err() => {
+            return Err(ApiError::bad_request(format!(
+                "overrides must contain at most {} items.",
+                limits::OVERRIDES.max_items
+            )));
+        }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                let check_type = item["type"].as_str().unwrap_or("").to_string();
+                let check_type =
+                    item_text(i, item, &limits::OVERRIDE_TYPE, "type")?.unwrap_or_default();
                 let result = item["result"]
                     .as_str()
                     .and_then(CheckResult::parse)
@@ -563,10 +610,11 @@ pub async fn audit(
                             "overrides[{i}].result must be one of: clear, minor_discrepancy, discrepancy, unable_to_verify, not_available."
                         ))
                     })?;
+                let remark = item_text(i, item, &limits::REMARK, "remark")?;
                 overrides.push(Override {
                     check_type,
                     result,
-                    remark: item["remark"].as_str().map(|r| format!("{r} (reviewer)")),
+                    remark: remark.map(|r| format!("{r} (reviewer)")),
                 });
             }
         }
@@ -578,7 +626,7 @@ pub async fn audit(
         &case_id,
         &Audit {
             decision,
-            note,
+            note: note.as_str(),
             overrides: &overrides,
             actor: &format!("api_key:{}", auth.key_id),
         },

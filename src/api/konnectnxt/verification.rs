@@ -61,7 +61,7 @@ pub async fn download(
     let report = if as_link {
         state.links.url(&format!("/files/reports/{case_id}.pdf"))
     } else {
-        let pdf = bgv::render_pdf(&state.store, &state.links, &view).await?;
+        let pdf = bgv::pdf(&state.store, &state.pdf_renders, &view).await?;
         base64::engine::general_purpose::STANDARD.encode(pdf)
     };
     Ok(Envelope::ok(

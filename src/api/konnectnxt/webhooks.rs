@@ -11,7 +11,8 @@ use super::extract::{ApiJson, QueryParams};
 use crate::api::AppState;
 use crate::app::{AppError, Resource, webhooks};
 use crate::crypto::generate_webhook_secret;
-use crate::domain::events::EventType;
+use crate::domain::events::{EventType, is_event_id};
+use crate::domain::text::limits;
 use crate::domain::time::format_timestamp;
 use crate::domain::webhooks::validate_url;
 use crate::store::decode_json;
@@ -34,7 +35,7 @@ pub async fn set(
     ApiJson(value): ApiJson<Value>,
 ) -> ApiResult<WebhookSettings> {
     let url = Body::new(value)
-        .and_then(|b| b.required_str("url").map(str::to_string))
+        .and_then(|b| b.required_text(&limits::WEBHOOK_URL))
         .and_then(|u| validate_url(&u, &state.webhook_targets))
         .map_err(ApiError::bad_request)?;
     let secret = generate_webhook_secret();
@@ -122,11 +123,12 @@ pub async fn deliveries(
     auth: ApiKeyAuth,
     Path(event_id): Path<String>,
 ) -> ApiResult<Vec<DeliveryView>> {
-    if state
-        .store
-        .webhook_event(&auth.org_id, &event_id)
-        .await?
-        .is_none()
+    if !is_event_id(&event_id)
+        || state
+            .store
+            .webhook_event(&auth.org_id, &event_id)
+            .await?
+            .is_none()
     {
         return Err(AppError::NotFound(Resource::WebhookEvent).into());
     }
@@ -153,6 +155,9 @@ pub async fn redeliver(
     auth: ApiKeyAuth,
     Path(event_id): Path<String>,
 ) -> ApiResult<Value> {
+    if !is_event_id(&event_id) {
+        return Err(AppError::NotFound(Resource::WebhookEvent).into());
+    }
     let attempts = crate::Shared::webhook_attempts(&state.config);
     webhooks::redeliver(&state.store, &auth.org_id, &event_id, attempts).await?;
     Ok(Envelope::ok(

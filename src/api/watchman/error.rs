@@ -69,6 +69,19 @@ impl From<HttpError> for WatchmanError {
             HttpError::PayloadTooLarge => {
                 (StatusCode::PAYLOAD_TOO_LARGE, "request too large".into())
             }
+            HttpError::BodyUnreadable => (
+                StatusCode::BAD_REQUEST,
+                "request body could not be read".into(),
+            ),
+            HttpError::MalformedRequest => (
+                StatusCode::BAD_REQUEST,
+                "request could not be parsed".into(),
+            ),
+            HttpError::UriTooLong => (StatusCode::URI_TOO_LONG, "request URI too long".into()),
+            HttpError::HeadersTooLarge => (
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "request headers too large".into(),
+            ),
             HttpError::IdempotencyMismatch => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "Idempotency-Key already used with a different request".into(),

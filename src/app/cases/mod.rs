@@ -18,7 +18,7 @@ use crate::domain::source::{EmployerClaim, SandboxOutcome};
 
 pub use audit::{Audit, Audited, Override, audit};
 pub use check_job::CheckHandler;
-pub use report::{render_pdf, report};
+pub use report::{RenderGate, pdf, report};
 pub use submit::{CaseCreated, Submitted, submit};
 
 pub const SERVICE: &str = "bgv";
@@ -26,7 +26,7 @@ pub const CHECK_JOB: &str = "check.run";
 /// Attempts a check gets before it is decided `unable_to_verify`.
 pub const CHECK_ATTEMPTS: i64 = 4;
 /// Candidates one submission may carry.
-pub const MAX_CANDIDATES: usize = 500;
+pub const MAX_CANDIDATES: usize = crate::domain::text::limits::CANDIDATES.max_items;
 
 /// A candidate as submitted, every detail already validated.
 #[derive(Debug, Clone)]

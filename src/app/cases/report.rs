@@ -1,17 +1,33 @@
 //! The report of a case (seed 000's JSON) and its PDF.
+//!
+//! A completed case no longer changes, so its report is built once and kept (`case_reports`,
+//! keyed by the case and its version): a read of a completed case's report is one look-up plus
+//! fresh signing of its evidence links, however many cases the database holds. The PDF is
+//! likewise rendered once per version and kept; renders run at most `max_concurrent_pdf_renders`
+//! at a time ([`RenderGate`]), each off the async threads.
+
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
 
 use crate::app::links::Links;
-use crate::app::{AppError, AppResult};
-use crate::domain::cases::{CheckResult, CheckStatus};
+use crate::app::{AppError, AppResult, Resource};
+use crate::domain::cases::{CheckResult, CheckStatus, ReportFormat};
 use crate::domain::catalog;
 use crate::domain::time::{format_report_time, format_timestamp};
 use crate::reports::model::{Candidate as ReportCandidate, CheckReport, Field, Report, Summary};
 use crate::store::cases::CaseView;
 use crate::store::{Store, StoreError, decode_json, now_ms};
 
-/// The report of a case as seed 000 shows it.
+/// The path an evidence file is served at; the JSON report carries it signed.
+fn evidence_path(evidence_id: &str) -> String {
+    format!("/files/evidence/{evidence_id}")
+}
+
+/// The report of a case as seed 000 shows it, its `documents` as unsigned paths (the form a
+/// report is kept in; [`sign`] turns them into links).
 /// A check's stored fields or entries that do not decode are an error, never a silent omission.
-pub fn report(view: &CaseView, links: &Links) -> Result<Report, StoreError> {
+pub fn build(view: &CaseView) -> Result<Report, StoreError> {
     let mut summary = Summary::default();
     let mut checks = Vec::with_capacity(view.checks.len());
     for check in &view.checks {
@@ -31,7 +47,7 @@ pub fn report(view: &CaseView, links: &Links) -> Result<Report, StoreError> {
             .evidence
             .iter()
             .filter(|e| e.check_id == check.id)
-            .map(|e| links.url(&format!("/files/evidence/{}", e.id)))
+            .map(|e| evidence_path(&e.id))
             .collect();
         checks.push(CheckReport {
             kind: spec
@@ -78,34 +94,148 @@ pub fn report(view: &CaseView, links: &Links) -> Result<Report, StoreError> {
     })
 }
 
-/// Renders a case's report as PDF, evidence images included. CPU-bound: runs off the async
-/// threads.
-pub async fn render_pdf(store: &Store, links: &Links, view: &CaseView) -> AppResult<Vec<u8>> {
-    use crate::reports::pdf::{EvidenceImage, PdfOptions, render};
-    let report = report(view, links)?;
+/// The report as it is served: evidence paths as fresh signed links, generated now.
+pub fn sign(mut report: Report, links: &Links) -> Report {
+    report.generated_at = format_timestamp(now_ms());
+    for check in &mut report.checks {
+        for document in check.documents.iter_mut().flatten() {
+            *document = links.url(document);
+        }
+    }
+    report
+}
+
+/// The report of a case the organisation owns, as served. A completed case's report is read from
+/// its kept copy (kept on its first read); an open case's is built from its rows.
+pub async fn report(
+    store: &Store,
+    links: &Links,
+    org_id: &str,
+    case_id: &str,
+) -> AppResult<Report> {
+    if let Some(kept) = store
+        .kept_report(org_id, case_id, ReportFormat::Json)
+        .await?
+    {
+        return Ok(sign(decode_json("kept report", &kept)?, links));
+    }
+    let view = store
+        .case_view(org_id, case_id)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Case))?;
+    let report = build(&view)?;
+    if view.case.status.is_final() {
+        let body = serde_json::to_vec(&report).map_err(AppError::internal)?;
+        store
+            .keep_report(case_id, ReportFormat::Json, view.case.version, &body)
+            .await?;
+    }
+    Ok(sign(report, links))
+}
+
+/// Bounds how many PDFs render at once: a render takes a core and tens of megabytes for a while,
+/// so a burst of downloads queues here instead of exhausting the machine.
+#[derive(Clone)]
+pub struct RenderGate(Arc<Semaphore>);
+
+impl RenderGate {
+    pub fn new(max_concurrent: usize) -> Self {
+        RenderGate(Arc::new(Semaphore::new(max_concurrent.max(1))))
+    }
+
+    /// Waits for a render slot; the render runs while the slot is held.
+    pub async fn slot(&self) -> AppResult<tokio::sync::SemaphorePermit<'_>> {
+        self.0.acquire().await.map_err(AppError::internal)
+    }
+}
+
+/// The PDF of a case the organisation owns, at its current version: the kept one, or rendered
+/// (once per version: a download waiting for a render slot takes the copy another one kept
+/// meanwhile) and kept. The caller decides whether the case may be downloaded at all.
+pub async fn pdf(store: &Store, gate: &RenderGate, view: &CaseView) -> AppResult<Vec<u8>> {
+    let (org_id, case_id) = (&view.case.org_id, &view.case.id);
+    if let Some(kept) = store
+        .kept_report(org_id, case_id, ReportFormat::Pdf)
+        .await?
+    {
+        return Ok(kept);
+    }
+    let report = build(view)?;
     let org = store
-        .org(&view.case.org_id)
+        .org(org_id)
         .await?
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("the case's organisation is gone")))?;
     let evidence = store
-        .evidence_files(&view.case.id)
+        .evidence_files(case_id)
         .await?
         .into_iter()
-        .filter_map(|(check_id, _content_type, bytes)| {
-            let check_index = view.checks.iter().position(|c| c.id == check_id)?;
-            Some(EvidenceImage {
+        .filter_map(|file| {
+            let check_index = view.checks.iter().position(|c| c.id == file.check_id)?;
+            Some(crate::reports::pdf::EvidenceItem {
                 check_index,
-                name: format!("Evidence for {}", report.checks[check_index].name),
-                bytes,
+                name: format!("{} — {}", report.checks[check_index].name, file.name),
+                content_type: file.content_type,
+                bytes: file.bytes,
             })
         })
         .collect::<Vec<_>>();
-    let options = PdfOptions {
+    let options = crate::reports::pdf::PdfOptions {
         organisation: org.name,
         sandbox: org.is_sandbox,
     };
-    tokio::task::spawn_blocking(move || render(&report, &evidence, &options))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)
+    let _slot = gate.slot().await?;
+    // Another download may have rendered this version while this one waited for its slot.
+    if let Some(kept) = store
+        .kept_report(org_id, case_id, ReportFormat::Pdf)
+        .await?
+    {
+        return Ok(kept);
+    }
+    let pdf = tokio::task::spawn_blocking(move || {
+        crate::reports::pdf::render(&report, &evidence, &options)
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)?;
+    store
+        .keep_report(case_id, ReportFormat::Pdf, view.case.version, &pdf)
+        .await?;
+    Ok(pdf)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn the_gate_runs_at_most_its_number_of_renders_at_once() {
+        let gate = RenderGate::new(2);
+        let running = Arc::new(AtomicUsize::new(0));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (gate, running, peak) = (gate.clone(), running.clone(), peak.clone());
+                tokio::spawn(async move {
+                    let _slot = gate.slot().await.unwrap();
+                    tokio::task::spawn_blocking(move || {
+                        let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                        peak.fetch_max(now, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        running.fetch_sub(1, Ordering::SeqCst);
+                    })
+                    .await
+                    .unwrap();
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        assert!(peak.load(Ordering::SeqCst) <= 2, "{peak:?}");
+        assert_eq!(running.load(Ordering::SeqCst), 0);
+        // A gate of 0 still lets one render through.
+        assert!(RenderGate::new(0).slot().await.is_ok());
+    }
 }

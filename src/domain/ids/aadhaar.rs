@@ -16,15 +16,49 @@ use serde::{Serialize, Serializer};
 use super::IdError;
 use super::checksum::{verhoeff_digit, verhoeff_is_valid};
 
-/// Removes the separators people type (spaces, hyphens) and surrounding
-/// whitespace, as UIDAI prints the number in groups of four.
-fn compact(input: &str) -> String {
-    input
+/// How the digits were written, before any numeric rule is checked.
+#[derive(Debug, PartialEq, Eq)]
+enum Shape {
+    /// Something other than digits, spaces and hyphens.
+    NonDigit,
+    /// Only digits and separators, but not `groups` × 4 digits.
+    Length,
+    /// The right digits, but a separator somewhere else than between two groups of four.
+    Separators,
+}
+
+/// The digits of a number UIDAI prints in groups of four: surrounding whitespace is trimmed,
+/// and the only separators accepted are a single space or hyphen *between* two groups
+/// (`2000 0004 8300`, `2000-0004-8300`); `-200000048300` or `2000 00048300` is refused.
+fn grouped_digits(input: &str, groups: usize) -> Result<String, Shape> {
+    let input = input.trim();
+    if !input
         .chars()
-        .filter(|c| *c != ' ' && *c != '-')
-        .collect::<String>()
-        .trim()
-        .to_owned()
+        .all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
+    {
+        return Err(Shape::NonDigit);
+    }
+    let digits: String = input.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() != groups * 4 {
+        return Err(Shape::Length);
+    }
+    if digits.len() == input.len() {
+        return Ok(digits);
+    }
+    let bytes = input.as_bytes();
+    let well_placed = bytes.len() == groups * 5 - 1
+        && bytes.iter().enumerate().all(|(i, b)| {
+            if i % 5 == 4 {
+                matches!(b, b' ' | b'-')
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if well_placed {
+        Ok(digits)
+    } else {
+        Err(Shape::Separators)
+    }
 }
 
 /// `'x'` for every digit except the last four.
@@ -40,15 +74,14 @@ fn mask(digits: &str) -> String {
 pub struct Aadhaar(String);
 
 impl Aadhaar {
-    /// Parses user input; spaces and hyphens anywhere are ignored.
+    /// Parses user input: 12 digits, together or in three groups of four separated by a
+    /// single space or hyphen each.
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let digits = compact(input);
-        if !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(IdError::AadhaarNonDigit);
-        }
-        if digits.len() != 12 {
-            return Err(IdError::AadhaarLength);
-        }
+        let digits = grouped_digits(input, 3).map_err(|shape| match shape {
+            Shape::NonDigit => IdError::AadhaarNonDigit,
+            Shape::Length => IdError::AadhaarLength,
+            Shape::Separators => IdError::AadhaarSeparators,
+        })?;
         if digits.starts_with(['0', '1']) {
             return Err(IdError::AadhaarFirstDigit);
         }
@@ -113,15 +146,14 @@ impl FromStr for Aadhaar {
 pub struct AadhaarVid(String);
 
 impl AadhaarVid {
-    /// Parses user input; spaces and hyphens anywhere are ignored.
+    /// Parses user input: 16 digits, together or in four groups of four separated by a
+    /// single space or hyphen each.
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let digits = compact(input);
-        if !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(IdError::VidNonDigit);
-        }
-        if digits.len() != 16 {
-            return Err(IdError::VidLength);
-        }
+        let digits = grouped_digits(input, 4).map_err(|shape| match shape {
+            Shape::NonDigit => IdError::VidNonDigit,
+            Shape::Length => IdError::VidLength,
+            Shape::Separators => IdError::VidSeparators,
+        })?;
         if digits.starts_with(['0', '1']) {
             return Err(IdError::VidFirstDigit);
         }
@@ -235,6 +267,53 @@ mod tests {
             IdError::AadhaarChecksum.to_string(),
             "Aadhaar number has an invalid checksum (Verhoeff)"
         );
+    }
+
+    #[test]
+    fn separators_only_between_groups_of_four() {
+        for ok in [
+            "200000048300",
+            "2000 0004 8300",
+            "2000-0004-8300",
+            " 2000 0004-8300 ",
+        ] {
+            assert!(Aadhaar::parse(ok).is_ok(), "{ok:?}");
+        }
+        for bad in [
+            "-200000048300",
+            "200000048300-",
+            "2000-00048300",
+            "20000004 8300",
+            "2000  0004 8300",
+            "2000--0004-8300",
+            "20 00 00 04 83 00",
+            "2000 0004 8300 -",
+            "- 2000 0004 8300",
+        ] {
+            assert_eq!(
+                Aadhaar::parse(bad),
+                Err(IdError::AadhaarSeparators),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            IdError::AadhaarSeparators.to_string(),
+            "Aadhaar number must be 12 digits, written together or in groups of 4 separated by a single space or hyphen"
+        );
+        // The length is reported before the placement of separators.
+        assert_eq!(Aadhaar::parse("2000 0004 830"), Err(IdError::AadhaarLength));
+        assert!(AadhaarVid::parse("2341 2341 2341 2341").is_ok());
+        for bad in [
+            "-2341234123412341",
+            "2341-2341-23412341",
+            "23 41 23 41 23 41 23 41",
+        ] {
+            assert_eq!(
+                AadhaarVid::parse(bad),
+                Err(IdError::VidSeparators),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -19,6 +19,10 @@ pub enum IdError {
     AadhaarNonDigit,
     #[error("Aadhaar number must be exactly 12 digits")]
     AadhaarLength,
+    #[error(
+        "Aadhaar number must be 12 digits, written together or in groups of 4 separated by a single space or hyphen"
+    )]
+    AadhaarSeparators,
     #[error("Aadhaar number cannot start with 0 or 1")]
     AadhaarFirstDigit,
     #[error("Aadhaar number has an invalid checksum (Verhoeff)")]
@@ -29,6 +33,10 @@ pub enum IdError {
     VidNonDigit,
     #[error("Aadhaar VID must be exactly 16 digits")]
     VidLength,
+    #[error(
+        "Aadhaar VID must be 16 digits, written together or in groups of 4 separated by a single space or hyphen"
+    )]
+    VidSeparators,
     #[error("Aadhaar VID cannot start with 0 or 1")]
     VidFirstDigit,
     #[error("Aadhaar VID cannot be a palindrome")]
@@ -179,12 +187,10 @@ impl IdError {
     pub fn kind(&self) -> IdKind {
         use IdError::*;
         match self {
-            AadhaarNonDigit | AadhaarLength | AadhaarFirstDigit | AadhaarChecksum => {
-                IdKind::Aadhaar
-            }
-            VidNonDigit | VidLength | VidFirstDigit | VidPalindrome | VidChecksum => {
-                IdKind::AadhaarVid
-            }
+            AadhaarNonDigit | AadhaarLength | AadhaarSeparators | AadhaarFirstDigit
+            | AadhaarChecksum => IdKind::Aadhaar,
+            VidNonDigit | VidLength | VidSeparators | VidFirstDigit | VidPalindrome
+            | VidChecksum => IdKind::AadhaarVid,
             PanLength | PanFormat | PanHolderType { .. } | PanZeroSerial => IdKind::Pan,
             GstinLength
             | GstinFormat
@@ -215,10 +221,12 @@ impl IdError {
         match self {
             AadhaarNonDigit => "aadhaar.non_digit",
             AadhaarLength => "aadhaar.length",
+            AadhaarSeparators => "aadhaar.separators",
             AadhaarFirstDigit => "aadhaar.first_digit",
             AadhaarChecksum => "aadhaar.checksum",
             VidNonDigit => "aadhaar_vid.non_digit",
             VidLength => "aadhaar_vid.length",
+            VidSeparators => "aadhaar_vid.separators",
             VidFirstDigit => "aadhaar_vid.first_digit",
             VidPalindrome => "aadhaar_vid.palindrome",
             VidChecksum => "aadhaar_vid.checksum",
@@ -276,10 +284,12 @@ mod tests {
         vec![
             AadhaarNonDigit,
             AadhaarLength,
+            AadhaarSeparators,
             AadhaarFirstDigit,
             AadhaarChecksum,
             VidNonDigit,
             VidLength,
+            VidSeparators,
             VidFirstDigit,
             VidPalindrome,
             VidChecksum,

@@ -8,9 +8,13 @@
 //!
 //! Normalisation of the candidate set (see `docs/identifiers.md`):
 //! - stdnum's `compact()` strips inner spaces/hyphens (and dots for NIK)
-//!   from every identifier; we strip them only for Aadhaar/VID (the brief's
-//!   rule), so for PAN, GSTIN, EPIC and NIK candidates never contain inner
-//!   separators. Surrounding whitespace and lowercase are handled alike by
+//!   from every identifier, wherever they are; we accept them only for
+//!   Aadhaar/VID, and there only as a single space or hyphen *between* the
+//!   printed groups of four digits (`2000 0004 8300`, `2000-0004-8300`). So
+//!   for PAN, GSTIN, EPIC and NIK generated candidates never contain inner
+//!   separators, and Aadhaar/VID candidates carry them only in that grouped
+//!   form; separators elsewhere (`-200000048300`) are pinned as documented
+//!   differences. Surrounding whitespace and lowercase are handled alike by
 //!   both sides and are included.
 //! - Where our documented rule deliberately differs, the candidates that
 //!   hit the difference are not compared for equality: the ones we generate
@@ -232,8 +236,9 @@ fn mutate(rng: &mut Rng, s: &str, alphabet: &[u8], from: usize) -> String {
     String::from_utf8(b).unwrap()
 }
 
-/// Aadhaar/VID as people type them: both sides strip spaces, hyphens and
-/// surrounding whitespace, so all of these are fair game.
+/// Aadhaar/VID as people type them: together, in groups of four separated by
+/// single spaces or hyphens, or with surrounding whitespace — forms both
+/// sides accept. (Separators anywhere else: see `misplaced_separators`.)
 fn present_digits(rng: &mut Rng, digits: &str) -> String {
     let grouped = |sep: &str| {
         digits
@@ -272,6 +277,36 @@ fn present_alnum(rng: &mut Rng, s: &str) -> String {
     }
 }
 
+/// Deliberate difference: a valid number with separators that are not
+/// between groups of four. stdnum strips them wherever they are and accepts;
+/// we refuse (only the printed grouping is a documented input form).
+fn misplaced_separators(rng: &mut Rng, kind: Kind, digits: &str) -> Case {
+    let sep = if rng.percent(50) { "-" } else { " " };
+    let mid = 1 + rng.below(digits.len() - 1);
+    let input = match rng.below(5) {
+        // (A space there is surrounding whitespace, trimmed by both sides.)
+        0 => format!("-{digits}"),
+        1 => format!("{digits}-"),
+        2 => format!("{}{sep}{}", &digits[..mid], &digits[mid..]),
+        3 => digits
+            .as_bytes()
+            .chunks(2)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(sep),
+        _ => format!("{}{sep}{sep}{}", &digits[..4], &digits[4..]),
+    };
+    // A single separator even at a group boundary, the others missing
+    // (`2000-00048300`), is misplaced too.
+    differ(
+        kind,
+        input,
+        false,
+        true,
+        "separators only between groups of four",
+    )
+}
+
 fn with_verhoeff(payload: &str) -> String {
     format!("{payload}{}", verhoeff_digit(payload).unwrap())
 }
@@ -298,6 +333,20 @@ fn aadhaar_cases(rng: &mut Rng) -> Vec<Case> {
     for n in [0, 1, 11, 13, 16] {
         cases.push(agree(k, rng.chars(DIGITS, n)));
     }
+    for _ in 0..100 {
+        let valid = with_verhoeff(&format!("{}{}", rng.range(2, 9), rng.chars(DIGITS, 10)));
+        if !valid.chars().eq(valid.chars().rev()) {
+            cases.push(misplaced_separators(rng, k, &valid));
+        }
+    }
+    // The example, pinned.
+    cases.push(differ(
+        k,
+        "-200000048300".to_owned(),
+        false,
+        true,
+        "separators only between groups of four",
+    ));
     // Deliberate difference: stdnum rejects palindromes, our rule (the
     // brief: length, first digit, Verhoeff, nothing else) does not.
     let mut found = 0;
@@ -346,6 +395,12 @@ fn vid_cases(rng: &mut Rng) -> Vec<Case> {
     }
     for n in [0, 12, 15, 17] {
         cases.push(agree(k, rng.chars(DIGITS, n)));
+    }
+    for _ in 0..100 {
+        let valid = with_verhoeff(&format!("{}{}", rng.range(2, 9), rng.chars(DIGITS, 14)));
+        if !valid.chars().eq(valid.chars().rev()) {
+            cases.push(misplaced_separators(rng, k, &valid));
+        }
     }
     cases
 }

@@ -6,6 +6,11 @@
 //! ever shows those strings as text, so a name like `#set page(..)` prints as
 //! written. Evidence images are served as virtual files too.
 //!
+//! A PDF is meant to last, so it never prints a link that expires: evidence
+//! that is an image (PNG, JPEG, SVG) is drawn under its check, and any other
+//! evidence file is named there (name, type, size). The report's `documents`
+//! (signed links in the JSON report) are not printed.
+//!
 //! Rendering is CPU-bound (tens to hundreds of milliseconds): call it from
 //! `tokio::task::spawn_blocking` in async code.
 //!
@@ -24,17 +29,20 @@ use typst::syntax::Source;
 use typst_layout::PagedDocument;
 
 use super::model::Report;
-use view::{EvidenceView, ReportView};
+use view::{CheckEvidence, EvidenceView, ReportView};
 use world::{ReportWorld, file_id, image_extension};
 
-/// An image of evidence (a document page, a screenshot) shown under its check.
+/// A file of evidence (a document page, a screenshot, a certificate) under its check: drawn
+/// when it is an image, named otherwise.
 #[derive(Debug, Clone)]
-pub struct EvidenceImage {
-    /// Index into `Report::checks` of the check this image belongs to.
+pub struct EvidenceItem {
+    /// Index into `Report::checks` of the check this file belongs to.
     pub check_index: usize,
-    /// Caption shown under the image.
+    /// Caption shown under the image, or the name it is listed by.
     pub name: String,
-    /// PNG or JPEG bytes.
+    /// The content type the source gave (shown for a file that is not drawn).
+    pub content_type: String,
+    /// PNG, JPEG or SVG bytes are drawn; anything else is named.
     pub bytes: Vec<u8>,
 }
 
@@ -56,8 +64,6 @@ pub enum PdfError {
         check_index: usize,
         checks: usize,
     },
-    #[error("evidence image {name:?} is not a PNG, JPEG or SVG image")]
-    UnsupportedImage { name: String },
     #[error("cannot prepare the report data: {0}")]
     Data(#[from] serde_json::Error),
     #[error("cannot typeset the report: {0}")]
@@ -69,32 +75,34 @@ pub enum PdfError {
 /// The layout; it reads everything it shows from `/data.json`.
 const TEMPLATE: &str = include_str!("../report.typ");
 
-/// Renders `report` as a PDF, with each of `evidence` under its check.
+/// Renders `report` as a PDF, with each of `evidence` under its check: images drawn, other
+/// files named.
 pub fn render(
     report: &Report,
-    evidence: &[EvidenceImage],
+    evidence: &[EvidenceItem],
     options: &PdfOptions,
 ) -> Result<Vec<u8>, PdfError> {
     let mut images = Vec::with_capacity(evidence.len());
-    let mut evidence_views = vec![Vec::new(); report.checks.len()];
-    for (n, image) in evidence.iter().enumerate() {
-        let Some(views) = evidence_views.get_mut(image.check_index) else {
+    let mut evidence_views = vec![CheckEvidence::default(); report.checks.len()];
+    for (n, item) in evidence.iter().enumerate() {
+        let Some(views) = evidence_views.get_mut(item.check_index) else {
             return Err(PdfError::UnknownCheck {
-                name: image.name.clone(),
-                check_index: image.check_index,
+                name: item.name.clone(),
+                check_index: item.check_index,
                 checks: report.checks.len(),
             });
         };
-        let ext = image_extension(&image.bytes).ok_or_else(|| PdfError::UnsupportedImage {
-            name: image.name.clone(),
-        })?;
+        let Some(ext) = image_extension(&item.bytes) else {
+            views.named.push(named_file(item));
+            continue;
+        };
         // Paths are made from the position only, so the file-id interner
         // (which never forgets) stays bounded by the largest evidence count.
         let path = format!("/evidence/{n}.{ext}");
-        images.push((file_id(&path)?, Bytes::new(image.bytes.clone())));
-        views.push(EvidenceView {
+        images.push((file_id(&path)?, Bytes::new(item.bytes.clone())));
+        views.drawn.push(EvidenceView {
             path,
-            name: image.name.clone(),
+            name: item.name.clone(),
         });
     }
 
@@ -123,6 +131,22 @@ pub fn render(
     // long-running server does not grow without bound.
     typst::comemo::evict(0);
     result
+}
+
+/// How a file that is not drawn is listed: `court-order.pdf (application/pdf, 12 KB)`.
+fn named_file(item: &EvidenceItem) -> String {
+    let size = item.bytes.len();
+    let size = if size < 1024 {
+        format!("{size} bytes")
+    } else {
+        format!("{} KB", size.div_ceil(1024))
+    };
+    let kind = if item.content_type.trim().is_empty() {
+        "file"
+    } else {
+        item.content_type.as_str()
+    };
+    format!("{} ({kind}, {size}), kept on file", item.name)
 }
 
 fn describe(diagnostics: &EcoVec<SourceDiagnostic>) -> String {
@@ -332,10 +356,11 @@ mod tests {
         png
     }
 
-    fn sample_evidence() -> Vec<EvidenceImage> {
-        vec![EvidenceImage {
+    fn sample_evidence() -> Vec<EvidenceItem> {
+        vec![EvidenceItem {
             check_index: 0,
             name: "Aadhaar card, front (masked)".to_owned(),
+            content_type: "image/png".to_owned(),
             bytes: test_png(240, 150),
         }]
     }
@@ -479,9 +504,10 @@ mod tests {
 
     #[test]
     fn rejects_evidence_for_unknown_check() {
-        let evidence = [EvidenceImage {
+        let evidence = [EvidenceItem {
             check_index: 9,
             name: "stray".to_owned(),
+            content_type: "image/png".to_owned(),
             bytes: test_png(4, 4),
         }];
         let err = render(&sample_report(), &evidence, &options(false)).unwrap_err();
@@ -492,22 +518,48 @@ mod tests {
     }
 
     #[test]
-    fn rejects_evidence_that_is_not_png_or_jpeg() {
-        let evidence = [EvidenceImage {
-            check_index: 0,
+    fn evidence_that_is_not_an_image_is_named_and_no_link_is_printed() {
+        let mut evidence = sample_evidence();
+        evidence.push(EvidenceItem {
+            check_index: 1,
+            name: "relieving-letter.pdf".to_owned(),
+            content_type: "application/pdf".to_owned(),
+            bytes: vec![b'%'; 3000],
+        });
+        evidence.push(EvidenceItem {
+            check_index: 1,
             name: "notes.txt".to_owned(),
+            content_type: String::new(),
             bytes: b"not an image".to_vec(),
-        }];
-        let err = render(&sample_report(), &evidence, &options(false)).unwrap_err();
-        assert!(matches!(err, PdfError::UnsupportedImage { .. }), "{err}");
+        });
+        // The report's documents are signed links that expire: never printed.
+        let mut report = sample_report();
+        report.checks[1].documents = Some(vec![
+            "https://satyapan.example.com/files/evidence/e1?expires=1781000000&signature=abc"
+                .to_owned(),
+        ]);
+        let pdf = render(&report, &evidence, &options(false)).unwrap();
+        let text = pdf_text(&pdf);
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in [
+            "relieving-letter.pdf (application/pdf, 3 KB), kept on file",
+            "notes.txt (file, 12 bytes), kept on file",
+            "Aadhaar card, front (masked)",
+        ] {
+            assert!(flat.contains(expected), "missing {expected:?} in:\n{text}");
+        }
+        for link in ["http", "signature", "expires=", "/files/"] {
+            assert!(!flat.contains(link), "{link:?} printed in:\n{text}");
+        }
     }
 
     #[test]
     fn svg_evidence_is_drawn() {
         let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200"><rect width="400" height="200" fill="#eee"/><text x="20" y="100" font-size="24">Court records search</text></svg>"##;
-        let evidence = [EvidenceImage {
+        let evidence = [EvidenceItem {
             check_index: 0,
             name: "page_1.svg".to_owned(),
+            content_type: "image/svg+xml".to_owned(),
             bytes: svg.to_vec(),
         }];
         let pdf = render(&sample_report(), &evidence, &options(true)).unwrap();
@@ -520,9 +572,10 @@ mod tests {
     fn corrupt_png_is_an_error_not_a_panic() {
         let mut bytes = test_png(8, 8);
         bytes.truncate(30);
-        let evidence = [EvidenceImage {
+        let evidence = [EvidenceItem {
             check_index: 0,
             name: "broken.png".to_owned(),
+            content_type: "image/png".to_owned(),
             bytes,
         }];
         let err = render(&sample_report(), &evidence, &options(false)).unwrap_err();

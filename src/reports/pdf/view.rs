@@ -209,11 +209,18 @@ pub(super) struct EvidenceView {
     pub(super) name: String,
 }
 
+/// A check's evidence as the PDF shows it: images drawn, other files named.
+#[derive(Debug, Clone, Default)]
+pub(super) struct CheckEvidence {
+    pub(super) drawn: Vec<EvidenceView>,
+    pub(super) named: Vec<String>,
+}
+
 impl<'a> ReportView<'a> {
     pub(super) fn new(
         report: &'a Report,
         options: &'a PdfOptions,
-        evidence: Vec<Vec<EvidenceView>>,
+        evidence: Vec<CheckEvidence>,
     ) -> Self {
         let s = &report.summary;
         let summary = [
@@ -254,7 +261,7 @@ impl<'a> ReportView<'a> {
 }
 
 impl<'a> CheckView<'a> {
-    fn new(number: usize, check: &'a CheckReport, evidence: Vec<EvidenceView>) -> Self {
+    fn new(number: usize, check: &'a CheckReport, evidence: CheckEvidence) -> Self {
         Self {
             number,
             name: or_dash(&check.name),
@@ -274,14 +281,10 @@ impl<'a> CheckView<'a> {
                 .filter(|r| !r.trim().is_empty())
                 .map(wrappable),
             entries: check.entries.iter().flatten().map(entry_rows).collect(),
-            documents: check
-                .documents
-                .iter()
-                .flatten()
-                .filter(|d| !d.trim().is_empty())
-                .map(|d| wrappable(d))
-                .collect(),
-            evidence,
+            // Never the report's `documents`: those are links that expire. The files that are
+            // not drawn are named instead.
+            documents: evidence.named.iter().map(|d| wrappable(d)).collect(),
+            evidence: evidence.drawn,
         }
     }
 }
