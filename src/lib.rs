@@ -168,6 +168,7 @@ impl App {
             links,
             webhook_targets: shared.webhook_targets.clone(),
             pdf_renders: app::cases::RenderGate::new(config.max_concurrent_pdf_renders),
+            reports: app::cases::ReportCache::new(config.report_cache_entries),
             poll_limiter: Arc::default(),
             config: Arc::new(config),
             metrics: telemetry::metrics_handle(),
