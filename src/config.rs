@@ -55,6 +55,9 @@ pub struct Config {
     /// and kept in the database's settings table — set this in production so the key lives apart
     /// from the data.
     pub data_encryption_key: Option<Secret<String>>,
+    /// Completed reports held in memory per process (0: none); a read of one then costs no
+    /// database work beyond authentication. A completed report never changes.
+    pub report_cache_entries: usize,
     /// PDF reports rendered at once per process (each takes a core and tens of MB while it
     /// runs); further downloads wait for a slot. A case's PDF is rendered once per version.
     pub max_concurrent_pdf_renders: usize,
@@ -118,6 +121,7 @@ impl Default for Config {
             public_url: None,
             data_encryption_key: None,
             max_concurrent_pdf_renders: 2,
+            report_cache_entries: 10_000,
             signed_url_ttl_secs: 3600,
             report_poll_interval_secs: 15,
             webhook_retry_schedule_secs: vec![

@@ -214,6 +214,7 @@ impl App {
             links,
             webhook_targets: shared.webhook_targets.clone(),
             pdf_renders: app::cases::RenderGate::new(config.max_concurrent_pdf_renders),
+            reports: app::cases::ReportCache::new(config.report_cache_entries),
             poll_limiter: Arc::default(),
             tokens: Arc::new(app::auth::Tokens::new(&shared.jwt_key)),
             login_limiter: Arc::new(app::auth::LoginLimiter::new(

@@ -38,6 +38,8 @@ pub struct AppState {
     pub webhook_targets: Arc<crate::domain::webhooks::TargetPolicy>,
     /// Bounds the PDF renders running at once.
     pub pdf_renders: crate::app::cases::RenderGate,
+    /// Completed reports this process has read.
+    pub reports: crate::app::cases::ReportCache,
     /// Last report poll per (API key, case), for the polling limit.
     pub poll_limiter:
         Arc<std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>>,

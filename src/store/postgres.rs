@@ -71,6 +71,14 @@ pub(super) fn spawn_listener(
     });
 }
 
+/// After a bulk load: refresh the planner's statistics of the tables written.
+pub(super) async fn after_bulk_load(pool: &PgPool) -> Result<(), sqlx::Error> {
+    sqlx::query("ANALYZE cases, checks, evidence")
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// The steps of an `EXPLAIN (FORMAT JSON)` plan that read a table: a sequential scan, or an index
 /// scan with no index condition (every entry), reads all of it.
 pub(super) fn plan_steps(plan: &serde_json::Value, steps: &mut Vec<super::hot::PlanStep>) {

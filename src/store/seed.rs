@@ -120,6 +120,18 @@ impl super::Store {
             done += batch;
             copied.extend(case_ids);
         }
+        self.after_bulk_load().await?;
         Ok(copied)
+    }
+
+    /// What a database needs after a bulk load to read as it would after normal growth: SQLite
+    /// folds its write-ahead log back into the database (a log left hundreds of megabytes long
+    /// makes every page look-up search it), PostgreSQL refreshes the planner's statistics.
+    async fn after_bulk_load(&self) -> StoreResult<()> {
+        match &self.pool {
+            super::Pool::Sqlite(pool) => super::sqlite::after_bulk_load(pool).await?,
+            super::Pool::Postgres(pool) => super::postgres::after_bulk_load(pool).await?,
+        }
+        Ok(())
     }
 }

@@ -35,6 +35,14 @@ pub(super) const CLAIM_JOBS: &str = "
     RETURNING id, kind, payload, org_id, status, attempts, max_attempts, run_at, lease_until,
               locked_by, last_error, created_at, updated_at, completed_at";
 
+/// After a bulk load: copy the write-ahead log into the database and truncate it.
+pub(super) async fn after_bulk_load(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// One line of `EXPLAIN QUERY PLAN`: `SCAN t` (every row), `SCAN t USING [COVERING] INDEX i`
 /// (every index entry) and `SEARCH t USING …` (a range of an index). Only `SEARCH` is a look-up.
 pub(super) fn plan_step(detail: String) -> super::hot::PlanStep {

@@ -543,7 +543,14 @@ pub async fn report_json(
     params: QueryParams,
 ) -> ApiResult<Report> {
     let case_id = case_id(&params)?;
-    let report = bgv::report(&state.store, &state.links, &auth.org_id, &case_id).await?;
+    let report = bgv::report(
+        &state.store,
+        &state.links,
+        &state.reports,
+        &auth.org_id,
+        &case_id,
+    )
+    .await?;
     check_poll_rate(&state, &auth.key_id, &case_id)?;
     Ok(Envelope::ok("Report JSON fetched successfully.", report).with_null_errors())
 }

@@ -18,7 +18,7 @@ use crate::domain::source::{EmployerClaim, SandboxOutcome};
 
 pub use audit::{Audit, Audited, Override, audit};
 pub use check_job::CheckHandler;
-pub use report::{RenderGate, pdf, report};
+pub use report::{RenderGate, ReportCache, pdf, report};
 pub use submit::{CaseCreated, Submitted, submit};
 
 pub const SERVICE: &str = "bgv";

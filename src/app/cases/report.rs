@@ -2,11 +2,13 @@
 //!
 //! A completed case no longer changes, so its report is built once and kept (`case_reports`,
 //! keyed by the case and its version): a read of a completed case's report is one look-up plus
-//! fresh signing of its evidence links, however many cases the database holds. The PDF is
+//! fresh signing of its evidence links, however many cases the database holds — and, once this
+//! process has read it, not even that ([`ReportCache`]). The PDF is
 //! likewise rendered once per version and kept; renders run at most `max_concurrent_pdf_renders`
 //! at a time ([`RenderGate`]), each off the async threads.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::Semaphore;
 
@@ -110,14 +112,20 @@ pub fn sign(mut report: Report, links: &Links) -> Report {
 pub async fn report(
     store: &Store,
     links: &Links,
+    cache: &ReportCache,
     org_id: &str,
     case_id: &str,
 ) -> AppResult<Report> {
+    if let Some(report) = cache.get(org_id, case_id) {
+        return Ok(sign(Report::clone(&report), links));
+    }
     if let Some(kept) = store
         .kept_report(org_id, case_id, ReportFormat::Json)
         .await?
     {
-        return Ok(sign(decode_json("kept report", &kept)?, links));
+        let report: Report = decode_json("kept report", &kept)?;
+        cache.put(org_id, case_id, Arc::new(report.clone()));
+        return Ok(sign(report, links));
     }
     let view = store
         .case_view(org_id, case_id)
@@ -129,8 +137,56 @@ pub async fn report(
         store
             .keep_report(case_id, ReportFormat::Json, view.case.version, &body)
             .await?;
+        cache.put(org_id, case_id, Arc::new(report.clone()));
     }
     Ok(sign(report, links))
+}
+
+/// Completed reports this process has read, held in memory so another read of one costs no
+/// database work beyond authentication. Sound because a completed case never changes: its kept
+/// report is final. A hit is served only to the case's own organisation (anyone else goes to
+/// the database, and its 404). Bounded to `capacity` reports: a full cache makes room by
+/// dropping an arbitrary one. Capacity 0 turns it off.
+#[derive(Clone, Default)]
+pub struct ReportCache {
+    reports: Arc<Mutex<HashMap<String, Owned>>>,
+    capacity: usize,
+}
+
+/// A cached report and the organisation that owns its case.
+type Owned = (String, Arc<Report>);
+
+impl ReportCache {
+    pub fn new(capacity: usize) -> Self {
+        ReportCache {
+            reports: Arc::default(),
+            capacity,
+        }
+    }
+
+    fn get(&self, org_id: &str, case_id: &str) -> Option<Arc<Report>> {
+        let reports = self.reports.lock().ok()?;
+        reports
+            .get(case_id)
+            .filter(|(owner, _)| owner == org_id)
+            .map(|(_, report)| report.clone())
+    }
+
+    fn put(&self, org_id: &str, case_id: &str, report: Arc<Report>) {
+        if self.capacity == 0 {
+            return;
+        }
+        let Ok(mut reports) = self.reports.lock() else {
+            return;
+        };
+        if reports.len() >= self.capacity
+            && !reports.contains_key(case_id)
+            && let Some(evicted) = reports.keys().next().cloned()
+        {
+            reports.remove(&evicted);
+        }
+        reports.insert(case_id.to_string(), (org_id.to_string(), report));
+    }
 }
 
 /// Bounds how many PDFs render at once: a render takes a core and tens of megabytes for a while,
@@ -208,6 +264,36 @@ pub async fn pdf(store: &Store, gate: &RenderGate, view: &CaseView) -> AppResult
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn a_report(reference_id: &str) -> Arc<Report> {
+        Arc::new(Report {
+            reference_id: reference_id.into(),
+            generated_at: String::new(),
+            status: crate::domain::cases::CaseStatus::Completed,
+            result: CheckResult::Clear,
+            candidate: ReportCandidate {
+                name: "A".into(),
+                photo: String::new(),
+            },
+            summary: Summary::default(),
+            checks: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn the_cache_serves_a_report_only_to_its_organisation_and_stays_bounded() {
+        let cache = ReportCache::new(2);
+        cache.put("org-a", "case-1", a_report("1"));
+        assert_eq!(cache.get("org-a", "case-1").unwrap().reference_id, "1");
+        assert!(cache.get("org-b", "case-1").is_none());
+        cache.put("org-a", "case-2", a_report("2"));
+        cache.put("org-a", "case-3", a_report("3"));
+        assert_eq!(cache.reports.lock().unwrap().len(), 2);
+        assert_eq!(cache.get("org-a", "case-3").unwrap().reference_id, "3");
+        let off = ReportCache::new(0);
+        off.put("org-a", "case-1", a_report("1"));
+        assert!(off.get("org-a", "case-1").is_none());
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn the_gate_runs_at_most_its_number_of_renders_at_once() {
