@@ -219,13 +219,7 @@ impl App {
         });
         let router = api::router(state);
         let stop = shutdown.clone();
-        // hyper's own answers to requests it cannot parse leave in the envelope too.
-        let listener = api::common::wire::Listener::new(
-            listener,
-            api::common::wire::FrameworkAnswers::render::<api::konnectnxt::envelope::KonnectNxt>()
-                .await,
-        );
-        axum::serve(listener, router)
+        axum::serve(api::listener(listener).await, router)
             .with_graceful_shutdown(async move { stop.cancelled().await })
             .await
             .context("serving HTTP")?;
