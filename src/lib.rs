@@ -272,14 +272,8 @@ impl App {
         });
         let router = api::router(state);
         let stop = shutdown.clone();
-        // hyper's own answers to requests it cannot parse leave in the envelope too.
-        let listener = api::common::wire::Listener::new(
-            listener,
-            api::common::wire::FrameworkAnswers::render::<api::konnectnxt::envelope::KonnectNxt>()
-                .await,
-        );
         axum::serve(
-            listener,
+            api::listener(listener).await,
             router.into_make_service_with_connect_info::<api::common::wire::PeerAddr>(),
         )
         .with_graceful_shutdown(async move { stop.cancelled().await })

@@ -106,6 +106,15 @@ fn render_for(uri: &Uri, error: HttpError) -> axum::response::Response {
     }
 }
 
+/// The listener the router is served on: hyper's own answers to requests it cannot parse (before
+/// any route is known) leave in the KonnectNXT envelope, as everything under `/api/` does.
+pub async fn listener(tcp: tokio::net::TcpListener) -> common::wire::Listener {
+    common::wire::Listener::new(
+        tcp,
+        common::wire::FrameworkAnswers::render::<KonnectNxt>().await,
+    )
+}
+
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState) -> Router {
