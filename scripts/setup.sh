@@ -24,3 +24,6 @@ if ! python3 -c 'import stdnum' 2>/dev/null; then
   echo "setup: installing python-stdnum" >&2
   python3 -m pip install -q python-stdnum
 fi
+
+# The document services: Tesseract + ind, dlib, fonts, sample faces, the face models (models/).
+bash "$(dirname "${BASH_SOURCE[0]}")/setup_documents.sh"

@@ -66,6 +66,8 @@ pub struct Config {
     pub webhook_allowed_networks: Vec<String>,
     /// Check types pointed at a real upstream: `[connectors.identity_pan]` … (docs/connectors.md).
     pub connectors: std::collections::BTreeMap<String, crate::providers::http::HttpConnectorConfig>,
+    /// Where the face models are (`scripts/setup.sh` extracts them there); `SATYAPAN_MODELS_DIR`.
+    pub models_dir: String,
 }
 
 impl Default for Config {
@@ -98,6 +100,7 @@ impl Default for Config {
             webhook_timeout_secs: 10,
             webhook_allowed_networks: Vec::new(),
             connectors: std::collections::BTreeMap::new(),
+            models_dir: "models".into(),
         }
     }
 }
