@@ -167,3 +167,28 @@ pub fn limit_openmp_threads() {
         eprintln!("warning: could not re-execute with OMP_THREAD_LIMIT=1 ({err}); OCR may be slow");
     }
 }
+
+#[cfg(all(test, not(feature = "documents")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_the_feature_every_service_says_it_is_not_in_this_build() {
+        let docs = Documents::load(Path::new("models"));
+        let r = docs.ocr_ktp(b"\x89PNG\r\n\x1a\n");
+        assert_eq!(r.output_status, OutputStatus::Failed);
+        let png = super::super::synth::degrade::encode(&image::RgbImage::new(64, 64), None);
+        let r = docs.ocr_ktp(&png);
+        assert_eq!(
+            r.failure.map(|f| f.code),
+            Some("not_available_in_this_build")
+        );
+        let m = docs.face_match(&png, &png);
+        assert_eq!(m.output_status, OutputStatus::Failed);
+        assert_eq!(
+            m.failure.map(|f| f.code),
+            Some("not_available_in_this_build")
+        );
+        assert!(docs.readiness().face.is_err());
+    }
+}
