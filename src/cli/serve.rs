@@ -21,7 +21,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         print_demo_key(&key, app.addr());
     }
     cancel_on_signal(app.shutdown_token());
-    app.run_until_stopped().await
+    let result = app.run_until_stopped().await;
+    crate::documents::service::shutdown();
+    result
 }
 
 pub async fn worker(config: Config) -> anyhow::Result<()> {
@@ -37,6 +39,7 @@ pub async fn worker(config: Config) -> anyhow::Result<()> {
     load_documents(&config).await;
     let registry = job_registry(&store, &shared, &config);
     spawn_workers(store, registry, &config, shutdown).await?;
+    crate::documents::service::shutdown();
     Ok(())
 }
 

@@ -43,6 +43,11 @@ impl Documents {
         }
     }
 
+    /// Ends the pooled OCR engines (at shutdown: Tesseract warns about engines alive at exit).
+    pub fn release(&self) {
+        self.reader.release();
+    }
+
     pub fn ocr_ktp(&self, ktp: &[u8]) -> KtpReading {
         self.reader.read(ktp)
     }
@@ -121,6 +126,13 @@ pub fn init(models_dir: &Path) -> Readiness {
 /// called).
 pub fn global() -> &'static Documents {
     GLOBAL.get_or_init(|| Documents::load(&super::face::models::default_dir()))
+}
+
+/// At shutdown: ends the process-wide OCR engines, if they were loaded.
+pub fn shutdown() {
+    if let Some(d) = GLOBAL.get() {
+        d.release();
+    }
 }
 
 /// Reads a KTP image.

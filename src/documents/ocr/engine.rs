@@ -105,6 +105,15 @@ impl Engines {
         Ok(t)
     }
 
+    /// Ends the pooled engines (Tesseract complains at exit about engines still alive).
+    pub fn release(&self) {
+        for pool in [&self.block, &self.digits] {
+            if let Ok(mut p) = pool.lock() {
+                p.clear();
+            }
+        }
+    }
+
     /// Checks that an engine starts (the model is installed).
     pub fn warm_up(&self) -> Result<(), EngineError> {
         let t = Self::create(Pass::Block)?;
@@ -152,6 +161,7 @@ impl Engines {
     pub fn warm_up(&self) -> Result<(), EngineError> {
         Err(EngineError::NotInThisBuild)
     }
+    pub fn release(&self) {}
     pub fn recognize(&self, _pass: Pass, _img: &GrayImage) -> Result<Vec<Line>, EngineError> {
         Err(EngineError::NotInThisBuild)
     }

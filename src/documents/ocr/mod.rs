@@ -178,6 +178,11 @@ impl KtpReader {
         Self::default()
     }
 
+    /// Ends the pooled engines; later reads start new ones.
+    pub fn release(&self) {
+        self.engines.release();
+    }
+
     /// Starts one engine now, so a missing model shows at start-up.
     pub fn warm_up(&self) -> Result<(), EngineError> {
         self.engines.warm_up()
