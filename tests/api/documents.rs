@@ -346,3 +346,23 @@ fn fraud_signals_are_raised_and_explained() {
     // The genuine photo has no screen signal.
     assert!(satyapan::documents::fraud::file_signals(&photo, "KTP image").is_empty());
 }
+
+#[test]
+fn odd_images_never_panic() {
+    let (_, img) = card(71);
+    let jpeg = encode(&img, Some(80));
+    let mut inputs: Vec<Vec<u8>> = vec![jpeg[..jpeg.len() / 2].to_vec(), jpeg[..200].to_vec()];
+    for (w, h) in [(1, 1), (2, 2), (3, 900), (900, 3), (17, 11), (64, 40)] {
+        inputs.push(encode(
+            &RgbImage::from_pixel(w, h, Rgb([200, 220, 240])),
+            None,
+        ));
+    }
+    for bytes in &inputs {
+        // A truncated JPEG still decodes its top rows (the card may even read); the rest fail.
+        let _ = reader().read_at(bytes, today());
+        let m = matcher().compare(bytes, bytes);
+        assert!(!m.is_match_face);
+        let _ = satyapan::documents::fraud::file_signals(bytes, "KTP image");
+    }
+}
