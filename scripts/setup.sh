@@ -24,3 +24,9 @@ if ! python3 -c 'import stdnum' 2>/dev/null; then
   echo "setup: installing python-stdnum" >&2
   python3 -m pip install -q python-stdnum
 fi
+
+# The document services: Tesseract + ind, dlib, fonts, sample faces, the face models (models/).
+# The document services' C libraries and face models, for builds with `--features documents`.
+if [[ "${SATYAPAN_DOCUMENTS:-0}" == 1 ]]; then
+  bash "$(dirname "${BASH_SOURCE[0]}")/setup_documents.sh"
+fi

@@ -4,4 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# Tesseract's OpenMP threads only contend on a small machine (docs/documents.md); the `satyapan`
+# binary sets this itself, the test binary cannot.
+export OMP_THREAD_LIMIT="${OMP_THREAD_LIMIT:-1}"
 exec cargo test "$@"

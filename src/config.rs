@@ -96,6 +96,8 @@ pub struct Config {
     pub login_window_secs: u64,
     /// AnyCheck requests running longer are answered 408 REQUEST_TIMEOUT.
     pub request_timeout_secs: u64,
+    /// Where the face models are (`scripts/setup.sh` extracts them there); `SATYAPAN_MODELS_DIR`.
+    pub models_dir: String,
 }
 
 impl Default for Config {
@@ -141,6 +143,7 @@ impl Default for Config {
             login_max_attempts_per_address: 30,
             login_window_secs: 900,
             request_timeout_secs: 60,
+            models_dir: "models".into(),
         }
     }
 }

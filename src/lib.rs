@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod crypto;
+pub mod documents;
 pub mod domain;
 pub mod files;
 pub mod jobs;

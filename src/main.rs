@@ -1,7 +1,12 @@
 use clap::Parser;
 
+fn main() -> std::process::ExitCode {
+    satyapan::documents::service::limit_openmp_threads();
+    run()
+}
+
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn run() -> std::process::ExitCode {
     let cli = satyapan::cli::Cli::parse();
     match satyapan::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -16,11 +16,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         workers = config.workers,
         "Satyapan listening on http://{}", app.addr()
     );
+    load_documents(&config).await;
     if let Some(key) = ensure_demo_org(app.store()).await? {
         print_demo_key(&key, app.addr());
     }
     cancel_on_signal(app.shutdown_token());
-    app.run_until_stopped().await
+    let result = app.run_until_stopped().await;
+    crate::documents::service::shutdown();
+    result
 }
 
 pub async fn worker(config: Config) -> anyhow::Result<()> {
@@ -33,9 +36,33 @@ pub async fn worker(config: Config) -> anyhow::Result<()> {
     let shutdown = tokio_util::sync::CancellationToken::new();
     cancel_on_signal(shutdown.clone());
     let shared = crate::Shared::load(&store, &config).await?;
+    load_documents(&config).await;
     let registry = job_registry(&store, &shared, &config);
     spawn_workers(store, registry, &config, shutdown).await?;
+    crate::documents::service::shutdown();
     Ok(())
+}
+
+/// Loads the document services (Tesseract, the face models) now, so that a missing model is
+/// reported at start-up; the rest of the platform runs either way.
+async fn load_documents(config: &Config) {
+    let dir = std::path::PathBuf::from(&config.models_dir);
+    let ready = tokio::task::spawn_blocking(move || crate::documents::init(&dir)).await;
+    match ready {
+        Ok(r) => {
+            match r.ocr {
+                Ok(()) => tracing::info!("KTP OCR ready (Tesseract, ind)"),
+                Err(e) => tracing::warn!(error = %e, "KTP OCR unavailable"),
+            }
+            match r.face {
+                Ok(()) => {
+                    tracing::info!(models_dir = %config.models_dir, "face match ready (dlib)")
+                }
+                Err(e) => tracing::warn!(error = %e, "face match unavailable"),
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "document services failed to load"),
+    }
 }
 
 /// On an empty database, creates the sandbox organisation "Demo" and returns its key (shown once).

@@ -13,6 +13,8 @@ mod cli;
 mod connectors;
 mod contract;
 mod credits;
+#[cfg(feature = "documents")]
+mod documents;
 mod finance;
 mod gst;
 mod idempotency;
