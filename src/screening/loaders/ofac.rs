@@ -184,23 +184,38 @@ impl Loader {
         Ok(())
     }
 
+    /// The fields of a row of a file keyed by `ent_num` (alt, add) and the index of its entity;
+    /// `None` after reporting an end-of-file marker, a short row or an unknown `ent_num`.
+    fn entity_row(
+        &mut self,
+        rec: &csv::ByteRecord,
+        label: &str,
+        min_fields: usize,
+        expected: usize,
+    ) -> Option<(String, Vec<String>, usize)> {
+        let at = format!("{label} line {}", line_of(rec));
+        let f = fields(rec);
+        if is_eof_marker(&f) {
+            self.report.skip(at, "end-of-file marker");
+            return None;
+        }
+        if f.len() < min_fields {
+            self.report
+                .skip(at, format!("expected {expected} fields, found {}", f.len()));
+            return None;
+        }
+        let Some(&i) = self.by_ent_num.get(&f[0]) else {
+            self.report.skip(at, format!("unknown ent_num {}", f[0]));
+            return None;
+        };
+        Some((at, f, i))
+    }
+
     fn read_alt(&mut self, r: impl Read, label: &str) -> Result<(), csv::Error> {
         let mut rdr = reader(r);
         let mut rec = csv::ByteRecord::new();
         while rdr.read_byte_record(&mut rec)? {
-            let at = format!("{label} line {}", line_of(&rec));
-            let f = fields(&rec);
-            if is_eof_marker(&f) {
-                self.report.skip(at, "end-of-file marker");
-                continue;
-            }
-            if f.len() < 4 {
-                self.report
-                    .skip(at, format!("expected 5 fields, found {}", f.len()));
-                continue;
-            }
-            let Some(&i) = self.by_ent_num.get(&f[0]) else {
-                self.report.skip(at, format!("unknown ent_num {}", f[0]));
+            let Some((at, f, i)) = self.entity_row(&rec, label, 4, 5) else {
                 continue;
             };
             if f[3].is_empty() {
@@ -216,19 +231,7 @@ impl Loader {
         let mut rdr = reader(r);
         let mut rec = csv::ByteRecord::new();
         while rdr.read_byte_record(&mut rec)? {
-            let at = format!("{label} line {}", line_of(&rec));
-            let f = fields(&rec);
-            if is_eof_marker(&f) {
-                self.report.skip(at, "end-of-file marker");
-                continue;
-            }
-            if f.len() < 5 {
-                self.report
-                    .skip(at, format!("expected 6 fields, found {}", f.len()));
-                continue;
-            }
-            let Some(&i) = self.by_ent_num.get(&f[0]) else {
-                self.report.skip(at, format!("unknown ent_num {}", f[0]));
+            let Some((_, f, i)) = self.entity_row(&rec, label, 5, 6) else {
                 continue;
             };
             if !f[4].is_empty() {
