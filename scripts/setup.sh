@@ -25,8 +25,10 @@ if ! python3 -c 'import stdnum' 2>/dev/null; then
   python3 -m pip install -q python-stdnum
 fi
 
-# The document services: Tesseract + ind, dlib, fonts, sample faces, the face models (models/).
-# The document services' C libraries and face models, for builds with `--features documents`.
-if [[ "${SATYAPAN_DOCUMENTS:-0}" == 1 ]]; then
+# The document services (KTP OCR, face match, fraud signals; the default `documents` feature):
+# Tesseract with its Indonesian model, dlib, their headers, the test fonts and sample faces, and
+# the face models extracted into models/. SATYAPAN_DOCUMENTS=0 skips them (for a build with
+# --no-default-features).
+if [[ "${SATYAPAN_DOCUMENTS:-1}" != 0 ]]; then
   bash "$(dirname "${BASH_SOURCE[0]}")/setup_documents.sh"
 fi

@@ -37,6 +37,8 @@ fn decode_key(key_b64: &str) -> Result<[u8; 32], CryptoError> {
 #[derive(Clone)]
 pub struct Vault {
     cipher: Aes256Gcm,
+    /// Keys the digests that find equal values without storing them (`blind_index`).
+    blind_key: Vec<u8>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -52,7 +54,14 @@ impl Vault {
         let key = decode_key(key_b64)?;
         Ok(Vault {
             cipher: Aes256Gcm::new_from_slice(&key).map_err(|_| CryptoError::BadKey)?,
+            blind_key: hmac_hex(&key, b"satyapan blind index v1").into_bytes(),
         })
+    }
+
+    /// A keyed digest of `value`: equal values give equal digests, and without the key a
+    /// digest does not tell the value (a NIK's few billion values cannot be tried).
+    pub fn blind_index(&self, value: &str) -> String {
+        hmac_hex(&self.blind_key, value.as_bytes())
     }
 
     /// `v1:` + base64(nonce ‖ ciphertext ‖ tag).

@@ -88,13 +88,18 @@ impl Shared {
             std::time::Duration::from_secs(config.screening_refresh_secs.max(1)),
             None,
         );
+        let vault = Arc::new(
+            crypto::Vault::new(&data_key)
+                .map_err(|e| anyhow::anyhow!("data_encryption_key: {e}"))?,
+        );
+        let mut providers = Providers::from_config(config, engine)
+            .map_err(|e| anyhow::anyhow!("connector configuration: {e}"))?;
+        providers.kyc = providers
+            .kyc
+            .with_documents(crate::providers::documents::DocumentStages::new(vault.clone()));
         Ok(Shared {
-            providers: Providers::from_config(config, engine)
-                .map_err(|e| anyhow::anyhow!("connector configuration: {e}"))?,
-            vault: Arc::new(
-                crypto::Vault::new(&data_key)
-                    .map_err(|e| anyhow::anyhow!("data_encryption_key: {e}"))?,
-            ),
+            providers,
+            vault,
             link_key: Arc::new(link_key.into_bytes()),
             webhook_targets: Arc::new(
                 domain::webhooks::TargetPolicy::parse(&config.webhook_allowed_networks)

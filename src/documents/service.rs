@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use super::face::{FaceMatch, FaceMatcher, FaceProblem, ModelError, Source};
-use super::fraud::{self, Fingerprint, FraudIndex, FraudReport, Phash};
+use super::fraud::{self, Fingerprint, FraudIndex, FraudReport, Phash, Signal};
 use super::imaging::decode_rgb;
 use super::ocr::preprocess::prepare;
 use super::ocr::{KtpReader, KtpReading, OutputStatus};
@@ -78,6 +78,21 @@ impl Documents {
         selfie: Option<&[u8]>,
         reading: &KtpReading,
     ) -> FraudReport {
+        let (mut signals, print) = self.fraud_evidence(ktp, selfie, reading);
+        let identity = claimed_nik(reading).unwrap_or_else(|| fallback_identity.to_owned());
+        signals.extend(self.index.check_and_add(tenant, &identity, &print));
+        FraudReport::from_signals(signals)
+    }
+
+    /// The signals one submission carries on its own (metadata, screens, the NIK against its
+    /// card) and its fingerprint for the reuse check (the card's hash, the face's hash and
+    /// embedding: the selfie's face, else the card's).
+    pub fn fraud_evidence(
+        &self,
+        ktp: &[u8],
+        selfie: Option<&[u8]>,
+        reading: &KtpReading,
+    ) -> (Vec<Signal>, Fingerprint) {
         let mut signals = fraud::file_signals(ktp, "KTP image");
         if let Some(s) = selfie {
             signals.extend(fraud::file_signals(s, "selfie"));
@@ -102,15 +117,17 @@ impl Documents {
                 print.embedding = Some(f.embedding);
             }
         }
-        let identity = reading
-            .nik_decoded
-            .as_ref()
-            .and(reading.fields.nik.as_ref())
-            .map(|n| n.value.clone())
-            .unwrap_or_else(|| fallback_identity.to_owned());
-        signals.extend(self.index.check_and_add(tenant, &identity, &print));
-        FraudReport::from_signals(signals)
+        (signals, print)
     }
+}
+
+/// The NIK a reading claims, when it is a valid one (the identity a submission is indexed under).
+pub fn claimed_nik(reading: &KtpReading) -> Option<String> {
+    reading
+        .nik_decoded
+        .as_ref()
+        .and(reading.fields.nik.as_ref())
+        .map(|n| n.value.clone())
 }
 
 static GLOBAL: OnceLock<Documents> = OnceLock::new();

@@ -41,10 +41,14 @@ impl KtpCard {
 /// What a stage's source answered.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StageAnswer {
-    /// OCR: the card and the reader's confidence (0–1).
+    /// OCR: the card and the reader's confidence (0–1). A reader that checks the card itself
+    /// (the NIK against the fields it encodes, image quality) gives its assessment and the
+    /// details behind it; the sandbox gives neither.
     Card {
         card: Box<KtpCard>,
         confidence: f64,
+        assessment: Option<CardAssessment>,
+        details: Option<Value>,
     },
     /// The population register's record of the NIK.
     Nik {
@@ -52,18 +56,35 @@ pub enum StageAnswer {
         name: Option<String>,
         birth_date: Option<NaiveDate>,
     },
-    /// Face comparison, 0–100.
+    /// Face comparison, 0–100, and what the matcher measured (distance, face boxes, why no
+    /// comparison was made).
     Face {
         score: f64,
+        details: Option<Value>,
     },
     /// PEP screening: the entries found, best first.
     Pep {
         screened_name: String,
         matches: Vec<PepMatch>,
     },
+    /// The strong signals' codes (fraud), and every signal explained (weak ones included).
     Fraud {
         signals: Vec<String>,
+        details: Option<Value>,
     },
+}
+
+/// What a reader concluded from comparing the NIK with the card it is printed on
+/// (`docs/documents.md`, "NIK cross-check").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardAssessment {
+    /// The NIK is valid and every comparison agrees.
+    Consistent,
+    /// The NIK is valid, but a comparison could not be made or only the province/regency
+    /// disagrees: a person looks.
+    Doubtful,
+    /// The NIK is missing or invalid, or the identity's own data contradict it.
+    Contradicted,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -118,25 +139,31 @@ pub fn face_level(score: f64) -> &'static str {
 /// Decides one stage's answer. `sandbox` labels the output.
 pub fn decide(kind: StageKind, answer: &StageAnswer, sandbox: bool) -> StageDecision {
     let (verdict, fraud, mut output) = match answer {
-        StageAnswer::Card { card, confidence } => {
+        StageAnswer::Card {
+            card,
+            confidence,
+            assessment,
+            details,
+        } => {
             let nik = Nik::parse(&card.nik).ok();
             let consistent = nik
                 .as_ref()
                 .is_some_and(|n| Some(n.birth_date()) == card.birth_date());
-            let verdict = if consistent {
-                Verdict::Pass
-            } else {
-                Verdict::Fail
+            // The reader's own assessment can only lower the verdict.
+            let verdict = match (consistent, assessment) {
+                (false, _) | (_, Some(CardAssessment::Contradicted)) => Verdict::Fail,
+                (true, Some(CardAssessment::Doubtful)) => Verdict::Review,
+                (true, _) => Verdict::Pass,
             };
-            (
-                verdict,
-                false,
-                json!({
-                    "ktp": card,
-                    "ocr_confidence": (confidence * 1000.0).round() / 1000.0,
-                    "is_valid_nik": consistent,
-                }),
-            )
+            let mut output = json!({
+                "ktp": card,
+                "ocr_confidence": (confidence * 1000.0).round() / 1000.0,
+                "is_valid_nik": consistent,
+            });
+            if let (Some(details), Value::Object(map)) = (details, &mut output) {
+                map.insert("ocr".into(), details.clone());
+            }
+            (verdict, false, output)
         }
         StageAnswer::Nik {
             registered,
@@ -160,7 +187,7 @@ pub fn decide(kind: StageKind, answer: &StageAnswer, sandbox: bool) -> StageDeci
                 }),
             )
         }
-        StageAnswer::Face { score } => {
+        StageAnswer::Face { score, details } => {
             let score = score.clamp(0.0, 100.0);
             let verdict = if score >= FACE_MATCH {
                 Verdict::Pass
@@ -172,11 +199,15 @@ pub fn decide(kind: StageKind, answer: &StageAnswer, sandbox: bool) -> StageDeci
             (
                 verdict,
                 false,
-                json!({
-                    "face_match_confidence_level": face_level(score),
-                    "face_match_confidence_score": score,
-                    "is_match_face": score >= FACE_MATCH,
-                }),
+                with_details(
+                    json!({
+                        "face_match_confidence_level": face_level(score),
+                        "face_match_confidence_score": score,
+                        "is_match_face": score >= FACE_MATCH,
+                    }),
+                    "face_match",
+                    details,
+                ),
             )
         }
         StageAnswer::Pep {
@@ -205,17 +236,21 @@ pub fn decide(kind: StageKind, answer: &StageAnswer, sandbox: bool) -> StageDeci
                 }),
             )
         }
-        StageAnswer::Fraud { signals } => (
-            if signals.is_empty() {
-                Verdict::Pass
-            } else {
-                Verdict::Fail
-            },
-            !signals.is_empty(),
-            json!({
-                "fraud_detection": {"is_fraud": !signals.is_empty(), "signals": signals}
-            }),
-        ),
+        StageAnswer::Fraud { signals, details } => {
+            let mut fraud = json!({"is_fraud": !signals.is_empty(), "signals": signals});
+            if let (Some(details), Value::Object(map)) = (details, &mut fraud) {
+                map.insert("explained".into(), details.clone());
+            }
+            (
+                if signals.is_empty() {
+                    Verdict::Pass
+                } else {
+                    Verdict::Fail
+                },
+                !signals.is_empty(),
+                json!({ "fraud_detection": fraud }),
+            )
+        }
     };
     if let Value::Object(map) = &mut output {
         map.insert("sandbox".into(), Value::Bool(sandbox));
@@ -226,6 +261,14 @@ pub fn decide(kind: StageKind, answer: &StageAnswer, sandbox: bool) -> StageDeci
         fraud,
         output,
     }
+}
+
+/// `output` with `details` under `key`, when there are details.
+fn with_details(mut output: Value, key: &str, details: &Option<Value>) -> Value {
+    if let (Some(details), Value::Object(map)) = (details, &mut output) {
+        map.insert(key.into(), details.clone());
+    }
+    output
 }
 
 /// How alike two names are, 0–100: Jaro-Winkler over the normalised names (case, accents,
@@ -250,7 +293,12 @@ mod tests {
 
     #[test]
     fn face_scores_fall_in_three_levels() {
-        let d = |score| decide(StageKind::FaceMatch, &StageAnswer::Face { score }, true);
+        let d = |score| decide(StageKind::FaceMatch, &StageAnswer::Face {
+                    score,
+                    details: None,
+                },
+                true,
+            );
         assert_eq!(d(92.0).verdict, Verdict::Pass);
         assert_eq!(d(92.0).output["is_match_face"], true);
         assert_eq!(d(70.0).verdict, Verdict::Review);
@@ -294,11 +342,59 @@ mod tests {
     }
 
     #[test]
+    fn a_readers_assessment_can_only_lower_the_card_verdict() {
+        let card = |nik: &str| KtpCard {
+            nik: nik.into(),
+            name: "SITI RAHAYU".into(),
+            birth_place: "BANDUNG".into(),
+            birth_date: "1990-08-05".into(),
+            gender: "PEREMPUAN".into(),
+            blood_type: "O".into(),
+            address: String::new(),
+            rt_rw: String::new(),
+            village: String::new(),
+            district: String::new(),
+            city: String::new(),
+            province: "JAWA BARAT".into(),
+            religion: String::new(),
+            marital_status: String::new(),
+            occupation: String::new(),
+            nationality: "WNI".into(),
+            valid_until: "SEUMUR HIDUP".into(),
+        };
+        let d = |nik: &str, assessment| {
+            decide(
+                StageKind::Ocr,
+                &StageAnswer::Card {
+                    card: Box::new(card(nik)),
+                    confidence: 0.9,
+                    assessment,
+                    details: assessment.map(|_| json!({"findings": []})),
+                },
+                false,
+            )
+        };
+        let good = "3201014508900003";
+        assert_eq!(d(good, None).verdict, Verdict::Pass);
+        assert_eq!(d(good, Some(CardAssessment::Consistent)).verdict, Verdict::Pass);
+        assert_eq!(d(good, Some(CardAssessment::Doubtful)).verdict, Verdict::Review);
+        assert_eq!(d(good, Some(CardAssessment::Contradicted)).verdict, Verdict::Fail);
+        // A NIK whose birth date is not the card's fails whatever the reader said.
+        assert_eq!(
+            d("3201014508910003", Some(CardAssessment::Consistent)).verdict,
+            Verdict::Fail
+        );
+        assert_eq!(d(good, None).output["ocr"], Value::Null);
+        assert_eq!(d(good, Some(CardAssessment::Consistent)).output["ocr"]["findings"], json!([]));
+    }
+
+    #[test]
     fn fraud_signals_flag_fraud() {
         let d = decide(
             StageKind::FraudDetection,
             &StageAnswer::Fraud {
                 signals: vec!["edited".into()],
+                details: None,
             },
             true,
         );

@@ -1,9 +1,8 @@
 //! The stages of AnyCheck verifications behind one trait, [`Stage`]: OCR of the KTP card, the
 //! NIK check, the face match, PEP screening and fraud detection. PEP screening is the screening
-//! engine (`providers::screening::PepStage`); the others are the sandbox today, and the real OCR
-//! and face matcher (the `documents` work) plug in as
-//! other implementations of the same trait, chosen in [`KycStages::sandbox`]'s place, without
-//! any change to the API or the pipeline.
+//! engine (`providers::screening::PepStage`); OCR, face match and fraud detection are the
+//! document services (`providers::documents`, [`KycStages::with_documents`]); the NIK check
+//! (the population register, an upstream) is the sandbox until a connector is configured.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -37,6 +36,10 @@ pub struct StageInput {
     pub birth_date: Option<NaiveDate>,
     /// Whether the verification's organisation is a sandbox organisation.
     pub sandbox_org: bool,
+    /// The verification's organisation (the tenant a fraud index is kept per).
+    pub org_id: String,
+    /// The verification's id.
+    pub subject: String,
 }
 
 impl StageInput {
@@ -100,6 +103,8 @@ pub struct Answered {
     pub sandbox: bool,
     /// Set when the screening engine answered.
     pub screening: Option<ScreeningRun>,
+    /// What a fraud stage keeps for the reuse checks of later submissions.
+    pub fingerprint: Option<super::documents::NewFingerprint>,
 }
 
 /// One stage's source.
@@ -118,6 +123,7 @@ pub trait Stage: Send + Sync {
             source: self.source().to_string(),
             sandbox: self.is_sandbox(),
             screening: None,
+            fingerprint: None,
         })
     }
 }
@@ -126,6 +132,8 @@ pub trait Stage: Send + Sync {
 #[derive(Clone)]
 pub struct KycStages {
     stages: HashMap<StageKind, Arc<dyn Stage>>,
+    /// The document stages, when OCR, face match and fraud detection are answered by them.
+    documents: Option<super::documents::DocumentStages>,
 }
 
 impl KycStages {
@@ -136,7 +144,24 @@ impl KycStages {
                 .iter()
                 .map(|kind| (*kind, Arc::new(SandboxStage(*kind)) as Arc<dyn Stage>))
                 .collect(),
+            documents: None,
         }
+    }
+
+    /// OCR, face match and fraud detection answered by the document services.
+    pub fn with_documents(self, documents: super::documents::DocumentStages) -> Self {
+        let mut out = self
+            .with(StageKind::Ocr, documents.ocr())
+            .with(StageKind::FaceMatch, documents.face())
+            .with(StageKind::FraudDetection, documents.fraud());
+        out.documents = Some(documents);
+        out
+    }
+
+    /// The fraud index the document stages check against (loaded by the pipeline from the
+    /// table every process writes to).
+    pub fn fraud_index(&self) -> Option<Arc<crate::documents::fraud::FraudIndex>> {
+        self.documents.as_ref().map(|d| d.index.clone())
     }
 
     /// Replaces one stage's source (the real OCR, face matcher or screening engine).

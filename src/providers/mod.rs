@@ -4,6 +4,7 @@
 
 pub mod bureau;
 pub mod check;
+pub mod documents;
 pub mod gst;
 pub mod http;
 pub mod kyc;
@@ -128,6 +129,10 @@ pub enum ProviderError {
     /// The source did not answer in time; retrying may help.
     #[error("source timed out")]
     Timeout,
+    /// The source cannot process this input (not an image, a service not in this build);
+    /// retrying will not help.
+    #[error("{0}")]
+    Unusable(String),
 }
 
 impl ProviderError {

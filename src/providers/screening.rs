@@ -276,6 +276,7 @@ impl crate::providers::kyc::Stage for PepStage {
                     .collect(),
                 lists_searched: lists_searched(&index),
             }),
+            fingerprint: None,
         })
     }
 }

@@ -10,6 +10,7 @@ pub mod bureau;
 pub mod cases;
 mod codec;
 pub mod credits;
+pub mod fingerprints;
 pub mod folders;
 pub mod gst;
 pub mod hot;

@@ -224,14 +224,28 @@ impl Drop for TestApp {
 
 /// Creates a sandbox organisation with `credits` and returns `(org_id, api_key)`.
 pub async fn create_org(store: &Store, name: &str, credits: i64) -> (String, String) {
-    let key = GeneratedKey::new(true);
+    create_org_of_kind(store, name, credits, true).await
+}
+
+/// Creates a live organisation (its inputs are never answered by the sandbox).
+pub async fn create_live_org(store: &Store, name: &str, credits: i64) -> (String, String) {
+    create_org_of_kind(store, name, credits, false).await
+}
+
+async fn create_org_of_kind(
+    store: &Store,
+    name: &str,
+    credits: i64,
+    sandbox: bool,
+) -> (String, String) {
+    let key = GeneratedKey::new(sandbox);
     let org_id = uuid::Uuid::new_v4().to_string();
     store
         .create_org(
             &org_id,
             name,
             credits,
-            true,
+            sandbox,
             &satyapan::store::orgs::NewKey::from(&key),
         )
         .await

@@ -6,6 +6,8 @@ mod helpers;
 mod admin;
 mod anycheck;
 mod anycheck_client;
+#[cfg(feature = "documents")]
+mod anycheck_documents;
 mod anycheck_pep;
 mod auth;
 mod bgv;

@@ -22,7 +22,9 @@ use crate::files::FileStore;
 use crate::files::kind::FileKind;
 use crate::jobs::{Job, JobError, JobHandler};
 use crate::providers::ProviderError;
+use crate::providers::documents::{NewFingerprint, fingerprint_from_columns};
 use crate::providers::kyc::{InputFile, KycStages, StageInput};
+use crate::store::fingerprints::{FINGERPRINT_PAGE, NewFingerprintRow};
 use crate::store::verifications::{Outcome, StageRow, VerificationRow};
 use crate::store::{Store, Tx, decode_json, now_ms};
 
@@ -116,7 +118,38 @@ impl StageHandler {
             name,
             birth_date,
             sandbox_org,
+            org_id: v.org_id.clone(),
+            subject: v.id.clone(),
         })
+    }
+
+    /// Brings this process's fraud index up to date with the fingerprints every process has
+    /// kept for the organisation (a few rows since the last call, usually none).
+    async fn sync_fraud_index(&self, org_id: &str) -> Result<(), JobError> {
+        let Some(index) = self.stages.fraud_index() else {
+            return Ok(());
+        };
+        loop {
+            let rows = self
+                .store
+                .fingerprints_after(org_id, index.synced(org_id))
+                .await?;
+            let full = rows.len() as i64 >= FINGERPRINT_PAGE;
+            index.load(
+                org_id,
+                rows.into_iter().map(|r| {
+                    let print = fingerprint_from_columns(
+                        r.card_hash,
+                        r.face_hash,
+                        r.embedding.as_deref(),
+                    );
+                    (r.seq, r.identity, r.label, print)
+                }),
+            );
+            if !full {
+                return Ok(());
+            }
+        }
     }
 
     /// Records the stage's end and what follows from it, under the verification's lock.
@@ -125,6 +158,7 @@ impl StageHandler {
         stage: &StageRow,
         result: Result<StageRecord, String>,
         watch: Option<Screened<'_>>,
+        print: Option<&NewFingerprint>,
     ) -> Result<(), JobError> {
         let now = now_ms();
         let mut tx = self.store.begin().await?;
@@ -167,6 +201,21 @@ impl StageHandler {
         }
         if let Some(subject) = &watch {
             monitor::watch(&mut tx, subject).await?;
+        }
+        if let Some(print) = print {
+            let (card_hash, face_hash, embedding) = print.columns();
+            tx.insert_fingerprint(&NewFingerprintRow {
+                org_id: &v.org_id,
+                verification_id: &v.id,
+                run: v.run,
+                identity: &print.identity,
+                label: &print.label,
+                card_hash,
+                face_hash,
+                embedding,
+                now,
+            })
+            .await?;
         }
         self.advance(&mut tx, &v, now).await?;
         tx.commit().await?;
@@ -351,6 +400,9 @@ impl JobHandler for StageHandler {
 
         let config = configuration(&v)?;
         let input = self.input(&v, &config, stage.stage).await?;
+        if stage.stage == StageKind::FraudDetection {
+            self.sync_fraud_index(&v.org_id).await?;
+        }
         let source = self.stages.get(stage.stage);
         let answer = tokio::time::timeout(self.timeout, source.answer(&input))
             .await
@@ -390,12 +442,16 @@ impl JobHandler for StageHandler {
                     output: decision.output,
                     source: answered.source,
                 };
-                self.finish(&stage, Ok(record), watch).await
+                self.finish(&stage, Ok(record), watch, answered.fingerprint.as_ref())
+                    .await
             }
             Err(ProviderError::NotFound) => Err(JobError::Fatal(format!(
                 "{}: the source could not read the input",
                 stage.stage
             ))),
+            Err(ProviderError::Unusable(why)) => {
+                Err(JobError::Fatal(format!("{}: {why}", stage.stage)))
+            }
             Err(error) => Err(JobError::Retry(format!("{}: {error}", stage.stage))),
         }
     }
@@ -405,7 +461,10 @@ impl JobHandler for StageHandler {
             return;
         };
         let outcome = match self.store.stage_for_job(&payload.stage_id).await {
-            Ok(Some((stage, _))) => self.finish(&stage, Err(error.to_string()), None).await,
+            Ok(Some((stage, _))) => {
+                self.finish(&stage, Err(error.to_string()), None, None)
+                    .await
+            }
             Ok(None) => Ok(()),
             Err(e) => Err(e.into()),
         };

@@ -160,6 +160,8 @@ pub fn read_card(
             valid_until: "SEUMUR HIDUP".to_string(),
         }),
         confidence: 0.9 + rng.range(0, 90) as f64 / 1000.0,
+        assessment: None,
+        details: None,
     })
 }
 
@@ -190,11 +192,15 @@ pub fn compare_faces(
         .get("face")
         .and_then(|s| s.parse::<f64>().ok())
     {
-        return Ok(StageAnswer::Face { score });
+        return Ok(StageAnswer::Face {
+            score,
+            details: None,
+        });
     }
     let mut rng = Seeded::new("face", &digest_hex(&[card, selfie]));
     Ok(StageAnswer::Face {
         score: 85.0 + rng.range(0, 1400) as f64 / 100.0,
+        details: None,
     })
 }
 
@@ -275,7 +281,10 @@ pub fn inspect(
         .get("fraud")
         .map(|s| vec![s.clone()])
         .unwrap_or_default();
-    Ok(StageAnswer::Fraud { signals })
+    Ok(StageAnswer::Fraud {
+        signals,
+        details: None,
+    })
 }
 
 #[cfg(test)]

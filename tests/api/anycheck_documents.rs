@@ -1,0 +1,211 @@
+//! AnyCheck verifications answered by the document services through the API: real KTP photos
+//! (rendered from known values, then degraded) and real faces (Debian's libdlib19.1 samples)
+//! are read, compared and checked for reuse; placeholders of a sandbox organisation still get
+//! the sandbox. Needs what `scripts/setup_documents.sh` installs.
+
+use std::sync::OnceLock;
+
+use satyapan::documents::face::FaceMatcher;
+use satyapan::documents::synth::card::Fonts;
+use satyapan::documents::synth::faces::{self, Portrait, Transform};
+use satyapan::documents::synth::{self, Degradation, KtpTruth, Rng};
+use serde_json::{Value, json};
+
+use crate::anycheck_client::{Client, create_user, jpeg, owner, tokens};
+use crate::helpers::{TestApp, create_live_org, create_org, eventually};
+
+fn fonts() -> &'static Fonts {
+    static F: OnceLock<Fonts> = OnceLock::new();
+    F.get_or_init(|| Fonts::load().expect("DejaVu fonts: run scripts/setup_documents.sh"))
+}
+
+/// Two people whose card photo matches their own selfie and not each other's (chosen with the
+/// matcher the platform uses, so that the test is about the wiring, not the sample photos).
+fn two_people() -> &'static (Portrait, Portrait) {
+    static P: OnceLock<(Portrait, Portrait)> = OnceLock::new();
+    P.get_or_init(|| {
+        let models = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models");
+        let matcher = FaceMatcher::load(&models).expect("face models: run scripts/setup.sh");
+        let all = faces::portraits().expect("libdlib19.1's sample faces: run scripts/setup.sh");
+        let usable: Vec<Portrait> = all
+            .into_iter()
+            .filter(|p| {
+                let card = card_with(&truth(1), p, 1);
+                matcher
+                    .compare(&card, &faces::transformed(p, Transform::Mirror, fonts(), 1))
+                    .is_match_face
+            })
+            .take(2)
+            .collect();
+        let mut it = usable.into_iter();
+        (it.next().expect("a usable portrait"), it.next().expect("two"))
+    })
+}
+
+fn truth(seed: u64) -> KtpTruth {
+    KtpTruth::random(&mut Rng::new(seed))
+}
+
+/// A photo of the card of `truth` with `person`'s face on it.
+fn card_with(truth: &KtpTruth, person: &Portrait, seed: u64) -> Vec<u8> {
+    let card = synth::render_card(fonts(), truth, Some(&person.image));
+    synth::degrade::degrade(&card, &Degradation::moderate(seed))
+}
+
+async fn service_id(client: &Client<'_>, code: &str) -> String {
+    let list = client.get("/services").await.json();
+    list["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|s| s["code"] == code))
+        .and_then(|s| s["id"].as_str())
+        .expect("the service")
+        .to_string()
+}
+
+/// Submits a KTP_SELFIE verification and waits for its end.
+async fn verify(client: &Client<'_>, card: Vec<u8>, selfie: Vec<u8>, fraud: bool) -> Value {
+    let ktp = client.upload_one("ktp.jpg", card).await;
+    let selfie = client.upload_one("selfie.jpg", selfie).await;
+    let folder = client
+        .folder(&format!("Documents {}", uuid::Uuid::new_v4()))
+        .await;
+    let submitted = client
+        .post(
+            "/verifications",
+            &json!({
+                "service_id": service_id(client, "KTP_SELFIE").await,
+                "folder_id": folder["id"],
+                "configuration": {
+                    "verification_type": "KTP_SELFIE",
+                    "files": {"ktp_file": [ktp], "selfie_file": [selfie]},
+                    "fraud_detection": fraud,
+                },
+            }),
+        )
+        .await;
+    assert_eq!(submitted.status, 201, "{}", submitted.text);
+    let id = submitted.json()["id"].as_str().unwrap().to_string();
+    eventually(120, || async {
+        let v = client.get(&format!("/verifications/{id}")).await;
+        assert_eq!(v.status, 200, "{}", v.text);
+        let v = v.json();
+        let running = matches!(
+            v["status"].as_str().unwrap(),
+            "IN_QUEUE" | "IN_PROGRESS" | "DRAFT"
+        );
+        (!running).then_some(v)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_real_card_and_selfie_are_read_compared_and_checked_for_reuse() {
+    let app = TestApp::spawn().await;
+    let client = owner(&app).await;
+    let (alice, bob) = two_people();
+    let first_truth = truth(11);
+
+    // The card is read into its fields, and its face matches the selfie.
+    let v = verify(
+        &client,
+        card_with(&first_truth, alice, 11),
+        faces::transformed(alice, Transform::Darken, fonts(), 3),
+        true,
+    )
+    .await;
+    assert_eq!(v["status"], "COMPLETED", "{v:#}");
+    assert_eq!(v["output_status"], "VERIFIED", "{v:#}");
+    let out = &v["output"];
+    assert_eq!(out["sandbox"], false);
+    assert_eq!(out["ktp"]["nik"], first_truth.nik.as_str());
+    assert_eq!(out["ktp"]["name"], first_truth.nama.as_str());
+    assert_eq!(out["is_valid_nik"], true);
+    assert_eq!(out["ocr"]["output_status"], "VERIFIED");
+    assert_eq!(out["ocr"]["findings"], json!([]));
+    assert_eq!(out["face_match_confidence_level"], "HIGH");
+    assert_eq!(out["is_match_face"], true);
+    assert!(out["face_match"]["distance"].as_f64().unwrap() < 0.45);
+    assert_eq!(out["fraud_detection"]["is_fraud"], false, "{out:#}");
+
+    // Another person's selfie does not match.
+    let v = verify(
+        &client,
+        card_with(&truth(12), alice, 12),
+        faces::original(bob),
+        false,
+    )
+    .await;
+    assert_eq!(v["output"]["is_match_face"], false, "{v:#}");
+    assert_eq!(v["output"]["face_match_confidence_level"], "LOW");
+    assert_ne!(v["output_status"], "VERIFIED");
+
+    // The first person's face again, under another NIK: reuse, fraud.
+    let second_truth = truth(13);
+    assert_ne!(second_truth.nik, first_truth.nik);
+    let v = verify(
+        &client,
+        card_with(&second_truth, alice, 13),
+        faces::transformed(alice, Transform::Mirror, fonts(), 5),
+        true,
+    )
+    .await;
+    assert_eq!(v["status"], "FRAUD_DETECTED", "{v:#}");
+    let signals = &v["output"]["fraud_detection"]["signals"];
+    assert!(
+        signals.as_array().unwrap().iter().any(|s| s == "face_reused"),
+        "{signals}"
+    );
+    let explained = v["output"]["fraud_detection"]["explained"].to_string();
+    assert!(
+        explained.contains(&first_truth.nik[12..]),
+        "names the other identity by its last digits: {explained}"
+    );
+
+    // What the fraud stages kept holds no NIK.
+    let kept = app.store.fingerprints_after(&app.org_id, 0).await.unwrap();
+    assert_eq!(kept.len(), 2);
+    for row in &kept {
+        assert!(!row.identity.contains(&first_truth.nik) && !row.identity.contains(&second_truth.nik));
+        assert!(row.embedding.as_ref().is_some_and(|e| e.len() == 128 * 4));
+    }
+
+    // Another organisation never sees the first one's submissions.
+    let (other_org, _) = create_org(&app.store, "Other Lender", 1000).await;
+    let email = "owner@other.test";
+    create_user(&app, &other_org, email, "owner", &[]).await;
+    let other = Client::with_token(&app, &tokens(&app, email).await.access);
+    let v = verify(
+        &other,
+        card_with(&second_truth, alice, 14),
+        faces::transformed(alice, Transform::Grayscale, fonts(), 7),
+        true,
+    )
+    .await;
+    assert_eq!(v["output"]["fraud_detection"]["is_fraud"], false, "{v:#}");
+}
+
+#[tokio::test]
+async fn unreadable_photos_fail_their_stage_and_placeholders_get_the_sandbox() {
+    let app = TestApp::spawn().await;
+    let client = owner(&app).await;
+    let (alice, _) = two_people();
+
+    // A placeholder selfie (not an image) of a sandbox organisation: the sandbox answers.
+    let v = verify(&client, card_with(&truth(21), alice, 21), jpeg(""), false).await;
+    assert_eq!(v["status"], "COMPLETED", "{v:#}");
+    assert_eq!(v["output"]["sandbox"], true);
+
+    // A live organisation's unreadable card fails OCR at once (no retries), and a blank selfie
+    // has no face: a comparison that could not be made.
+    let (live_org, _) = create_live_org(&app.store, "Live Lender", 1000).await;
+    let email = "owner@live.test";
+    create_user(&app, &live_org, email, "owner", &[]).await;
+    let live = Client::with_token(&app, &tokens(&app, email).await.access);
+    let blank = synth::degrade::encode(&image::RgbImage::from_pixel(400, 400, image::Rgb([200, 200, 200])), Some(90));
+    let v = verify(&live, jpeg(""), blank.clone(), false).await;
+    assert_eq!(v["status"], "FAILED", "{v:#}");
+    let v = verify(&live, card_with(&truth(22), alice, 22), blank, false).await;
+    assert_eq!(v["output"]["face_match"]["failure"]["code"], "no_face_on_selfie", "{v:#}");
+    assert_eq!(v["output"]["is_match_face"], false);
+    assert_eq!(v["output"]["sandbox"], false);
+}
