@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# Tesseract's OpenMP threads only contend on a small machine (docs/documents.md); the `satyapan`
-# binary sets this itself, the test binary cannot.
+# Tesseract's OpenMP threads and OpenBLAS's only contend on a small machine (docs/documents.md);
+# the `satyapan` binary sets these itself, the test binary cannot.
 export OMP_THREAD_LIMIT="${OMP_THREAD_LIMIT:-1}"
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 exec cargo test "$@"

@@ -173,27 +173,38 @@ pub fn fraud_check(
     global().fraud_check(tenant, fallback_identity, ktp, selfie, reading)
 }
 
-/// Tesseract parallelises with OpenMP; on a small shared machine its threads spin against each
-/// other and a card takes about four times as long (measured: 2.3 s against 0.5 s per card on two
-/// busy cores). libgomp reads `OMP_THREAD_LIMIT` once, when the process starts, so a binary that
-/// serves OCR calls this first: unless the variable is set (to any value, which is kept), it
-/// re-executes itself with `OMP_THREAD_LIMIT=1` (same process id, arguments and environment).
-/// Returns when nothing needed doing or the re-execution failed.
+/// Tesseract parallelises with OpenMP and dlib's network with OpenBLAS's threads; on a small
+/// shared machine those threads spin against each other (measured: a card took 2.3 s against
+/// 0.5 s on two busy cores; a face pair 256 ms of CPU against 180 ms with one OpenBLAS thread).
+/// Both libraries read their limit (`OMP_THREAD_LIMIT`, `OPENBLAS_NUM_THREADS`) once, when the
+/// process starts, so a binary that serves documents calls this first: unless both variables are
+/// set (to any value, which is kept), it re-executes itself with the missing ones at 1 (same
+/// process id, arguments and environment). Requests are parallel across the blocking pool
+/// instead. Returns when nothing needed doing or the re-execution failed.
 pub fn limit_openmp_threads() {
     #[cfg(all(unix, feature = "documents"))]
     {
         use std::os::unix::process::CommandExt;
-        if std::env::var_os("OMP_THREAD_LIMIT").is_some() {
+        let missing: Vec<&str> = ["OMP_THREAD_LIMIT", "OPENBLAS_NUM_THREADS"]
+            .into_iter()
+            .filter(|v| std::env::var_os(v).is_none())
+            .collect();
+        if missing.is_empty() {
             return;
         }
         let Ok(exe) = std::env::current_exe() else {
             return;
         };
-        let err = std::process::Command::new(exe)
-            .args(std::env::args_os().skip(1))
-            .env("OMP_THREAD_LIMIT", "1")
-            .exec();
-        eprintln!("warning: could not re-execute with OMP_THREAD_LIMIT=1 ({err}); OCR may be slow");
+        let mut command = std::process::Command::new(exe);
+        command.args(std::env::args_os().skip(1));
+        for var in &missing {
+            command.env(var, "1");
+        }
+        let err = command.exec();
+        eprintln!(
+            "warning: could not re-execute with {} at 1 ({err}); documents may be slow",
+            missing.join(", ")
+        );
     }
 }
 
