@@ -94,9 +94,12 @@ impl Shared {
         );
         let mut providers = Providers::from_config(config, engine)
             .map_err(|e| anyhow::anyhow!("connector configuration: {e}"))?;
-        providers.kyc = providers
-            .kyc
-            .with_documents(crate::providers::documents::DocumentStages::new(vault.clone()));
+        providers.kyc =
+            providers
+                .kyc
+                .with_documents(crate::providers::documents::DocumentStages::new(
+                    vault.clone(),
+                ));
         Ok(Shared {
             providers,
             vault,

@@ -58,10 +58,7 @@ pub enum StageAnswer {
     },
     /// Face comparison, 0–100, and what the matcher measured (distance, face boxes, why no
     /// comparison was made).
-    Face {
-        score: f64,
-        details: Option<Value>,
-    },
+    Face { score: f64, details: Option<Value> },
     /// PEP screening: the entries found, best first.
     Pep {
         screened_name: String,
@@ -293,12 +290,16 @@ mod tests {
 
     #[test]
     fn face_scores_fall_in_three_levels() {
-        let d = |score| decide(StageKind::FaceMatch, &StageAnswer::Face {
+        let d = |score| {
+            decide(
+                StageKind::FaceMatch,
+                &StageAnswer::Face {
                     score,
                     details: None,
                 },
                 true,
-            );
+            )
+        };
         assert_eq!(d(92.0).verdict, Verdict::Pass);
         assert_eq!(d(92.0).output["is_match_face"], true);
         assert_eq!(d(70.0).verdict, Verdict::Review);
@@ -376,16 +377,28 @@ mod tests {
         };
         let good = "3201014508900003";
         assert_eq!(d(good, None).verdict, Verdict::Pass);
-        assert_eq!(d(good, Some(CardAssessment::Consistent)).verdict, Verdict::Pass);
-        assert_eq!(d(good, Some(CardAssessment::Doubtful)).verdict, Verdict::Review);
-        assert_eq!(d(good, Some(CardAssessment::Contradicted)).verdict, Verdict::Fail);
+        assert_eq!(
+            d(good, Some(CardAssessment::Consistent)).verdict,
+            Verdict::Pass
+        );
+        assert_eq!(
+            d(good, Some(CardAssessment::Doubtful)).verdict,
+            Verdict::Review
+        );
+        assert_eq!(
+            d(good, Some(CardAssessment::Contradicted)).verdict,
+            Verdict::Fail
+        );
         // A NIK whose birth date is not the card's fails whatever the reader said.
         assert_eq!(
             d("3201014508910003", Some(CardAssessment::Consistent)).verdict,
             Verdict::Fail
         );
         assert_eq!(d(good, None).output["ocr"], Value::Null);
-        assert_eq!(d(good, Some(CardAssessment::Consistent)).output["ocr"]["findings"], json!([]));
+        assert_eq!(
+            d(good, Some(CardAssessment::Consistent)).output["ocr"]["findings"],
+            json!([])
+        );
     }
 
     #[test]

@@ -104,7 +104,9 @@ const READINGS_KEPT: usize = 32;
 impl Readings {
     fn get(&self, digest: &[u8; 32]) -> Option<Arc<KtpReading>> {
         let kept = self.0.lock().ok()?;
-        kept.iter().find(|(d, _)| d == digest).map(|(_, r)| r.clone())
+        kept.iter()
+            .find(|(d, _)| d == digest)
+            .map(|(_, r)| r.clone())
     }
 
     fn put(&self, digest: [u8; 32], reading: Arc<KtpReading>) {
@@ -199,12 +201,8 @@ impl Stage for DocumentOcr {
 /// The card as the stages after OCR use it, the reader's assessment and what it found.
 pub fn card_answer(reading: &KtpReading) -> StageAnswer {
     let f = &reading.fields;
-    let text = |field: &Option<FieldReading>| {
-        field
-            .as_ref()
-            .map(|r| r.value.clone())
-            .unwrap_or_default()
-    };
+    let text =
+        |field: &Option<FieldReading>| field.as_ref().map(|r| r.value.clone()).unwrap_or_default();
     // The card prints DD-MM-YYYY; the stages speak ISO dates.
     let birth_date = f
         .tanggal_lahir
@@ -250,8 +248,12 @@ pub fn card_answer(reading: &KtpReading) -> StageAnswer {
         .all()
         .iter()
         .filter_map(|(key, r)| {
-            r.as_ref()
-                .map(|r| ((*key).to_string(), json!((f64::from(r.confidence) * 1000.0).round() / 1000.0)))
+            r.as_ref().map(|r| {
+                (
+                    (*key).to_string(),
+                    json!((f64::from(r.confidence) * 1000.0).round() / 1000.0),
+                )
+            })
         })
         .collect();
     StageAnswer::Card {
@@ -347,16 +349,12 @@ impl Stage for DocumentFraud {
         let reading = self.0.read(&ktp.bytes).await?;
         let selfie = input.file("selfie_file").map(|f| f.bytes.clone());
         let (ktp_bytes, for_evidence) = (ktp.bytes.clone(), reading.clone());
-        let (mut signals, print) = blocking(move || {
-            docs().fraud_evidence(&ktp_bytes, selfie.as_deref(), &for_evidence)
-        })
-        .await?;
+        let (mut signals, print) =
+            blocking(move || docs().fraud_evidence(&ktp_bytes, selfie.as_deref(), &for_evidence))
+                .await?;
         // Indexed under the NIK claimed (as a keyed digest), else under the verification.
         let (identity, label) = match claimed_nik(&reading) {
-            Some(nik) => (
-                self.0.vault.blind_index(&format!("nik:{nik}")),
-                mask(&nik),
-            ),
+            Some(nik) => (self.0.vault.blind_index(&format!("nik:{nik}")), mask(&nik)),
             None => (
                 format!("verification:{}", input.subject),
                 format!("verification {}", input.subject),
@@ -445,7 +443,11 @@ mod tests {
         assert_eq!(back.card, print.print.card);
         assert_eq!(back.face, None);
         assert_eq!(back.embedding.map(|e| e.0), Some(vec![0.25, -1.5, 3.0]));
-        assert!(fingerprint_from_columns(None, None, Some(&[1, 2, 3])).embedding.is_none());
+        assert!(
+            fingerprint_from_columns(None, None, Some(&[1, 2, 3]))
+                .embedding
+                .is_none()
+        );
     }
 
     #[test]
@@ -469,7 +471,10 @@ mod tests {
             ..StageInput::default()
         };
         assert!(!to_sandbox(&input(png.clone(), true), &["ktp_file"]));
-        assert!(to_sandbox(&input(b"\xFF\xD8\xFF\xD9".to_vec(), true), &["ktp_file"]));
+        assert!(to_sandbox(
+            &input(b"\xFF\xD8\xFF\xD9".to_vec(), true),
+            &["ktp_file"]
+        ));
         let mut instructed = png.clone();
         instructed.extend_from_slice(b"satyapan-sandbox: face=10");
         assert!(to_sandbox(&input(instructed.clone(), true), &["ktp_file"]));

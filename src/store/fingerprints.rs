@@ -31,6 +31,10 @@ pub struct NewFingerprintRow<'a> {
     pub now: i64,
 }
 
+/// A tenant's fingerprints after a sequence number (`org_id, seq` index).
+pub const FINGERPRINTS_AFTER: &str = "SELECT seq, identity, label, card_hash, face_hash, embedding
+     FROM kyc_fingerprints WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+
 /// Rows read per call (the caller reads again while it gets full pages).
 pub const FINGERPRINT_PAGE: i64 = 5_000;
 
@@ -68,15 +72,12 @@ impl super::Store {
         seq: i64,
     ) -> StoreResult<Vec<FingerprintRow>> {
         with_conn!(self, |pool| {
-            Ok(sqlx::query_as::<_, FingerprintRow>(
-                "SELECT seq, identity, label, card_hash, face_hash, embedding
-                 FROM kyc_fingerprints WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-            )
-            .bind(org_id)
-            .bind(seq)
-            .bind(FINGERPRINT_PAGE)
-            .fetch_all(pool)
-            .await?)
+            Ok(sqlx::query_as::<_, FingerprintRow>(FINGERPRINTS_AFTER)
+                .bind(org_id)
+                .bind(seq)
+                .bind(FINGERPRINT_PAGE)
+                .fetch_all(pool)
+                .await?)
         })
     }
 }

@@ -38,7 +38,10 @@ fn two_people() -> &'static (Portrait, Portrait) {
             .take(2)
             .collect();
         let mut it = usable.into_iter();
-        (it.next().expect("a usable portrait"), it.next().expect("two"))
+        (
+            it.next().expect("a usable portrait"),
+            it.next().expect("two"),
+        )
     })
 }
 
@@ -136,7 +139,8 @@ async fn a_real_card_and_selfie_are_read_compared_and_checked_for_reuse() {
     )
     .await;
     assert_eq!(v["output"]["is_match_face"], false, "{v:#}");
-    assert_eq!(v["output"]["face_match_confidence_level"], "LOW");
+    assert_ne!(v["output"]["face_match_confidence_level"], "HIGH");
+    assert!(v["output"]["face_match"]["distance"].as_f64().unwrap() > 0.45);
     assert_ne!(v["output_status"], "VERIFIED");
 
     // The first person's face again, under another NIK: reuse, fraud.
@@ -152,7 +156,11 @@ async fn a_real_card_and_selfie_are_read_compared_and_checked_for_reuse() {
     assert_eq!(v["status"], "FRAUD_DETECTED", "{v:#}");
     let signals = &v["output"]["fraud_detection"]["signals"];
     assert!(
-        signals.as_array().unwrap().iter().any(|s| s == "face_reused"),
+        signals
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "face_reused"),
         "{signals}"
     );
     let explained = v["output"]["fraud_detection"]["explained"].to_string();
@@ -165,7 +173,9 @@ async fn a_real_card_and_selfie_are_read_compared_and_checked_for_reuse() {
     let kept = app.store.fingerprints_after(&app.org_id, 0).await.unwrap();
     assert_eq!(kept.len(), 2);
     for row in &kept {
-        assert!(!row.identity.contains(&first_truth.nik) && !row.identity.contains(&second_truth.nik));
+        assert!(
+            !row.identity.contains(&first_truth.nik) && !row.identity.contains(&second_truth.nik)
+        );
         assert!(row.embedding.as_ref().is_some_and(|e| e.len() == 128 * 4));
     }
 
@@ -201,11 +211,17 @@ async fn unreadable_photos_fail_their_stage_and_placeholders_get_the_sandbox() {
     let email = "owner@live.test";
     create_user(&app, &live_org, email, "owner", &[]).await;
     let live = Client::with_token(&app, &tokens(&app, email).await.access);
-    let blank = synth::degrade::encode(&image::RgbImage::from_pixel(400, 400, image::Rgb([200, 200, 200])), Some(90));
+    let blank = synth::degrade::encode(
+        &image::RgbImage::from_pixel(400, 400, image::Rgb([200, 200, 200])),
+        Some(90),
+    );
     let v = verify(&live, jpeg(""), blank.clone(), false).await;
     assert_eq!(v["status"], "FAILED", "{v:#}");
     let v = verify(&live, card_with(&truth(22), alice, 22), blank, false).await;
-    assert_eq!(v["output"]["face_match"]["failure"]["code"], "no_face_on_selfie", "{v:#}");
+    assert_eq!(
+        v["output"]["face_match"]["failure"]["code"], "no_face_on_selfie",
+        "{v:#}"
+    );
     assert_eq!(v["output"]["is_match_face"], false);
     assert_eq!(v["output"]["sandbox"], false);
 }

@@ -138,11 +138,8 @@ impl StageHandler {
             index.load(
                 org_id,
                 rows.into_iter().map(|r| {
-                    let print = fingerprint_from_columns(
-                        r.card_hash,
-                        r.face_hash,
-                        r.embedding.as_deref(),
-                    );
+                    let print =
+                        fingerprint_from_columns(r.card_hash, r.face_hash, r.embedding.as_deref());
                     (r.seq, r.identity, r.label, print)
                 }),
             );

@@ -134,7 +134,11 @@ impl FraudIndex {
     /// Adds stored submissions of `tenant` (`(sequence, identity, label, print)`, in sequence
     /// order); those at or below what was already loaded are skipped, so a repeated load adds
     /// nothing twice.
-    pub fn load(&self, tenant: &str, rows: impl IntoIterator<Item = (i64, String, String, Fingerprint)>) {
+    pub fn load(
+        &self,
+        tenant: &str,
+        rows: impl IntoIterator<Item = (i64, String, String, Fingerprint)>,
+    ) {
         let Ok(mut tenants) = self.tenants.lock() else {
             return;
         };
@@ -229,6 +233,9 @@ mod tests {
         let s = idx.check("t1", "a-0001", &print(0xFFFF_0001, 0.0));
         assert_eq!(s.len(), 2);
         assert!(s[0].explanation.contains("…0002"));
-        assert!(idx.check("t2", "a-0001", &print(0xFFFF_0001, 0.0)).is_empty());
+        assert!(
+            idx.check("t2", "a-0001", &print(0xFFFF_0001, 0.0))
+                .is_empty()
+        );
     }
 }
