@@ -21,11 +21,25 @@ SEED=${SEED:-1}
 PROFILE=${PROFILE:-debug}
 CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection
 
+# CPython 3.11 can fail inside hypothesis with "AST constructor recursion depth mismatch" (a
+# CPython bug, not ours): a newer interpreter is preferred when there is one (PYTHON to choose).
+python=${PYTHON:-}
+if [[ -z $python ]]; then
+  for candidate in python3.13 python3.12 \
+    "$(pyenv root 2>/dev/null)"/versions/3.13*/bin/python3 \
+    "$(pyenv root 2>/dev/null)"/versions/3.12*/bin/python3 python3; do
+    if "$candidate" -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+      python=$candidate
+      break
+    fi
+  done
+fi
+python=${python:-python3}
 tools=${SATYAPAN_TOOLS_DIR:-$HOME/.cache/satyapan}
-venv=$tools/schemathesis-$VERSION
+venv=$tools/schemathesis-$VERSION-py$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$VERSION"; then
   mkdir -p "$tools"
-  python3 -m venv "$venv"
+  "$python" -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$VERSION"
 fi
 
@@ -82,15 +96,16 @@ curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/server.log" 
 echo "schemathesis $VERSION on $backend, $MAX_EXAMPLES examples per operation, seed $SEED"
 started=$(date +%s)
 status=0
-"$venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
+# From the temporary directory: schemathesis keeps its cache and reports in the working directory.
+(cd "$work" && "$venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
   --header "Authorization: Bearer $key" --header "X-API-Key: $key" \
   --checks "$CHECKS" \
-  --phases examples,coverage,fuzzing \
+  --phases examples,coverage,fuzzing,stateful \
   --max-examples "$MAX_EXAMPLES" --seed "$SEED" \
   --generation-database none \
   --request-timeout 30 \
   --workers 2 \
-  --no-color || status=$?
+  --no-color) || status=$?
 echo "schemathesis exit $status, $(( $(date +%s) - started )) s on $backend"
 if [[ $status != 0 ]]; then
   echo "--- server log (last 40 lines)" >&2

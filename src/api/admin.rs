@@ -113,7 +113,7 @@ async fn read_upload(
 pub async fn import_list(State(state): State<AppState>, request: Request) -> ApiResult<Imported> {
     authorise(&state, request.headers())?;
     let params = crate::api::common::parse_query(request.uri().query().unwrap_or(""))
-        .ok_or_else(|| ApiError::bad_request("Query string could not be parsed."))?;
+        .map_err(super::konnectnxt::extract::query_error)?;
     let format = params
         .get("format")
         .map(|s| s.trim())

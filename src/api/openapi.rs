@@ -12,6 +12,7 @@ use crate::app::cases::MAX_CANDIDATES;
 use crate::app::screening::search::{MAX_LIMIT, MAX_NAME_CHARS};
 use crate::domain::cases::{AuditDecision, CaseStatus, CheckResult, CheckStatus};
 use crate::domain::catalog;
+use crate::domain::events::EventType;
 use crate::domain::source::SandboxOutcome;
 use crate::domain::text::{ListRule, TextRule, limits};
 use crate::domain::verifications::{FileCategory, OutputStatus, VerificationStatus};
@@ -39,6 +40,8 @@ enum Body {
 
 /// What one operation adds to its annotation.
 struct Op {
+    /// A unique `operationId` (handlers of different surfaces share names such as `get`).
+    id: &'static str,
     method: &'static str,
     path: &'static str,
     auth: Auth,
@@ -51,13 +54,24 @@ struct Op {
     request_optional: bool,
     /// Query parameter schemas, by name (replacing the annotation's).
     query: Vec<(&'static str, Value)>,
+    /// `(status, link name, operationId, parameter, runtime expression)`: where an answer's
+    /// values feed another operation.
+    links: Vec<(u16, &'static str, &'static str, &'static str, &'static str)>,
     /// `(status, description, body schema)`: the operation's own answers.
     responses: Vec<(u16, &'static str, Option<Value>)>,
 }
 
 impl Op {
-    fn new(method: &'static str, path: &'static str, auth: Auth, errors: Body) -> Self {
+    fn new(
+        id: &'static str,
+        method: &'static str,
+        path: &'static str,
+        auth: Auth,
+        errors: Body,
+    ) -> Self {
         Op {
+            id,
+            links: Vec::new(),
             method,
             path,
             auth,
@@ -88,6 +102,18 @@ impl Op {
 
     fn query(mut self, name: &'static str, schema: Value) -> Self {
         self.query.push((name, schema));
+        self
+    }
+
+    fn link(
+        mut self,
+        status: u16,
+        operation: &'static str,
+        parameter: &'static str,
+        expression: &'static str,
+    ) -> Self {
+        self.links
+            .push((status, operation, operation, parameter, expression));
         self
     }
 
@@ -415,6 +441,33 @@ fn components() -> Map<String, Value> {
         ),
     );
     add(
+        "WebhookEvent",
+        object(
+            json!({
+                "id": { "type": "string", "pattern": "^evt_[0-9a-f]{32}$" },
+                "type": { "type": "string", "enum": words(EventType::ALL, EventType::as_str) },
+                "created_at": string,
+                "data": { "type": "object" },
+                "timestamp": string,
+            }),
+            &["id", "type", "created_at", "data"],
+        ),
+    );
+    add(
+        "DeliveryUnused",
+        object(
+            json!({ "attempt": count, "url": string, "status_code": { "type": ["integer", "null"] }, "error": opt_string, "duration_ms": count, "delivered_at": string }),
+            &[
+                "attempt",
+                "url",
+                "status_code",
+                "error",
+                "duration_ms",
+                "delivered_at",
+            ],
+        ),
+    );
+    add(
         "ScreeningList",
         object(
             json!({ "name": string, "version_id": string, "kind": string, "version": count, "versions": count, "entity_count": count, "alias_count": count, "skipped_count": count, "imported_at": string, "serving": { "type": "boolean" } }),
@@ -591,16 +644,16 @@ fn operations() -> Vec<Op> {
     });
     let verification = schema_ref("Verification");
     vec![
-        Op::new("get", "/healthz", Public, Body::Plain).answers(
+        Op::new("healthz", "get", "/healthz", Public, Body::Plain).answers(
             200,
             "Alive",
             Some(object(json!({ "status": { "type": "string", "enum": ["ok"] } }), &["status"])),
         ),
-        Op::new("get", "/readyz", Public, Body::Plain)
+        Op::new("readyz", "get", "/readyz", Public, Body::Plain)
             .answers(200, "Ready", Some(object(json!({ "status": { "type": "string", "enum": ["ready"] } }), &["status"])))
             .answers(503, "The database does not answer", Some(object(json!({ "status": { "type": "string", "enum": ["unavailable"] } }), &["status"]))),
-        Op::new("get", "/metrics", Public, Body::Plain),
-        Op::new("get", "/api/v2/credits/transactions", ApiKey, kn)
+        Op::new("metrics", "get", "/metrics", Public, Body::Plain),
+        Op::new("listCreditTransactions", "get", "/api/v2/credits/transactions", ApiKey, kn)
             .query("start_date", json!({ "type": "string", "description": "DD-MM-YYYY (IST), inclusive.", "example": "01-01-2026" }))
             .query("end_date", json!({ "type": "string", "description": "DD-MM-YYYY (IST), inclusive; not before start_date.", "example": "31-01-2026" }))
             .query("transaction_type", json!({ "type": "string", "enum": ["credit", "debit", "refund", "purchase", "deduction", ""], "description": "Case-insensitive; empty: every type." }))
@@ -610,7 +663,7 @@ fn operations() -> Vec<Op> {
             .query("include_output", json!({ "type": "boolean", "description": "true|false|1|0; default false." }))
             .answers(200, "The page of the ledger", Some(envelope(schema_ref("TransactionsPage"), 200, CREDITS)))
             .answers(400, "A query parameter is invalid", Option::None),
-        Op::new("post", "/api/v2/finance/customer-data-pull", ApiKey, kn)
+        Op::new("customerDataPull", "post", "/api/v2/finance/customer-data-pull", ApiKey, kn)
             .json(
                 json!({
                     "type": "object",
@@ -630,22 +683,23 @@ fn operations() -> Vec<Op> {
             .answers(402, "Insufficient credits", Option::None)
             .answers(404, "The bureau holds no record; 1 credit", Option::None)
             .answers(500, "The bureau could not be reached; no credit", Option::None),
-        Op::new("post", "/api/gst/initiate", ApiKey, kn)
+        Op::new("initiateGst", "post", "/api/gst/initiate", ApiKey, kn)
             .json(
                 object(json!({ "gstin": text(&limits::GSTIN, "A 15-character GSTIN with a valid check digit.") }), &["gstin"]),
                 Some(json!({ "gstin": "27AABCI6363G1ZJ" })),
             )
             .answers(200, "Queued; credits charged", Some(kn_data("GstInitiated", 200, CREDITS)))
+            .link(200, "gstStatus", "request_id", "$response.body#/data/request_id")
             .answers(400, "Invalid GSTIN; no credit", Option::None)
             .answers(402, "Insufficient credits", Option::None),
-        Op::new("get", "/api/gst/status", ApiKey, kn)
+        Op::new("gstStatus", "get", "/api/gst/status", ApiKey, kn)
             .query("request_id", uuid_string())
             .answers(200, "GSTStatusResponse", Some(kn_data("GstStatusResponse", 200, CREDITS)))
             .answers(202, "Still in progress", Some(kn_data("GstInProgress", 202, CREDITS)))
             .answers(400, "Invalid request_id provided in query params", Option::None)
             .answers(404, "No record for this request_id, or no GST registration for the GSTIN", Option::None)
             .answers(500, "The GST source could not be reached; credits refunded", Option::None),
-        Op::new("post", "/api/recruiter/v2/bgv-submit/", ApiKey, kn)
+        Op::new("submitBgv", "post", "/api/recruiter/v2/bgv-submit/", ApiKey, kn)
             .json(
                 json!({
                     "type": "object",
@@ -661,15 +715,18 @@ fn operations() -> Vec<Op> {
                 })),
             )
             .answers(200, "Cases created; credits charged", Some(kn_data("SubmitData", 200, &["success", "credits_used", "credits_remaining", "credits_left"])))
+            .link(200, "reportJson", "case_id", "$response.body#/data/cases_created/0/case_id")
+            .link(200, "downloadReport", "case_id", "$response.body#/data/cases_created/0/case_id")
+            .link(200, "auditCase", "case_id", "$response.body#/data/cases_created/0/case_id")
             .answers(400, "Every failing candidate, field and reason in `errors`; nothing created", Option::None)
             .answers(402, "Insufficient credits; nothing created", Option::None),
-        Op::new("get", "/api/recruiter/v2/report-json/", ApiKey, kn)
+        Op::new("reportJson", "get", "/api/recruiter/v2/report-json/", ApiKey, kn)
             .query("case_id", uuid_string())
             .answers(200, "The report (data.status says whether it is complete)", Some(envelope(schema_ref("Report"), 200, &["errors"])))
             .answers(400, "Invalid case_id", Option::None)
             .answers(404, "No such case", Option::None)
             .answers(429, "Polled more often than the interval (Retry-After)", Option::None),
-        Op::new("post", "/api/recruiter/v2/cases/{case_id}/audit", ApiKey, kn)
+        Op::new("auditCase", "post", "/api/recruiter/v2/cases/{case_id}/audit", ApiKey, kn)
             .json(
                 json!({
                     "type": "object",
@@ -694,14 +751,14 @@ fn operations() -> Vec<Op> {
             .answers(400, "Invalid case_id or body", Option::None)
             .answers(404, "No such case", Option::None)
             .answers(409, "The case is not awaiting audit", Option::None),
-        Op::new("get", "/api/verification/bgv/download", ApiKey, kn)
+        Op::new("downloadReport", "get", "/api/verification/bgv/download", ApiKey, kn)
             .query("case_id", uuid_string())
             .query("type", json!({ "type": "string", "enum": ["pdf", ""], "description": "pdf: a signed link; absent or empty: the PDF as base64." }))
             .answers(200, "The report PDF", Some(kn_data("Download", 200, &[])))
             .answers(400, "Invalid case_id or type", Option::None)
             .answers(404, "No such case, or not yet submitted", Option::None)
             .answers(503, "Too many PDFs being rendered; retry", Option::None),
-        Op::new("post", "/api/v2/screening/search", ApiKey, kn)
+        Op::new("screeningSearch", "post", "/api/v2/screening/search", ApiKey, kn)
             .json(
                 json!({
                     "type": "object",
@@ -722,39 +779,42 @@ fn operations() -> Vec<Op> {
             .answers(400, "Invalid input (the field is named); no credit", Option::None)
             .answers(402, "Insufficient credits", Option::None)
             .answers(503, "The screening index is still being built; no credit", Option::None),
-        Op::new("get", "/api/v2/screening/lists", ApiKey, kn)
+        Op::new("screeningLists", "get", "/api/v2/screening/lists", ApiKey, kn)
             .answers(200, "The newest version of every list", Some(envelope(json!({ "type": "array", "items": schema_ref("ScreeningList") }), 200, &[]))),
-        Op::new("get", "/api/v2/screening/subjects", ApiKey, kn)
+        Op::new("screeningSubjects", "get", "/api/v2/screening/subjects", ApiKey, kn)
             .query("offset", page_param(0, None, "Default 0."))
             .query("limit", page_param(0, Some(500), "Default 50."))
             .answers(200, "Watched subjects", Some(envelope(json!({ "type": "array", "items": schema_ref("ScreeningSubject") }), 200, &[])))
+            .link(200, "screeningSubject", "id", "$response.body#/data/0/id")
             .answers(400, "A query parameter is invalid", Option::None),
-        Op::new("get", "/api/v2/screening/subjects/{id}", ApiKey, kn)
+        Op::new("screeningSubject", "get", "/api/v2/screening/subjects/{id}", ApiKey, kn)
             .answers(200, "The subject", Some(kn_data("ScreeningSubject", 200, &[])))
             .answers(404, "No such subject", Option::None),
-        Op::new("put", "/api/v2/webhooks", ApiKey, kn)
+        Op::new("setWebhook", "put", "/api/v2/webhooks", ApiKey, kn)
             .json(
                 object(json!({ "url": text(&limits::WEBHOOK_URL, "An http(s) URL; public addresses only unless allowed by the operator.") }), &["url"]),
                 Some(json!({ "url": "https://example.com/hooks/satyapan" })),
             )
             .answers(200, "Set; the secret is shown once", Some(kn_data("WebhookSettings", 200, &[])))
             .answers(400, "Invalid URL", Option::None),
-        Op::new("get", "/api/v2/webhooks", ApiKey, kn)
+        Op::new("getWebhook", "get", "/api/v2/webhooks", ApiKey, kn)
             .answers(200, "The webhook (secret shortened)", Some(kn_data("WebhookSettings", 200, &[]))),
-        Op::new("delete", "/api/v2/webhooks", ApiKey, kn)
+        Op::new("deleteWebhook", "delete", "/api/v2/webhooks", ApiKey, kn)
             .answers(200, "Removed", Some(kn_data("WebhookSettings", 200, &[]))),
-        Op::new("get", "/api/v2/webhooks/events", ApiKey, kn)
+        Op::new("webhookEvents", "get", "/api/v2/webhooks/events", ApiKey, kn)
             .query("limit", page_param(1, Some(200), "Default 50."))
-            .answers(200, "Recent events, newest first", Some(envelope(json!({ "type": "array", "items": { "type": "object" } }), 200, &[])))
+            .answers(200, "Recent events, newest first", Some(envelope(json!({ "type": "array", "items": schema_ref("WebhookEvent") }), 200, &[])))
+            .link(200, "webhookDeliveries", "event_id", "$response.body#/data/0/id")
+            .link(200, "redeliverWebhookEvent", "event_id", "$response.body#/data/0/id")
             .answers(400, "Invalid limit", Option::None),
-        Op::new("get", "/api/v2/webhooks/events/{event_id}/deliveries", ApiKey, kn)
+        Op::new("webhookDeliveries", "get", "/api/v2/webhooks/events/{event_id}/deliveries", ApiKey, kn)
             .answers(200, "Delivery attempts", Some(envelope(json!({ "type": "array", "items": schema_ref("Delivery") }), 200, &[])))
             .answers(404, "No such event", Option::None),
-        Op::new("post", "/api/v2/webhooks/events/{event_id}/redeliver", ApiKey, kn)
+        Op::new("redeliverWebhookEvent", "post", "/api/v2/webhooks/events/{event_id}/redeliver", ApiKey, kn)
             .answers(200, "Redelivery queued", Some(envelope(object(json!({ "event_id": { "type": "string" } }), &["event_id"]), 200, &[])))
             .answers(404, "No such event", Option::None)
             .answers(409, "No webhook is set", Option::None),
-        Op::new("post", "/admin/screening/lists", Admin, kn)
+        Op::new("importScreeningList", "post", "/admin/screening/lists", Admin, kn)
             .body("application/octet-stream", json!({ "type": "string", "format": "binary", "description": "The list file (OFAC: the SDN CSV)." }))
             .body(
                 "multipart/form-data",
@@ -773,16 +833,16 @@ fn operations() -> Vec<Op> {
             .answers(200, "The stored version", Some(envelope(json!({ "type": "object" }), 200, &[])))
             .answers(400, "Invalid format or file", Option::None)
             .answers(404, "No admin_token is configured", Option::None),
-        Op::new("get", "/v2/search", ApiKey, Body::Watchman)
+        Op::new("watchmanSearch", "get", "/v2/search", ApiKey, Body::Watchman)
             .answers(200, "Watchman SearchResponse; 1 credit", Some(object(json!({ "query": { "type": "object" }, "entities": { "type": "array", "items": { "type": "object" } } }), &["entities"])))
             .answers(400, "Invalid parameter", Option::None)
             .answers(402, "Insufficient credits", Option::None)
             .answers(503, "The index is being built", Option::None),
-        Op::new("get", "/v2/listinfo", ApiKey, Body::Watchman)
+        Op::new("watchmanListInfo", "get", "/v2/listinfo", ApiKey, Body::Watchman)
             .answers(200, "The lists served", Some(object(json!({ "lists": { "type": "object" }, "listHashes": { "type": "object" }, "startedAt": { "type": "string" }, "endedAt": { "type": "string" }, "version": { "type": "string" } }), &["lists", "listHashes"])))
             .answers(503, "The index is being built", Option::None),
         // AnyCheck.
-        Op::new("post", "/auth/login", Public, ac)
+        Op::new("login", "post", "/auth/login", Public, ac)
             .json(
                 object(json!({ "email": { "type": "string", "minLength": 1 }, "password": { "type": "string", "minLength": 1, "format": "password" } }), &["email", "password"]),
                 Some(json!({ "email": "analyst@example.com", "password": "correct horse battery staple" })),
@@ -792,28 +852,28 @@ fn operations() -> Vec<Op> {
             .answers(401, "INVALID_CREDENTIALS", Option::None)
             .answers(403, "FORBIDDEN: a disabled user", Option::None)
             .answers(429, "QUOTA_EXCEEDED, with X-RateLimit-* headers", Option::None),
-        Op::new("post", "/auth/refresh", Public, ac)
+        Op::new("refreshToken", "post", "/auth/refresh", Public, ac)
             .json(object(json!({ "refresh_token": { "type": "string", "minLength": 1 } }), &["refresh_token"]), Option::None)
             .answers(200, "A new pair; the token given is spent", Some(schema_ref("TokenPair")))
             .answers(400, "A field is missing", Option::None)
             .answers(401, "INVALID_TOKEN (a reused token revokes its family), TOKEN_EXPIRED", Option::None),
-        Op::new("get", "/auth/methods", Public, ac).answers(
+        Op::new("authMethods", "get", "/auth/methods", Public, ac).answers(
             200,
             "Sign-in methods",
             Some(object(json!({ "PASSWORD": { "type": "object" }, "ENTRA": { "type": "object" }, "LDAP": { "type": "object" } }), &["PASSWORD", "ENTRA", "LDAP"])),
         ),
-        Op::new("get", "/profile", AnyCheck, ac)
+        Op::new("profile", "get", "/profile", AnyCheck, ac)
             .answers(200, "The caller", Some(json!({ "type": "object" }))),
-        Op::new("get", "/services", AnyCheck, ac).answers(
+        Op::new("listServices", "get", "/services", AnyCheck, ac).answers(
             200,
             "The services",
             Some(object(json!({ "total": count_schema(), "items": { "type": "array", "items": { "type": "object" } } }), &["total", "items"])),
         ),
-        Op::new("get", "/services/{id}", AnyCheck, ac)
+        Op::new("getService", "get", "/services/{id}", AnyCheck, ac)
             .answers(200, "The service", Some(json!({ "type": "object" })))
             .answers(400, "INVALID_ID", Option::None)
             .answers(404, "No such service", Option::None),
-        Op::new("post", "/uploads", AnyCheck, ac)
+        Op::new("upload", "post", "/uploads", AnyCheck, ac)
             .body(
                 "multipart/form-data",
                 object(
@@ -828,7 +888,7 @@ fn operations() -> Vec<Op> {
             .answers(201, "Stored", Some(object(json!({ "object_id": { "type": "string" }, "file_category": { "type": "string" }, "files": { "type": "array", "items": { "type": "object" } } }), &["object_id", "file_category", "files"])))
             .answers(400, "Invalid form or file", Option::None)
             .answers(413, "A file or the body is too large", Option::None),
-        Op::new("post", "/folders", AnyCheck, ac)
+        Op::new("createFolder", "post", "/folders", AnyCheck, ac)
             .json(
                 object(json!({ "name": { "type": "string" }, "group_id": nullable(uuid_string()) }), &["name"]),
                 Some(json!({ "name": "October hires" })),
@@ -837,7 +897,7 @@ fn operations() -> Vec<Op> {
             .answers(400, "Invalid name or group_id", Option::None)
             .answers(403, "Not a member of the group", Option::None)
             .answers(404, "No such group", Option::None),
-        Op::new("get", "/groups/{group_id}/folders", AnyCheck, ac)
+        Op::new("listFolders", "get", "/groups/{group_id}/folders", AnyCheck, ac)
             .query("page_size", page_param(1, Some(100), "Default 10."))
             .query("page_offset", page_param(0, None, "Default 0."))
             .query("search", json!({ "type": "string", "maxLength": 256 }))
@@ -845,7 +905,7 @@ fn operations() -> Vec<Op> {
             .answers(400, "INVALID_ID or a paging value", Option::None)
             .answers(403, "Not a member of the group", Option::None)
             .answers(404, "No such group", Option::None),
-        Op::new("post", "/verifications", AnyCheck, ac)
+        Op::new("submitVerification", "post", "/verifications", AnyCheck, ac)
             .json(
                 json!({
                     "type": "object",
@@ -862,21 +922,25 @@ fn operations() -> Vec<Op> {
                 Option::None,
             )
             .answers(201, "The new item", Some(verification.clone()))
+            .link(201, "getVerification", "id", "$response.body#/id")
+            .link(201, "updateVerification", "id", "$response.body#/id")
+            .link(201, "retryVerification", "id", "$response.body#/id")
+            .link(201, "listVerifications", "result_id", "$response.body#/result_id")
             .answers(400, "Invalid field", Option::None)
             .answers(403, "INSUFFICIENT_BALANCE, or no access to the folder", Option::None)
             .answers(404, "No such service, folder or result group", Option::None),
-        Op::new("get", "/verifications", AnyCheck, ac)
+        Op::new("listVerifications", "get", "/verifications", AnyCheck, ac)
             .query("result_id", uuid_string())
             .query("page_offset", page_param(0, None, "Default 0."))
             .query("page_size", page_param(1, Some(100), "Default 10."))
             .answers(200, "{total, overall_status, items} (seed 003)", Some(object(json!({ "total": count_schema(), "overall_status": { "type": "string" }, "items": { "type": "array", "items": verification } }), &["total", "overall_status", "items"])))
             .answers(400, "Invalid parameter", Option::None)
             .answers(404, "No such result group", Option::None),
-        Op::new("get", "/verifications/{id}", AnyCheck, ac)
+        Op::new("getVerification", "get", "/verifications/{id}", AnyCheck, ac)
             .answers(200, "The item", Some(verification.clone()))
             .answers(400, "INVALID_ID", Option::None)
             .answers(404, "No such verification", Option::None),
-        Op::new("put", "/verifications/{id}", AnyCheck, ac)
+        Op::new("updateVerification", "put", "/verifications/{id}", AnyCheck, ac)
             .json(
                 json!({
                     "type": "object",
@@ -894,7 +958,7 @@ fn operations() -> Vec<Op> {
             .answers(403, "Reviews are for signed-in users", Option::None)
             .answers(404, "No such verification", Option::None)
             .answers(409, "The verification cannot change now", Option::None),
-        Op::new("post", "/verifications/{id}/retry", AnyCheck, ac)
+        Op::new("retryVerification", "post", "/verifications/{id}/retry", AnyCheck, ac)
             .json(object(json!({ "force": { "type": ["boolean", "null"] } }), &[]), Option::None)
             .optional_body()
             .answers(200, "The item", Some(verification))
@@ -981,8 +1045,8 @@ fn response(description: &str, schema: Option<Value>) -> Value {
 fn security(auth: Auth) -> Value {
     match auth {
         Auth::Public => json!([]),
-        Auth::ApiKey => json!([{ "apiKey": [] }]),
-        Auth::AnyCheck => json!([{ "bearerJwt": [] }, { "xApiKey": [] }, { "apiKey": [] }]),
+        Auth::ApiKey => json!([{ "bearerAuth": [] }]),
+        Auth::AnyCheck => json!([{ "bearerJwt": [] }, { "apiKey": [] }, { "bearerAuth": [] }]),
         Auth::Admin => json!([{ "adminToken": [] }]),
     }
 }
@@ -1007,9 +1071,9 @@ fn patch(doc: &mut Value) {
         components.insert(
             "securitySchemes".into(),
             json!({
-                "apiKey": { "type": "http", "scheme": "bearer", "description": "The organisation's API key (sat_live_… or sat_test_…) as the bearer token." },
+                "bearerAuth": { "type": "http", "scheme": "bearer", "description": "The organisation's API key (sat_live_… or sat_test_…) as the bearer token." },
                 "bearerJwt": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "AnyCheck: the access token from /auth/login." },
-                "xApiKey": { "type": "apiKey", "in": "header", "name": "X-API-Key", "description": "AnyCheck: an API key of the organisation." },
+                "apiKey": { "type": "apiKey", "in": "header", "name": "X-API-Key", "description": "AnyCheck: an API key of the organisation." },
                 "adminToken": { "type": "http", "scheme": "bearer", "description": "The operator's admin_token." },
             }),
         );
@@ -1025,6 +1089,7 @@ fn patch(doc: &mut Value) {
         else {
             continue;
         };
+        operation.insert("operationId".into(), json!(op.id));
         operation.insert("security".into(), security(op.auth));
         if let Some(content) = &op.request {
             operation.insert(
@@ -1076,6 +1141,14 @@ fn patch(doc: &mut Value) {
                 None => {
                     responses.insert(key, response(description, error_schema(op.errors)));
                 }
+            }
+        }
+        for (status, name, target, parameter, expression) in &op.links {
+            if let Some(answer) = responses.get_mut(&status.to_string()) {
+                answer["links"][*name] = json!({
+                    "operationId": target,
+                    "parameters": { *parameter: expression },
+                });
             }
         }
         operation.insert("responses".into(), Value::Object(responses));
