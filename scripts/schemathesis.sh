@@ -9,14 +9,14 @@
 #                                                                  # SATYAPAN_TEST_DATABASE_URL)
 #
 # On PostgreSQL a database satyapan_st_<pid> is created beside the one named and dropped at the
-# end. MAX_EXAMPLES (default 25) bounds the cases per operation and phase, SEED (default 1) makes
+# end. MAX_EXAMPLES (default 100) bounds the cases per operation and phase, SEED (default 1) makes
 # a run repeatable, PROFILE=release builds the release binary (default debug), SKIP_BUILD=1 uses
 # the binary already in $CARGO_TARGET_DIR. schemathesis is installed from PyPI into a virtualenv
 # under ${SATYAPAN_TOOLS_DIR:-~/.cache/satyapan} once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VERSION=4.32.5
-MAX_EXAMPLES=${MAX_EXAMPLES:-25}
+MAX_EXAMPLES=${MAX_EXAMPLES:-100}
 SEED=${SEED:-1}
 PROFILE=${PROFILE:-debug}
 CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection

@@ -656,7 +656,7 @@ fn operations() -> Vec<Op> {
         Op::new("listCreditTransactions", "get", "/api/v2/credits/transactions", ApiKey, kn)
             .query("start_date", json!({ "type": "string", "description": "DD-MM-YYYY (IST), inclusive.", "example": "01-01-2026" }))
             .query("end_date", json!({ "type": "string", "description": "DD-MM-YYYY (IST), inclusive; not before start_date.", "example": "31-01-2026" }))
-            .query("transaction_type", json!({ "type": "string", "enum": ["credit", "debit", "refund", "purchase", "deduction", ""], "description": "Case-insensitive; empty: every type." }))
+            .query("transaction_type", json!({ "type": "string", "enum": ["credit", "debit", "refund", "purchase", "deduction"], "description": "Case-insensitive." }))
             .query("page", page_param(1, None, "Default 1."))
             .query("per_page", page_param(1, Some(500), "Default 100."))
             .query("include_input", json!({ "type": "boolean", "description": "true|false|1|0; default false." }))
@@ -753,7 +753,7 @@ fn operations() -> Vec<Op> {
             .answers(409, "The case is not awaiting audit", Option::None),
         Op::new("downloadReport", "get", "/api/verification/bgv/download", ApiKey, kn)
             .query("case_id", uuid_string())
-            .query("type", json!({ "type": "string", "enum": ["pdf", ""], "description": "pdf: a signed link; absent or empty: the PDF as base64." }))
+            .query("type", json!({ "type": "string", "enum": ["pdf"], "description": "pdf: a signed link; absent: the PDF as base64." }))
             .answers(200, "The report PDF", Some(kn_data("Download", 200, &[])))
             .answers(400, "Invalid case_id or type", Option::None)
             .answers(404, "No such case, or not yet submitted", Option::None)
@@ -829,7 +829,15 @@ fn operations() -> Vec<Op> {
                 }),
             )
             .query("format", json!({ "type": "string", "enum": ["ofac", "un", "senzing", "csl"] }))
-            .query("name", json!({ "type": "string", "maxLength": 64 }))
+            .query(
+                "name",
+                json!({
+                    "type": "string",
+                    "maxLength": crate::app::screening::lists::MAX_LIST_NAME,
+                    "pattern": "^\\s*[a-z0-9_.-]*\\s*$",
+                    "description": "The list's name (default: the format); surrounding spaces are trimmed.",
+                }),
+            )
             .answers(200, "The stored version", Some(envelope(json!({ "type": "object" }), 200, &[])))
             .answers(400, "Invalid format or file", Option::None)
             .answers(404, "No admin_token is configured", Option::None),
@@ -1102,6 +1110,10 @@ fn patch(doc: &mut Value) {
             .and_then(Value::as_array_mut)
         {
             for parameter in parameters.iter_mut() {
+                // Every surface reads an optional query parameter left empty as not given.
+                if parameter["in"] == "query" && parameter["required"] != true {
+                    parameter["allowEmptyValue"] = json!(true);
+                }
                 let name = parameter["name"].as_str().unwrap_or_default().to_string();
                 if parameter["in"] == "query"
                     && let Some((_, schema)) = op.query.iter().find(|(n, _)| *n == name)
