@@ -97,7 +97,12 @@ pub struct AppState {
         anycheck::verifications::get,
         anycheck::verifications::update,
         anycheck::verifications::retry
-    )
+    ),
+    components(schemas(
+        konnectnxt::credits::TransactionsPage,
+        konnectnxt::credits::Transaction,
+        konnectnxt::credits::Pagination
+    ))
 )]
 /// The operations and their parameters; `openapi::document()` adds bodies, answers and security.
 pub struct ApiDoc;

@@ -134,6 +134,15 @@ async fn every_operation_declares_its_security_statuses_and_error_bodies() {
             assert!(responses.contains_key("400"), "{name}: no 400");
         }
     }
+    // Every reference resolves.
+    let text = doc.to_string();
+    for reference in text.split("\"$ref\":\"").skip(1) {
+        let target = reference.split('"').next().unwrap_or_default();
+        assert!(
+            doc.pointer(target.trim_start_matches('#')).is_some(),
+            "unresolved {target}"
+        );
+    }
     for scheme in ["bearerAuth", "apiKey", "bearerJwt", "adminToken"] {
         assert!(
             doc["components"]["securitySchemes"][scheme].is_object(),
