@@ -40,7 +40,7 @@ fn resolve<'a>(doc: &'a Value, node: &'a Value) -> &'a Value {
     }
 }
 
-fn schema_of<'a>(response: &'a Value) -> &'a Value {
+fn schema_of(response: &Value) -> &Value {
     &response["content"]["application/json"]["schema"]
 }
 
