@@ -563,9 +563,83 @@ fn components() -> Map<String, Value> {
             ],
         ),
     );
+    let named = object(json!({ "id": string, "name": string }), &["id", "name"]);
     add(
         "Folder",
-        json!({ "type": "object", "properties": { "id": string, "name": string }, "required": ["id", "name"] }),
+        object(
+            json!({
+                "id": { "type": "string", "format": "uuid" }, "group": named, "name": string,
+                "is_starred": { "type": "boolean" }, "total_service": count, "total_result": count,
+                "created_at": string, "created_by": opt_string, "updated_at": string, "updated_by": opt_string,
+            }),
+            &[
+                "id",
+                "group",
+                "name",
+                "is_starred",
+                "total_service",
+                "total_result",
+                "created_at",
+                "updated_at",
+            ],
+        ),
+    );
+    add(
+        "Service",
+        object(
+            json!({
+                "id": { "type": "string", "format": "uuid" },
+                "category": object(json!({ "id": string, "name": string, "type": string }), &["id", "name", "type"]),
+                "code": string, "name": string, "description": string, "icon_file_url": opt_string,
+                "credit_cost_default": { "type": "integer" }, "action_type": string, "action_param": string,
+                "is_enabled": { "type": "boolean" }, "created_at": string, "updated_at": string,
+            }),
+            &[
+                "id",
+                "category",
+                "code",
+                "name",
+                "credit_cost_default",
+                "is_enabled",
+                "created_at",
+                "updated_at",
+            ],
+        ),
+    );
+    add(
+        "Profile",
+        object(
+            json!({
+                "id": opt_string, "email": opt_string, "name": opt_string,
+                "role": string, "auth_type": { "type": "string", "enum": ["PASSWORD", "API_KEY"] },
+                "api_key_id": opt_string,
+                "organization": object(json!({ "id": string, "name": string, "credit_balance": { "type": "integer" } }), &["id", "name", "credit_balance"]),
+                "groups": { "type": "array", "items": named },
+                "created_at": string,
+            }),
+            &[
+                "id",
+                "email",
+                "name",
+                "role",
+                "auth_type",
+                "api_key_id",
+                "organization",
+                "groups",
+                "created_at",
+            ],
+        ),
+    );
+    add(
+        "Upload",
+        object(
+            json!({
+                "object_id": string,
+                "file_category": { "type": "string", "enum": words(FileCategory::ALL, FileCategory::as_str) },
+                "files": { "type": "array", "items": object(json!({ "path": string, "url": string, "page_count": { "type": ["integer", "null"] } }), &["path", "url"]) },
+            }),
+            &["object_id", "file_category", "files"],
+        ),
     );
     schemas
 }
@@ -676,7 +750,7 @@ fn operations() -> Vec<Op> {
                     },
                     "required": ["mobile_number", "full_name"],
                 }),
-                Some(json!({ "mobile_number": "9876543210", "full_name": "Rahul Sharma", "consent_purpose": "Loan eligibility assessment for the applicant" })),
+                Some(json!({ "mobile_number": "9553226860", "full_name": "Manish Gupta", "consent_purpose": "Financial data verification for background verification" })),
             )
             .answers(200, "The bureau's record; 1 credit", Some(kn_data("BureauReport", 200, CREDITS)))
             .answers(400, "Invalid input; no credit", Option::None)
@@ -871,14 +945,14 @@ fn operations() -> Vec<Op> {
             Some(object(json!({ "PASSWORD": { "type": "object" }, "ENTRA": { "type": "object" }, "LDAP": { "type": "object" } }), &["PASSWORD", "ENTRA", "LDAP"])),
         ),
         Op::new("profile", "get", "/profile", AnyCheck, ac)
-            .answers(200, "The caller", Some(json!({ "type": "object" }))),
+            .answers(200, "The caller", Some(schema_ref("Profile"))),
         Op::new("listServices", "get", "/services", AnyCheck, ac).answers(
             200,
             "The services",
-            Some(object(json!({ "total": count_schema(), "items": { "type": "array", "items": { "type": "object" } } }), &["total", "items"])),
+            Some(object(json!({ "total": count_schema(), "items": { "type": "array", "items": schema_ref("Service") } }), &["total", "items"])),
         ),
         Op::new("getService", "get", "/services/{id}", AnyCheck, ac)
-            .answers(200, "The service", Some(json!({ "type": "object" })))
+            .answers(200, "The service", Some(schema_ref("Service")))
             .answers(400, "INVALID_ID", Option::None)
             .answers(404, "No such service", Option::None),
         Op::new("upload", "post", "/uploads", AnyCheck, ac)
@@ -893,7 +967,7 @@ fn operations() -> Vec<Op> {
                     &["file_category", "files[]"],
                 ),
             )
-            .answers(201, "Stored", Some(object(json!({ "object_id": { "type": "string" }, "file_category": { "type": "string" }, "files": { "type": "array", "items": { "type": "object" } } }), &["object_id", "file_category", "files"])))
+            .answers(201, "Stored", Some(schema_ref("Upload")))
             .answers(400, "Invalid form or file", Option::None)
             .answers(413, "A file or the body is too large", Option::None),
         Op::new("createFolder", "post", "/folders", AnyCheck, ac)
