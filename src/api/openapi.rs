@@ -54,9 +54,9 @@ struct Op {
     request_optional: bool,
     /// Query parameter schemas, by name (replacing the annotation's).
     query: Vec<(&'static str, Value)>,
-    /// `(status, link name, operationId, parameter, runtime expression)`: where an answer's
-    /// values feed another operation.
-    links: Vec<(u16, &'static str, &'static str, &'static str, &'static str)>,
+    /// `(status, operationId, parameter, runtime expression)`: where an answer's values feed
+    /// another operation (the link is named after that operation).
+    links: Vec<(u16, &'static str, &'static str, &'static str)>,
     /// `(status, description, body schema)`: the operation's own answers.
     responses: Vec<(u16, &'static str, Option<Value>)>,
 }
@@ -100,6 +100,11 @@ impl Op {
         self
     }
 
+    fn optional_body(mut self) -> Self {
+        self.request_optional = true;
+        self
+    }
+
     fn query(mut self, name: &'static str, schema: Value) -> Self {
         self.query.push((name, schema));
         self
@@ -112,8 +117,7 @@ impl Op {
         parameter: &'static str,
         expression: &'static str,
     ) -> Self {
-        self.links
-            .push((status, operation, operation, parameter, expression));
+        self.links.push((status, operation, parameter, expression));
         self
     }
 
@@ -189,7 +193,7 @@ fn envelope(data: Value, code: u16, extra: &[&str]) -> Value {
 const CREDITS: &[&str] = &["credits_used", "credits_remaining", "credits_left"];
 
 /// The schemas every operation refers to by name.
-fn components() -> Map<String, Value> {
+fn schemas() -> Map<String, Value> {
     let string = json!({ "type": "string" });
     let strings = json!({ "type": "array", "items": { "type": "string" } });
     let opt_string = json!({ "type": ["string", "null"] });
@@ -1054,13 +1058,6 @@ fn count_schema() -> Value {
     json!({ "type": "integer", "minimum": 0 })
 }
 
-impl Op {
-    fn optional_body(mut self) -> Self {
-        self.request_optional = true;
-        self
-    }
-}
-
 fn error_schema(body: Body) -> Option<Value> {
     match body {
         Body::KonnectNxt => Some(schema_ref("KonnectNxtError")),
@@ -1148,7 +1145,7 @@ fn patch(doc: &mut Value) {
             .or_insert_with(|| json!({}))
             .as_object_mut();
         if let Some(schemas) = schemas {
-            schemas.extend(components_schemas());
+            schemas.extend(self::schemas());
         }
         components.insert(
             "securitySchemes".into(),
@@ -1229,9 +1226,9 @@ fn patch(doc: &mut Value) {
                 }
             }
         }
-        for (status, name, target, parameter, expression) in &op.links {
+        for (status, target, parameter, expression) in &op.links {
             if let Some(answer) = responses.get_mut(&status.to_string()) {
-                answer["links"][*name] = json!({
+                answer["links"][*target] = json!({
                     "operationId": target,
                     "parameters": { *parameter: expression },
                 });
@@ -1239,10 +1236,6 @@ fn patch(doc: &mut Value) {
         }
         operation.insert("responses".into(), Value::Object(responses));
     }
-}
-
-fn components_schemas() -> Map<String, Value> {
-    components()
 }
 
 /// The document served at `/openapi.json`.
