@@ -105,15 +105,12 @@ async fn read_upload(
 /// Import a screening list (operator only)
 #[utoipa::path(
     post, path = "/admin/screening/lists", tag = "admin",
-    params(("format" = String, Query, description = "ofac | un | senzing | csl"), ("name" = Option<String>, Query)),
-    request_body(content = Vec<u8>, description = "The list file (OFAC: the sdn CSV, or multipart sdn/alt/add/comments)"),
-    responses((status = 200, description = "The stored version"), (status = 400), (status = 401), (status = 404, description = "No admin_token configured")),
-    security(("bearerAuth" = []))
+    params(("format" = String, Query, description = "ofac | un | senzing | csl"), ("name" = Option<String>, Query))
 )]
 pub async fn import_list(State(state): State<AppState>, request: Request) -> ApiResult<Imported> {
     authorise(&state, request.headers())?;
     let params = crate::api::common::parse_query(request.uri().query().unwrap_or(""))
-        .ok_or_else(|| ApiError::bad_request("Query string could not be parsed."))?;
+        .map_err(super::konnectnxt::extract::query_error)?;
     let format = params
         .get("format")
         .map(|s| s.trim())

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod anycheck;
 pub mod common;
 pub mod konnectnxt;
+pub mod openapi;
 pub mod ops;
 pub mod watchman;
 
@@ -53,46 +54,58 @@ pub struct AppState {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Satyapan API", description = "Background verification and KYC. KonnectNXT-compatible endpoints under /api; AnyCheck-compatible endpoints at the root (/auth, /verifications, …)."),
+    info(
+        title = "Satyapan API",
+        description = "Background verification and KYC. KonnectNXT-compatible endpoints under /api; AnyCheck-compatible endpoints at the root (/auth, /verifications, …)."
+    ),
     paths(
-        ops::healthz, ops::readyz, ops::metrics, konnectnxt::credits::transactions,
-        konnectnxt::finance::customer_data_pull, konnectnxt::gst::initiate, konnectnxt::gst::status,
-        konnectnxt::recruiter::submit, konnectnxt::recruiter::report_json, konnectnxt::recruiter::audit,
+        ops::healthz,
+        ops::readyz,
+        ops::metrics,
+        konnectnxt::credits::transactions,
+        konnectnxt::finance::customer_data_pull,
+        konnectnxt::gst::initiate,
+        konnectnxt::gst::status,
+        konnectnxt::recruiter::submit,
+        konnectnxt::recruiter::report_json,
+        konnectnxt::recruiter::audit,
         konnectnxt::verification::download,
-        konnectnxt::screening::search, konnectnxt::screening::lists,
-        konnectnxt::screening::subjects, konnectnxt::screening::subject, admin::import_list,
-        watchman::search::search, watchman::search::listinfo,
-        konnectnxt::webhooks::set, konnectnxt::webhooks::get, konnectnxt::webhooks::delete,
-        konnectnxt::webhooks::events, konnectnxt::webhooks::deliveries, konnectnxt::webhooks::redeliver,
-        anycheck::session::login, anycheck::session::refresh, anycheck::session::methods,
-        anycheck::session::profile, anycheck::services::list, anycheck::services::get,
-        anycheck::uploads::upload, anycheck::folders::create, anycheck::folders::list,
-        anycheck::verifications::submit, anycheck::verifications::list,
-        anycheck::verifications::get, anycheck::verifications::update,
+        konnectnxt::screening::search,
+        konnectnxt::screening::lists,
+        konnectnxt::screening::subjects,
+        konnectnxt::screening::subject,
+        admin::import_list,
+        watchman::search::search,
+        watchman::search::listinfo,
+        konnectnxt::webhooks::set,
+        konnectnxt::webhooks::get,
+        konnectnxt::webhooks::delete,
+        konnectnxt::webhooks::events,
+        konnectnxt::webhooks::deliveries,
+        konnectnxt::webhooks::redeliver,
+        anycheck::session::login,
+        anycheck::session::refresh,
+        anycheck::session::methods,
+        anycheck::session::profile,
+        anycheck::services::list,
+        anycheck::services::get,
+        anycheck::uploads::upload,
+        anycheck::folders::create,
+        anycheck::folders::list,
+        anycheck::verifications::submit,
+        anycheck::verifications::list,
+        anycheck::verifications::get,
+        anycheck::verifications::update,
         anycheck::verifications::retry
     ),
-    modifiers(&BearerAuth)
+    components(schemas(
+        konnectnxt::credits::TransactionsPage,
+        konnectnxt::credits::Transaction,
+        konnectnxt::credits::Pagination
+    ))
 )]
+/// The operations and their parameters; `openapi::document()` adds bodies, answers and security.
 pub struct ApiDoc;
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearerAuth",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-        components.add_security_scheme(
-            "apiKey",
-            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Header(
-                utoipa::openapi::security::ApiKeyValue::new("X-API-Key"),
-            )),
-        );
-    }
-}
 
 /// Answers a request no route took in the body of the surface its path belongs to: `/api/…`
 /// is KonnectNXT's, the rest AnyCheck's.
@@ -140,7 +153,7 @@ pub fn router(state: AppState) -> Router {
             "/files/reports/{file}",
             get(files::report_pdf::<KonnectNxt>),
         )
-        .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
+        .merge(SwaggerUi::new("/docs").external_url_unchecked("/openapi.json", openapi::document()))
         .fallback(|uri: Uri| async move { render_for(&uri, HttpError::RouteNotFound) })
         .method_not_allowed_fallback(|uri: Uri| async move {
             render_for(&uri, HttpError::MethodNotAllowed)

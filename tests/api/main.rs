@@ -22,6 +22,7 @@ mod gst;
 mod idempotency;
 mod jobs;
 mod limits;
+mod openapi;
 mod ops;
 mod pdf;
 mod query_plans;

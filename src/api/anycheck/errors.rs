@@ -35,6 +35,25 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::InvalidRequest,
+        ErrorCode::InvalidId,
+        ErrorCode::InvalidValue,
+        ErrorCode::AlreadyExists,
+        ErrorCode::Unauthorized,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::TokenExpired,
+        ErrorCode::ApiKeyExpired,
+        ErrorCode::InvalidToken,
+        ErrorCode::InvalidApiKey,
+        ErrorCode::Forbidden,
+        ErrorCode::InsufficientBalance,
+        ErrorCode::NotFound,
+        ErrorCode::RequestTimeout,
+        ErrorCode::QuotaExceeded,
+        ErrorCode::InternalServerError,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::InvalidRequest => "INVALID_REQUEST",

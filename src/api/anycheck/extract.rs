@@ -69,13 +69,17 @@ impl<S: Send + Sync> FromRequestParts<S> for Query {
     type Rejection = AcError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        crate::api::common::parse_query(parts.uri.query().unwrap_or(""))
+        use crate::api::common::{QueryError, parse_query};
+        parse_query(parts.uri.query().unwrap_or(""))
             .map(Query)
-            .ok_or_else(|| {
-                AcError::new(
+            .map_err(|e| match e {
+                QueryError::Unparseable => AcError::new(
                     ErrorCode::InvalidRequest,
                     "The query string could not be parsed.",
-                )
+                ),
+                QueryError::Repeated(name) => {
+                    AcError::request(QueryError::shown_name(&name), "is given more than once")
+                }
             })
     }
 }

@@ -18,7 +18,7 @@ async fn reader(state: &AppState, link_path: &str, request: Request) -> AcResult
     let (mut parts, _) = request.into_parts();
     let query = parts.uri.query().map(str::to_string);
     let signed =
-        parse_query(query.as_deref().unwrap_or("")).is_some_and(|q| q.contains_key("signature"));
+        parse_query(query.as_deref().unwrap_or("")).is_ok_and(|q| q.contains_key("signature"));
     if signed {
         authorise(state, link_path, query.as_deref())?;
         return Ok(None);

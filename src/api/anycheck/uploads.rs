@@ -38,12 +38,7 @@ fn too_large(index: usize, limit: usize) -> AcError {
 
 /// Stores the files; each is recognised by its content and the answer lists their paths (to
 /// name in a verification's configuration), signed links and page counts.
-#[utoipa::path(
-    post, path = "/uploads", tag = "anycheck",
-    request_body(content = Object, content_type = "multipart/form-data", description = "file_category, files[], file_passwords[]"),
-    responses((status = 201, description = "{object_id, file_category, files: [{path, url, page_count}]}"), (status = 400), (status = 413)),
-    security(("bearerAuth" = []), ("apiKey" = []))
-)]
+#[utoipa::path(post, path = "/uploads", tag = "anycheck")]
 #[tracing::instrument(skip_all)]
 pub async fn upload(
     State(state): State<AppState>,

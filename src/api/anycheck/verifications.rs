@@ -118,12 +118,7 @@ fn optional_id(body: &Map<String, Value>, field: &str) -> AcResult<Option<String
 
 /// `{service_id, folder_id, configuration, result_id?, webhook_url?, webhook_metadata?}` →
 /// 201 and the new item.
-#[utoipa::path(
-    post, path = "/verifications", tag = "anycheck",
-    request_body(content = Object, description = "{service_id, folder_id, configuration, result_id?, webhook_url?, webhook_metadata?}"),
-    responses((status = 201, description = "The new item"), (status = 400), (status = 403, description = "INSUFFICIENT_BALANCE"), (status = 404)),
-    security(("bearerAuth" = []), ("apiKey" = []))
-)]
+#[utoipa::path(post, path = "/verifications", tag = "anycheck")]
 #[tracing::instrument(skip_all)]
 pub async fn submit(
     State(state): State<AppState>,
@@ -175,9 +170,7 @@ pub async fn submit(
 /// `?result_id=&page_offset=&page_size=` → `{total, overall_status, items}`.
 #[utoipa::path(
     get, path = "/verifications", tag = "anycheck",
-    params(("result_id" = String, Query), ("page_offset" = Option<i64>, Query), ("page_size" = Option<i64>, Query)),
-    responses((status = 200, description = "{total, overall_status, items} (seed 003)"), (status = 400), (status = 404)),
-    security(("bearerAuth" = []), ("apiKey" = []))
+    params(("result_id" = String, Query), ("page_offset" = Option<i64>, Query), ("page_size" = Option<i64>, Query))
 )]
 #[tracing::instrument(skip_all)]
 pub async fn list(
@@ -203,7 +196,7 @@ pub async fn list(
     })))
 }
 
-#[utoipa::path(get, path = "/verifications/{id}", tag = "anycheck", params(("id" = String, Path)), responses((status = 200), (status = 404)), security(("bearerAuth" = []), ("apiKey" = [])))]
+#[utoipa::path(get, path = "/verifications/{id}", tag = "anycheck", params(("id" = String, Path)))]
 #[tracing::instrument(skip_all, fields(verification_id = %id))]
 pub async fn get(
     State(state): State<AppState>,
@@ -218,10 +211,7 @@ pub async fn get(
 /// `{verification_status, output, configuration, output_status?}`: a signed-in user's review;
 /// `{verification_status: "CANCELLED"}` alone cancels (API keys may cancel too).
 #[utoipa::path(
-    put, path = "/verifications/{id}", tag = "anycheck", params(("id" = String, Path)),
-    request_body(content = Object, description = "{verification_status, output, output_status, configuration}: a review; {verification_status: CANCELLED} cancels"),
-    responses((status = 200), (status = 400), (status = 403), (status = 404)),
-    security(("bearerAuth" = []), ("apiKey" = []))
+    put, path = "/verifications/{id}", tag = "anycheck", params(("id" = String, Path))
 )]
 #[tracing::instrument(skip_all, fields(verification_id = %id))]
 pub async fn update(
@@ -293,7 +283,7 @@ pub async fn update(
 }
 
 /// `{force?: bool}` (the body may be empty): runs the verification again.
-#[utoipa::path(post, path = "/verifications/{id}/retry", tag = "anycheck", params(("id" = String, Path)), request_body(content = Object, description = "{force?}"), responses((status = 200), (status = 400), (status = 404)), security(("bearerAuth" = []), ("apiKey" = [])))]
+#[utoipa::path(post, path = "/verifications/{id}/retry", tag = "anycheck", params(("id" = String, Path)), request_body(content = Object))]
 #[tracing::instrument(skip_all, fields(verification_id = %id))]
 pub async fn retry(
     State(state): State<AppState>,

@@ -95,10 +95,40 @@ impl<S: Surface, E: Into<HttpError>> From<E> for Rejection<S> {
     }
 }
 
-/// Parses a raw query string into its pairs; `None` when it is not valid form encoding.
-pub fn parse_query(query: &str) -> Option<HashMap<String, String>> {
-    let uri = format!("/?{query}").parse().ok()?;
-    axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&uri)
-        .ok()
-        .map(|q| q.0.into_iter().collect())
+/// Why a query string was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryError {
+    /// Not valid form encoding.
+    Unparseable,
+    /// A parameter given more than once: which value was meant cannot be known.
+    Repeated(String),
+}
+
+impl QueryError {
+    /// The repeated name as an answer may echo it: short and printable, else a placeholder.
+    pub fn shown_name(name: &str) -> &str {
+        if name.chars().count() <= 64 && !name.chars().any(char::is_control) {
+            name
+        } else {
+            "a query parameter"
+        }
+    }
+}
+
+/// Parses a raw query string into its pairs; a name may appear once.
+pub fn parse_query(query: &str) -> Result<HashMap<String, String>, QueryError> {
+    let uri = format!("/?{query}")
+        .parse()
+        .map_err(|_| QueryError::Unparseable)?;
+    let pairs = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&uri)
+        .map_err(|_| QueryError::Unparseable)?
+        .0;
+    let mut map = HashMap::with_capacity(pairs.len());
+    for (name, value) in pairs {
+        if map.contains_key(&name) {
+            return Err(QueryError::Repeated(name));
+        }
+        map.insert(name, value);
+    }
+    Ok(map)
 }

@@ -200,9 +200,7 @@ fn to_transaction(row: LedgerRow, q: &TransactionsQuery) -> Result<Transaction, 
         ("page" = Option<i64>, Query, description = "≥ 1, default 1"),
         ("per_page" = Option<i64>, Query, description = "1–500, default 100"),
         ("include_input" = Option<bool>, Query), ("include_output" = Option<bool>, Query),
-    ),
-    responses((status = 200, body = TransactionsPage), (status = 400), (status = 401), (status = 403)),
-    security(("bearerAuth" = []))
+    )
 )]
 pub async fn transactions(
     State(state): State<AppState>,

@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use super::envelope::{ApiError, ErrorKind};
+use crate::api::common::{QueryError, parse_query};
 use crate::domain::text::limits;
 
 /// Longest query parameter name accepted.
@@ -68,9 +69,7 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let query = parts.uri.query().unwrap_or("");
-        let pairs: Vec<(String, String)> = serde_urlencoded_pairs(query)
-            .ok_or_else(|| ApiError::bad_request("Query string could not be parsed."))?;
+        let pairs = parse_query(parts.uri.query().unwrap_or("")).map_err(query_error)?;
         // Every value passes the one text rule of query parameters (no control characters,
         // at most its maximum), whatever the endpoint does with it afterwards.
         for (name, value) in &pairs {
@@ -83,14 +82,19 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
                 .parse(value)
                 .map_err(|e| ApiError::bad_request(format!("{name} {e}.")))?;
         }
-        Ok(QueryParams(pairs.into_iter().collect()))
+        Ok(QueryParams(pairs))
     }
 }
 
-fn serde_urlencoded_pairs(query: &str) -> Option<Vec<(String, String)>> {
-    axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&format!("/?{query}").parse().ok()?)
-        .ok()
-        .map(|q| q.0)
+/// The envelope's 400 for a query string that was refused.
+pub(crate) fn query_error(error: QueryError) -> ApiError {
+    match error {
+        QueryError::Unparseable => ApiError::bad_request("Query string could not be parsed."),
+        QueryError::Repeated(name) => ApiError::bad_request(format!(
+            "{} must be given at most once.",
+            QueryError::shown_name(&name)
+        )),
+    }
 }
 
 impl QueryParams {

@@ -110,18 +110,7 @@ fn shown(record: &BureauRecord) -> Value {
 }
 
 /// Customer financial data pull
-#[utoipa::path(
-    post, path = "/api/v2/finance/customer-data-pull", tag = "finance",
-    request_body(content = Object, description = "mobile_number, full_name, consent_purpose?, document_type?, id_value?"),
-    responses(
-        (status = 200, description = "Bureau record; 1 credit"),
-        (status = 400, description = "Invalid input; no credit"),
-        (status = 402, description = "Insufficient credits"),
-        (status = 404, description = "Bureau reached, no record; 1 credit"),
-        (status = 500, description = "Bureau unavailable; no credit"),
-    ),
-    security(("bearerAuth" = []))
-)]
+#[utoipa::path(post, path = "/api/v2/finance/customer-data-pull", tag = "finance")]
 pub async fn customer_data_pull(
     State(state): State<AppState>,
     auth: ApiKeyAuth,

@@ -28,12 +28,7 @@ pub struct Initiated {
 }
 
 /// Initiate GST verification
-#[utoipa::path(
-    post, path = "/api/gst/initiate", tag = "gst",
-    request_body(content = Object, description = "{ gstin }"),
-    responses((status = 200, description = "Queued; credits charged"), (status = 400), (status = 402)),
-    security(("bearerAuth" = []))
-)]
+#[utoipa::path(post, path = "/api/gst/initiate", tag = "gst")]
 pub async fn initiate(
     State(state): State<AppState>,
     auth: ApiKeyAuth,
@@ -81,15 +76,7 @@ struct Completed {
 /// Fetch GST verification status
 #[utoipa::path(
     get, path = "/api/gst/status", tag = "gst",
-    params(("request_id" = String, Query, description = "UUID returned by the initiate call")),
-    responses(
-        (status = 200, description = "GSTStatusResponse"),
-        (status = 202, description = "Still in progress"),
-        (status = 400, description = "Invalid request_id provided in query params"),
-        (status = 404, description = "No record found for this `request_id."),
-        (status = 500, description = "The source could not be reached; credits refunded"),
-    ),
-    security(("bearerAuth" = []))
+    params(("request_id" = String, Query, description = "UUID returned by the initiate call"))
 )]
 pub async fn status(
     State(state): State<AppState>,

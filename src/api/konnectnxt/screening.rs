@@ -142,17 +142,7 @@ pub struct SearchResult {
 }
 
 /// Screen a name against the sanctions and PEP lists
-#[utoipa::path(
-    post, path = "/api/v2/screening/search", tag = "screening",
-    request_body(content = Object, description = "name, dob?, country?, entity_type?, threshold? (0–1, default 0.80), limit? (1–100, default 10)"),
-    responses(
-        (status = 200, description = "Matches, best first; 1 credit"),
-        (status = 400, description = "Invalid input (the field is named); no credit"),
-        (status = 402, description = "Insufficient credits"),
-        (status = 503, description = "The screening index is still being built; no credit"),
-    ),
-    security(("bearerAuth" = []))
-)]
+#[utoipa::path(post, path = "/api/v2/screening/search", tag = "screening")]
 pub async fn search(
     State(state): State<AppState>,
     auth: ApiKeyAuth,
@@ -224,7 +214,7 @@ pub struct ListView {
 }
 
 /// The loaded screening lists
-#[utoipa::path(get, path = "/api/v2/screening/lists", tag = "screening", responses((status = 200, description = "The newest version of every list: counts, version, import time")), security(("bearerAuth" = [])))]
+#[utoipa::path(get, path = "/api/v2/screening/lists", tag = "screening")]
 pub async fn lists(State(state): State<AppState>, _auth: ApiKeyAuth) -> ApiResult<Vec<ListView>> {
     let lists = screening::summary(&state.store, &state.providers.engine).await?;
     Ok(Envelope::ok(
@@ -282,7 +272,7 @@ impl SubjectView {
 }
 
 /// A watched subject and its current matches
-#[utoipa::path(get, path = "/api/v2/screening/subjects/{id}", tag = "screening", params(("id" = String, Path)), responses((status = 200), (status = 404)), security(("bearerAuth" = [])))]
+#[utoipa::path(get, path = "/api/v2/screening/subjects/{id}", tag = "screening", params(("id" = String, Path)))]
 pub async fn subject(
     State(state): State<AppState>,
     auth: ApiKeyAuth,
@@ -300,7 +290,7 @@ pub async fn subject(
 }
 
 /// The organisation's watched subjects, newest first (`case_id`, `page_offset`, `page_size`)
-#[utoipa::path(get, path = "/api/v2/screening/subjects", tag = "screening", responses((status = 200), (status = 400)), security(("bearerAuth" = [])))]
+#[utoipa::path(get, path = "/api/v2/screening/subjects", tag = "screening")]
 pub async fn subjects(
     State(state): State<AppState>,
     auth: ApiKeyAuth,

@@ -29,9 +29,7 @@ pub struct Download {
 /// Download the BGV report (PDF)
 #[utoipa::path(
     get, path = "/api/verification/bgv/download", tag = "recruiter",
-    params(("case_id" = String, Query), ("type" = Option<String>, Query, description = "`pdf`: a signed link; absent: the PDF as base64")),
-    responses((status = 200), (status = 400), (status = 404, description = "Candidate has not submitted the BGV yet.")),
-    security(("bearerAuth" = []))
+    params(("case_id" = String, Query), ("type" = Option<String>, Query, description = "`pdf`: a signed link; absent: the PDF as base64"))
 )]
 pub async fn download(
     State(state): State<AppState>,

@@ -28,7 +28,7 @@ pub struct WebhookSettings {
 const EVENTS: &[EventType] = EventType::ALL;
 
 /// Set the webhook URL (a new signing secret is returned once)
-#[utoipa::path(put, path = "/api/v2/webhooks", tag = "webhooks", request_body(content = Object, description = "{url}"), responses((status = 200), (status = 400)), security(("bearerAuth" = [])))]
+#[utoipa::path(put, path = "/api/v2/webhooks", tag = "webhooks")]
 pub async fn set(
     State(state): State<AppState>,
     auth: ApiKeyAuth,
@@ -54,7 +54,7 @@ pub async fn set(
 }
 
 /// The webhook settings
-#[utoipa::path(get, path = "/api/v2/webhooks", tag = "webhooks", responses((status = 200)), security(("bearerAuth" = [])))]
+#[utoipa::path(get, path = "/api/v2/webhooks", tag = "webhooks")]
 pub async fn get(State(state): State<AppState>, auth: ApiKeyAuth) -> ApiResult<WebhookSettings> {
     let current = state.store.webhook(&auth.org_id).await?;
     Ok(Envelope::ok(
@@ -68,7 +68,7 @@ pub async fn get(State(state): State<AppState>, auth: ApiKeyAuth) -> ApiResult<W
 }
 
 /// Remove the webhook
-#[utoipa::path(delete, path = "/api/v2/webhooks", tag = "webhooks", responses((status = 200)), security(("bearerAuth" = [])))]
+#[utoipa::path(delete, path = "/api/v2/webhooks", tag = "webhooks")]
 pub async fn delete(State(state): State<AppState>, auth: ApiKeyAuth) -> ApiResult<WebhookSettings> {
     state.store.set_webhook(&auth.org_id, None, None).await?;
     Ok(Envelope::ok(
@@ -82,7 +82,7 @@ pub async fn delete(State(state): State<AppState>, auth: ApiKeyAuth) -> ApiResul
 }
 
 /// Recent events (newest first)
-#[utoipa::path(get, path = "/api/v2/webhooks/events", tag = "webhooks", params(("limit" = Option<i64>, Query, description = "1–200, default 50")), responses((status = 200)), security(("bearerAuth" = [])))]
+#[utoipa::path(get, path = "/api/v2/webhooks/events", tag = "webhooks", params(("limit" = Option<i64>, Query, description = "1–200, default 50")))]
 pub async fn events(
     State(state): State<AppState>,
     auth: ApiKeyAuth,
@@ -117,7 +117,7 @@ pub struct DeliveryView {
 }
 
 /// The delivery log of one event
-#[utoipa::path(get, path = "/api/v2/webhooks/events/{event_id}/deliveries", tag = "webhooks", params(("event_id" = String, Path)), responses((status = 200), (status = 404)), security(("bearerAuth" = [])))]
+#[utoipa::path(get, path = "/api/v2/webhooks/events/{event_id}/deliveries", tag = "webhooks", params(("event_id" = String, Path)))]
 pub async fn deliveries(
     State(state): State<AppState>,
     auth: ApiKeyAuth,
@@ -149,7 +149,7 @@ pub async fn deliveries(
 }
 
 /// Deliver an event again
-#[utoipa::path(post, path = "/api/v2/webhooks/events/{event_id}/redeliver", tag = "webhooks", params(("event_id" = String, Path)), responses((status = 200), (status = 404)), security(("bearerAuth" = [])))]
+#[utoipa::path(post, path = "/api/v2/webhooks/events/{event_id}/redeliver", tag = "webhooks", params(("event_id" = String, Path)))]
 pub async fn redeliver(
     State(state): State<AppState>,
     auth: ApiKeyAuth,

@@ -353,13 +353,7 @@ fn parse(pairs: &[(String, String)]) -> Result<Parsed, WatchmanError> {
         ("name" = Option<String>, Query), ("type" = Option<String>, Query),
         ("birthDate" = Option<String>, Query), ("minMatch" = Option<f64>, Query),
         ("limit" = Option<i64>, Query), ("source" = Option<String>, Query)
-    ),
-    responses(
-        (status = 200, description = "Watchman SearchResponse {query, entities}; 1 credit"),
-        (status = 400, description = "{error}"), (status = 401, description = "{error}"),
-        (status = 402, description = "{error}"), (status = 503, description = "{error}: index being built"),
-    ),
-    security(("bearerAuth" = []))
+    )
 )]
 pub async fn search(
     State(state): State<AppState>,
@@ -452,7 +446,7 @@ fn rfc3339(ms: i64) -> Option<String> {
 }
 
 /// The lists served (Watchman v2 `ListInfoResponse`)
-#[utoipa::path(get, path = "/v2/listinfo", tag = "watchman", responses((status = 200, description = "{lists, listHashes, startedAt, endedAt, version}"), (status = 401, description = "{error}"), (status = 503, description = "{error}: index being built")), security(("bearerAuth" = [])))]
+#[utoipa::path(get, path = "/v2/listinfo", tag = "watchman")]
 pub async fn listinfo(
     State(state): State<AppState>,
     _auth: ApiKeyAuth,

@@ -1,0 +1,1247 @@
+//! The OpenAPI document served at `/openapi.json`. The handlers' `#[utoipa::path]` annotations
+//! give each operation's path, summary, tag and parameters; this module gives what a generated
+//! client and a contract fuzzer need besides: every request body field (type, required, maximum
+//! from `domain::text::limits`, enum), each surface's envelope and error body, every status an
+//! operation can answer with, and the security of each operation. The shared machinery's statuses
+//! (authentication, body parsing, idempotency) are added here once per surface, so an operation
+//! lists only its own.
+
+use serde_json::{Map, Value, json};
+
+use crate::app::cases::MAX_CANDIDATES;
+use crate::app::screening::search::{MAX_LIMIT, MAX_NAME_CHARS};
+use crate::domain::cases::{AuditDecision, CaseStatus, CheckResult, CheckStatus};
+use crate::domain::catalog;
+use crate::domain::events::EventType;
+use crate::domain::source::SandboxOutcome;
+use crate::domain::text::{ListRule, TextRule, limits};
+use crate::domain::verifications::{FileCategory, OutputStatus, VerificationStatus};
+
+/// Who may call an operation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Auth {
+    Public,
+    /// KonnectNXT and Watchman: `Authorization: Bearer <API key>`.
+    ApiKey,
+    /// AnyCheck: a JWT from `/auth/login` as the bearer, or an API key (`X-API-Key` or bearer).
+    AnyCheck,
+    /// The operator's `admin_token` as the bearer.
+    Admin,
+}
+
+/// Whose error body an operation answers in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Body {
+    KonnectNxt,
+    AnyCheck,
+    Watchman,
+    Plain,
+}
+
+/// What one operation adds to its annotation.
+struct Op {
+    /// A unique `operationId` (handlers of different surfaces share names such as `get`).
+    id: &'static str,
+    method: &'static str,
+    path: &'static str,
+    auth: Auth,
+    errors: Body,
+    /// The request body's content, by media type.
+    request: Option<Value>,
+    /// The request body is JSON (a wrong `Content-Type` is a 415).
+    json_body: bool,
+    /// The body may be left out (`retry`).
+    request_optional: bool,
+    /// Query parameter schemas, by name (replacing the annotation's).
+    query: Vec<(&'static str, Value)>,
+    /// `(status, operationId, parameter, runtime expression)`: where an answer's values feed
+    /// another operation (the link is named after that operation).
+    links: Vec<(u16, &'static str, &'static str, &'static str)>,
+    /// `(status, description, body schema)`: the operation's own answers.
+    responses: Vec<(u16, &'static str, Option<Value>)>,
+}
+
+impl Op {
+    fn new(
+        id: &'static str,
+        method: &'static str,
+        path: &'static str,
+        auth: Auth,
+        errors: Body,
+    ) -> Self {
+        Op {
+            id,
+            links: Vec::new(),
+            method,
+            path,
+            auth,
+            errors,
+            request: None,
+            json_body: false,
+            request_optional: false,
+            query: Vec::new(),
+            responses: Vec::new(),
+        }
+    }
+
+    fn json(mut self, schema: Value, example: Option<Value>) -> Self {
+        let mut media = json!({ "schema": schema });
+        if let Some(example) = example {
+            media["example"] = example;
+        }
+        self.request = Some(json!({ "application/json": media }));
+        self.json_body = true;
+        self
+    }
+
+    fn body(mut self, content_type: &'static str, schema: Value) -> Self {
+        let content = self.request.get_or_insert_with(|| json!({}));
+        content[content_type] = json!({ "schema": schema });
+        self
+    }
+
+    fn optional_body(mut self) -> Self {
+        self.request_optional = true;
+        self
+    }
+
+    fn query(mut self, name: &'static str, schema: Value) -> Self {
+        self.query.push((name, schema));
+        self
+    }
+
+    fn link(
+        mut self,
+        status: u16,
+        operation: &'static str,
+        parameter: &'static str,
+        expression: &'static str,
+    ) -> Self {
+        self.links.push((status, operation, parameter, expression));
+        self
+    }
+
+    fn answers(mut self, status: u16, description: &'static str, body: Option<Value>) -> Self {
+        self.responses.push((status, description, body));
+        self
+    }
+}
+
+fn schema_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+/// A text field by its rule: at most its maximum, no control characters (described: a JSON
+/// Schema pattern over Unicode classes is not portable across validators).
+fn text(rule: &TextRule, description: &str) -> Value {
+    json!({
+        "type": "string",
+        "maxLength": rule.max_chars,
+        "description": format!(
+            "{description} Trimmed; at most {} characters; no control characters{}; blank counts as absent.",
+            rule.max_chars,
+            if rule.multiline { " other than line feeds and tabs" } else { "" }
+        ),
+    })
+}
+
+/// An optional field: absent and `null` mean the same.
+fn nullable(mut schema: Value) -> Value {
+    if let Some(kind) = schema.get("type").cloned()
+        && kind.is_string()
+    {
+        schema["type"] = json!([kind, "null"]);
+    } else if let Some(enumeration) = schema.get_mut("enum").and_then(Value::as_array_mut) {
+        enumeration.push(Value::Null);
+    }
+    schema
+}
+
+fn list(rule: &ListRule, items: Value, min: usize) -> Value {
+    json!({ "type": "array", "items": items, "minItems": min, "maxItems": rule.max_items })
+}
+
+fn words<T: Copy>(all: &[T], as_str: impl Fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| as_str(*v)).collect()
+}
+
+fn object(properties: Value, required: &[&str]) -> Value {
+    json!({ "type": "object", "properties": properties, "required": required })
+}
+
+/// The KonnectNXT envelope around `data`; `extra` names the fields this answer always carries
+/// beside the four (`credits_used`, `credits_remaining`, `credits_left`, `errors`, `success`).
+fn envelope(data: Value, code: u16, extra: &[&str]) -> Value {
+    let mut properties = json!({
+        "status": { "type": "string", "enum": ["success"] },
+        "code": { "type": "integer", "enum": [code] },
+        "message": { "type": "string" },
+        "data": data,
+    });
+    for field in extra {
+        properties[*field] = match *field {
+            "errors" => json!({ "type": "null" }),
+            "success" => json!({ "type": "boolean", "enum": [true] }),
+            _ => json!({ "type": "integer", "minimum": 0 }),
+        };
+    }
+    let mut required = vec!["status", "code", "message", "data"];
+    required.extend_from_slice(extra);
+    json!({ "type": "object", "properties": properties, "required": required })
+}
+
+const CREDITS: &[&str] = &["credits_used", "credits_remaining", "credits_left"];
+
+/// The schemas every operation refers to by name.
+fn schemas() -> Map<String, Value> {
+    let string = json!({ "type": "string" });
+    let strings = json!({ "type": "array", "items": { "type": "string" } });
+    let opt_string = json!({ "type": ["string", "null"] });
+    let count = json!({ "type": "integer", "minimum": 0 });
+    let check_results = words(CheckResult::ALL, CheckResult::as_str);
+    let mut schemas = Map::new();
+    let mut add = |name: &str, schema: Value| {
+        schemas.insert(name.to_string(), schema);
+    };
+
+    add(
+        "KonnectNxtError",
+        json!({
+            "type": "object",
+            "description": "Every error of the /api/… surface.",
+            "properties": {
+                "status": { "type": "string", "enum": ["error"] },
+                "code": { "type": "integer", "description": "The HTTP status." },
+                "message": { "type": "string" },
+                "data": { "type": "null" },
+                "credits_used": count,
+                "credits_remaining": count,
+                "credits_left": count,
+                "errors": {
+                    "description": "bgv-submit: [{candidate_index, field, reason}]; screening search: [{field, message}].",
+                    "type": "array",
+                    "items": { "type": "object" },
+                },
+            },
+            "required": ["status", "code", "message", "data"],
+            "example": { "status": "error", "code": 401, "message": "Invalid API key (organization ID)", "data": null },
+        }),
+    );
+    add(
+        "AnyCheckError",
+        json!({
+            "type": "object",
+            "properties": {
+                "error_code": { "type": "string", "enum": crate::api::anycheck::errors::ErrorCode::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>() },
+                "message": { "type": "string" },
+                "errors": { "type": "array", "items": object(json!({ "field": string, "message": string }), &["field", "message"]) },
+            },
+            "required": ["error_code", "message", "errors"],
+            "example": { "error_code": "UNAUTHORIZED", "message": "Authentication is required: send Authorization: Bearer <access token>, or X-API-Key.", "errors": [] },
+        }),
+    );
+    add(
+        "WatchmanError",
+        json!({ "type": "object", "properties": { "error": string }, "required": ["error"] }),
+    );
+
+    // KonnectNXT data.
+    let id_lists: Map<String, Value> = [
+        "panNumber",
+        "passportNumber",
+        "drivingLicense",
+        "voterId",
+        "aadhaarNumber",
+        "rationCard",
+        "otherId",
+    ]
+    .iter()
+    .map(|k| {
+        let id = object(
+            json!({ "idNumber": string, "sequence": string }),
+            &["idNumber", "sequence"],
+        );
+        (k.to_string(), json!({ "type": "array", "items": id }))
+    })
+    .collect();
+    add(
+        "BureauReport",
+        json!({
+            "type": "object",
+            "description": "Seed 001: the bureau's record of the person.",
+            "properties": {
+                "reportOrderNumber": string,
+                "personalInfo": object(json!({ "fullName": string, "dob": string, "gender": string, "totalIncome": string, "occupation": string, "age": string }),
+                    &["fullName", "dob", "gender", "totalIncome", "occupation", "age"]),
+                "phoneInfo": { "type": "array", "items": object(json!({ "sequence": string, "reportedDate": string, "typeCode": string, "number": string }), &["sequence", "reportedDate", "typeCode", "number"]) },
+                "emailInfo": { "type": "array", "items": object(json!({ "sequence": string, "reportedDate": string, "emailAddress": string }), &["sequence", "reportedDate", "emailAddress"]) },
+                "identityInfo": {
+                    "type": "object",
+                    "properties": id_lists,
+                },
+                "addressInfo": { "type": "array", "items": object(json!({ "sequence": string, "address": string, "state": string, "type": string, "postal": string, "reportedDate": string }), &["sequence", "address", "state", "type", "postal", "reportedDate"]) },
+                "source": string,
+            },
+            "required": ["reportOrderNumber", "personalInfo", "phoneInfo", "emailInfo", "identityInfo", "addressInfo", "source"],
+        }),
+    );
+    add(
+        "GstInitiated",
+        object(
+            json!({ "request_id": { "type": "string", "format": "uuid" }, "gstin": string, "status": { "type": "string", "enum": ["in_progress"] } }),
+            &["request_id", "gstin", "status"],
+        ),
+    );
+    add(
+        "GstStatusResponse",
+        object(
+            json!({
+                "request_id": { "type": "string", "format": "uuid" },
+                "gstin": string, "legal_name": string, "trade_name": string, "status": string,
+                "is_active": { "type": "boolean" }, "constitution": string,
+                "registration_date": string, "cancellation_date": opt_string,
+                "business_nature": strings, "is_sez": { "type": "boolean" },
+                "turnover": object(json!({ "slab": string, "financial_year": string }), &["slab", "financial_year"]),
+                "principal_address": object(json!({ "address": string, "pincode": string, "state": string, "district": string }), &["address", "pincode", "state", "district"]),
+                "jurisdiction": object(json!({ "center": string, "center_code": string, "state_code": string }), &["center", "center_code", "state_code"]),
+                "filing_summary": { "type": "object" },
+                "hsn_codes": { "type": "array", "items": { "type": "object" } },
+                "promoters": strings, "source": string, "last_updated": string,
+            }),
+            &[
+                "request_id",
+                "gstin",
+                "legal_name",
+                "trade_name",
+                "status",
+                "is_active",
+                "constitution",
+                "registration_date",
+                "business_nature",
+                "is_sez",
+                "turnover",
+                "principal_address",
+                "jurisdiction",
+                "filing_summary",
+                "hsn_codes",
+                "promoters",
+                "source",
+                "last_updated",
+            ],
+        ),
+    );
+    add(
+        "GstInProgress",
+        object(
+            json!({ "request_id": { "type": "string", "format": "uuid" }, "gstin": string, "verification_status": { "type": "string", "enum": ["in_progress"] } }),
+            &["request_id", "gstin", "verification_status"],
+        ),
+    );
+    add(
+        "SubmitData",
+        object(
+            json!({
+                "recruiter_id": string, "organization": string,
+                "candidates_processed": count, "total_cost": count,
+                "cases_created": { "type": "array", "items": object(json!({
+                    "candidate_id": { "type": "string", "format": "uuid" },
+                    "case_id": { "type": "string", "format": "uuid" },
+                    "name": string, "email": opt_string,
+                }), &["candidate_id", "case_id", "name", "email"]) },
+            }),
+            &[
+                "recruiter_id",
+                "organization",
+                "candidates_processed",
+                "total_cost",
+                "cases_created",
+            ],
+        ),
+    );
+    add(
+        "Report",
+        object(
+            json!({
+                "reference_id": string, "generated_at": string,
+                "status": { "type": "string", "enum": words(CaseStatus::ALL, CaseStatus::as_str) },
+                "result": { "type": "string", "enum": check_results },
+                "candidate": object(json!({ "name": string, "photo": string }), &["name", "photo"]),
+                "summary": object(
+                    json!({ "total": count, "clear": count, "minor_discrepancy": count, "discrepancy": count, "unable_to_verify": count, "not_available": count, "pending": count }),
+                    &["total", "clear", "minor_discrepancy", "discrepancy", "unable_to_verify", "not_available", "pending"],
+                ),
+                "checks": { "type": "array", "items": object(json!({
+                    "type": string, "name": string, "category": string,
+                    "status": { "type": "string", "enum": words(CheckStatus::ALL, CheckStatus::as_str) },
+                    "result": { "type": "string", "enum": check_results },
+                    "completed_at": opt_string,
+                    "fields": { "type": "array", "items": object(json!({ "label": string, "value": string }), &["label", "value"]) },
+                    "documents": strings,
+                    "remark": string,
+                    "entries": { "type": "array", "items": { "type": "object" } },
+                }), &["type", "name", "category", "status", "result", "completed_at"]) },
+            }),
+            &[
+                "reference_id",
+                "generated_at",
+                "status",
+                "result",
+                "candidate",
+                "summary",
+                "checks",
+            ],
+        ),
+    );
+    add(
+        "Audited",
+        object(
+            json!({
+                "case_id": { "type": "string", "format": "uuid" },
+                "status": { "type": "string", "enum": words(CaseStatus::ALL, CaseStatus::as_str) },
+                "result": { "type": "string", "enum": check_results },
+                "decision": { "type": "string", "enum": words(AuditDecision::ALL, AuditDecision::as_str) },
+            }),
+            &["case_id", "status", "result", "decision"],
+        ),
+    );
+    add(
+        "Download",
+        object(
+            json!({
+                "case_id": { "type": "string", "format": "uuid" }, "candidate_name": string,
+                "status": { "type": "string", "enum": words(CaseStatus::ALL, CaseStatus::as_str) },
+                "created_at": string, "completed_at": opt_string,
+                "report": { "type": "string", "description": "The PDF as base64, or (type=pdf) a signed link." },
+            }),
+            &[
+                "case_id",
+                "candidate_name",
+                "status",
+                "created_at",
+                "completed_at",
+                "report",
+            ],
+        ),
+    );
+    add(
+        "WebhookSettings",
+        object(
+            json!({ "url": opt_string, "secret": opt_string, "events": strings }),
+            &["url", "events"],
+        ),
+    );
+    add(
+        "Delivery",
+        object(
+            json!({ "attempt": count, "url": string, "status_code": { "type": ["integer", "null"] }, "error": opt_string, "duration_ms": count, "delivered_at": string }),
+            &[
+                "attempt",
+                "url",
+                "status_code",
+                "error",
+                "duration_ms",
+                "delivered_at",
+            ],
+        ),
+    );
+    add(
+        "WebhookEvent",
+        object(
+            json!({
+                "id": { "type": "string", "pattern": "^evt_[0-9a-f]{32}$" },
+                "type": { "type": "string", "enum": words(EventType::ALL, EventType::as_str) },
+                "created_at": string,
+                "data": { "type": "object" },
+                "timestamp": string,
+            }),
+            &["id", "type", "created_at", "data"],
+        ),
+    );
+    add(
+        "DeliveryUnused",
+        object(
+            json!({ "attempt": count, "url": string, "status_code": { "type": ["integer", "null"] }, "error": opt_string, "duration_ms": count, "delivered_at": string }),
+            &[
+                "attempt",
+                "url",
+                "status_code",
+                "error",
+                "duration_ms",
+                "delivered_at",
+            ],
+        ),
+    );
+    add(
+        "ScreeningList",
+        object(
+            json!({ "name": string, "version_id": string, "kind": string, "version": count, "versions": count, "entity_count": count, "alias_count": count, "skipped_count": count, "imported_at": string, "serving": { "type": "boolean" } }),
+            &[
+                "name",
+                "version_id",
+                "kind",
+                "version",
+                "versions",
+                "entity_count",
+                "alias_count",
+                "imported_at",
+                "serving",
+            ],
+        ),
+    );
+    add(
+        "ScreeningSearch",
+        object(
+            json!({
+                "search_id": string, "query": { "type": "object" },
+                "lists": { "type": "array", "items": { "type": "object" } },
+                "matches": { "type": "array", "items": object(json!({
+                    "list": string, "list_kind": string, "list_version": { "type": "integer" },
+                    "entity_id": string, "entity_type": string, "primary_name": string,
+                    "matched_name": string, "score": { "type": "number", "minimum": 0, "maximum": 1 },
+                    "programs": strings, "birth_dates": strings, "countries": strings,
+                    "explanation": { "type": "object" },
+                }), &["list", "entity_id", "primary_name", "matched_name", "score"]) },
+            }),
+            &["search_id", "query", "lists", "matches"],
+        ),
+    );
+    add(
+        "ScreeningSubject",
+        object(
+            json!({
+                "id": string, "check_id": string, "case_id": string, "name": string,
+                "dob": opt_string, "country": opt_string,
+                "matches": { "type": "array", "items": { "type": "object" } },
+                "list_versions": strings, "created_at": string, "last_screened_at": string,
+                "last_change_at": opt_string,
+            }),
+            &[
+                "id",
+                "check_id",
+                "case_id",
+                "name",
+                "matches",
+                "list_versions",
+                "created_at",
+                "last_screened_at",
+            ],
+        ),
+    );
+
+    // AnyCheck.
+    add(
+        "TokenPair",
+        object(
+            json!({ "access_token": string, "refresh_token": string, "expires_in": { "type": "integer" } }),
+            &["access_token", "refresh_token", "expires_in"],
+        ),
+    );
+    add(
+        "Verification",
+        object(
+            json!({
+                "id": { "type": "string", "format": "uuid" },
+                "service": object(json!({ "id": string, "name": string }), &["id", "name"]),
+                "user_id": opt_string, "api_key": opt_string,
+                "folder_id": string, "result_id": string,
+                "execution_time": { "type": ["number", "null"] },
+                "status": { "type": "string", "enum": words(VerificationStatus::ALL, VerificationStatus::as_str) },
+                "start_date": opt_string, "end_date": opt_string,
+                "input_config": {}, "input_file_url": { "type": ["object", "null"] },
+                "output": {}, "output_file_url": opt_string,
+                "output_status": nullable(json!({ "type": "string", "enum": words(OutputStatus::ALL, OutputStatus::as_str) })),
+                "external_job_id": { "type": "object" },
+                "webhook_url": opt_string, "webhook_metadata": {},
+                "export_file_url": string, "credit_used": { "type": "number" },
+                "total_files": count, "total_pages": count,
+                "created_at": string, "updated_at": string,
+            }),
+            &[
+                "id",
+                "service",
+                "folder_id",
+                "result_id",
+                "status",
+                "created_at",
+                "updated_at",
+            ],
+        ),
+    );
+    let named = object(json!({ "id": string, "name": string }), &["id", "name"]);
+    add(
+        "Folder",
+        object(
+            json!({
+                "id": { "type": "string", "format": "uuid" }, "group": named, "name": string,
+                "is_starred": { "type": "boolean" }, "total_service": count, "total_result": count,
+                "created_at": string, "created_by": opt_string, "updated_at": string, "updated_by": opt_string,
+            }),
+            &[
+                "id",
+                "group",
+                "name",
+                "is_starred",
+                "total_service",
+                "total_result",
+                "created_at",
+                "updated_at",
+            ],
+        ),
+    );
+    add(
+        "Service",
+        object(
+            json!({
+                "id": { "type": "string", "format": "uuid" },
+                "category": object(json!({ "id": string, "name": string, "type": string }), &["id", "name", "type"]),
+                "code": string, "name": string, "description": string, "icon_file_url": opt_string,
+                "credit_cost_default": { "type": "integer" }, "action_type": string, "action_param": string,
+                "is_enabled": { "type": "boolean" }, "created_at": string, "updated_at": string,
+            }),
+            &[
+                "id",
+                "category",
+                "code",
+                "name",
+                "credit_cost_default",
+                "is_enabled",
+                "created_at",
+                "updated_at",
+            ],
+        ),
+    );
+    add(
+        "Profile",
+        object(
+            json!({
+                "id": opt_string, "email": opt_string, "name": opt_string,
+                "role": string, "auth_type": { "type": "string", "enum": ["PASSWORD", "API_KEY"] },
+                "api_key_id": opt_string,
+                "organization": object(json!({ "id": string, "name": string, "credit_balance": { "type": "integer" } }), &["id", "name", "credit_balance"]),
+                "groups": { "type": "array", "items": named },
+                "created_at": string,
+            }),
+            &[
+                "id",
+                "email",
+                "name",
+                "role",
+                "auth_type",
+                "api_key_id",
+                "organization",
+                "groups",
+                "created_at",
+            ],
+        ),
+    );
+    add(
+        "Upload",
+        object(
+            json!({
+                "object_id": string,
+                "file_category": { "type": "string", "enum": words(FileCategory::ALL, FileCategory::as_str) },
+                "files": { "type": "array", "items": object(json!({ "path": string, "url": string, "page_count": { "type": ["integer", "null"] } }), &["path", "url"]) },
+            }),
+            &["object_id", "file_category", "files"],
+        ),
+    );
+    schemas
+}
+
+fn kn_data(name: &str, code: u16, extra: &[&str]) -> Value {
+    envelope(schema_ref(name), code, extra)
+}
+
+fn page_param(minimum: i64, maximum: Option<i64>, description: &str) -> Value {
+    let mut schema = json!({ "type": "integer", "minimum": minimum, "description": description });
+    if let Some(max) = maximum {
+        schema["maximum"] = json!(max);
+    }
+    schema
+}
+
+fn uuid_string() -> Value {
+    json!({ "type": "string", "format": "uuid" })
+}
+
+/// Every operation's body, answers and security.
+fn operations() -> Vec<Op> {
+    use Auth::*;
+    let kn = Body::KonnectNxt;
+    let ac = Body::AnyCheck;
+    let check_keys = catalog::keys();
+    let outcomes = words(SandboxOutcome::ALL, SandboxOutcome::as_str);
+    let final_results: Vec<&str> = CheckResult::ALL
+        .iter()
+        .filter(|r| **r != CheckResult::Pending)
+        .map(|r| r.as_str())
+        .collect();
+    let date = |rule: &TextRule, what: &str| {
+        nullable(text(
+            rule,
+            &format!(
+                "{what}: DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD; not in the future, not before 1900."
+            ),
+        ))
+    };
+    let candidate = json!({
+        "type": "object",
+        "description": "A candidate: the details each requested check needs (docs/api.md) are required.",
+        "properties": {
+            "name": text(&limits::NAME, "Full name."),
+            "email": nullable(text(&limits::EMAIL, "Email address.")),
+            "phone": nullable(text(&limits::PHONE, "10-digit Indian mobile number.")),
+            "dob": date(&limits::DOB, "Date of birth"),
+            "father_name": nullable(text(&limits::FATHER_NAME, "Father's name.")),
+            "permanent_address": nullable(text(&limits::PERMANENT_ADDRESS, "Permanent address.")),
+            "address": nullable(text(&limits::ADDRESS, "Current address.")),
+            "pincode": nullable(text(&limits::PINCODE, "6-digit PIN code.")),
+            "pan": nullable(text(&limits::PAN, "PAN (AAAAA9999A).")),
+            "aadhaar_number": nullable(text(&limits::AADHAAR_NUMBER, "12-digit Aadhaar; spaces or hyphens between the groups.")),
+            "uan": nullable(text(&limits::UAN, "12-digit UAN.")),
+            "photo": nullable(text(&limits::PHOTO, "An http(s) URL of the candidate's photo.")),
+            "employers": nullable(list(&limits::EMPLOYERS, json!({
+                "type": "object",
+                "properties": {
+                    "employer_name": text(&limits::EMPLOYER_NAME, "Employer."),
+                    "designation": nullable(text(&limits::DESIGNATION, "Designation.")),
+                    "start_date": date(&limits::START_DATE, "Start"),
+                    "end_date": date(&limits::END_DATE, "End (not before start_date)"),
+                },
+                "required": ["employer_name"],
+            }), 0)),
+            "sandbox_outcome": {
+                "type": ["object", "null"],
+                "description": "Sandbox organisations only: the outcome each check should have.",
+                "maxProperties": limits::SANDBOX_OUTCOMES.max_items,
+                "propertyNames": { "enum": check_keys },
+                "additionalProperties": { "type": "string", "enum": outcomes },
+            },
+        },
+        "required": ["name"],
+    });
+    let verification = schema_ref("Verification");
+    vec![
+        Op::new("healthz", "get", "/healthz", Public, Body::Plain).answers(
+            200,
+            "Alive",
+            Some(object(json!({ "status": { "type": "string", "enum": ["ok"] } }), &["status"])),
+        ),
+        Op::new("readyz", "get", "/readyz", Public, Body::Plain)
+            .answers(200, "Ready", Some(object(json!({ "status": { "type": "string", "enum": ["ready"] } }), &["status"])))
+            .answers(503, "The database does not answer", Some(object(json!({ "status": { "type": "string", "enum": ["unavailable"] } }), &["status"]))),
+        Op::new("metrics", "get", "/metrics", Public, Body::Plain),
+        Op::new("listCreditTransactions", "get", "/api/v2/credits/transactions", ApiKey, kn)
+            .query("start_date", json!({ "type": "string", "description": "DD-MM-YYYY (IST), inclusive.", "example": "01-01-2026" }))
+            .query("end_date", json!({ "type": "string", "description": "DD-MM-YYYY (IST), inclusive; not before start_date.", "example": "31-01-2026" }))
+            .query("transaction_type", json!({ "type": "string", "enum": ["credit", "debit", "refund", "purchase", "deduction"], "description": "Case-insensitive." }))
+            .query("page", page_param(1, None, "Default 1."))
+            .query("per_page", page_param(1, Some(500), "Default 100."))
+            .query("include_input", json!({ "type": "boolean", "description": "true|false|1|0; default false." }))
+            .query("include_output", json!({ "type": "boolean", "description": "true|false|1|0; default false." }))
+            .answers(200, "The page of the ledger", Some(envelope(schema_ref("TransactionsPage"), 200, CREDITS)))
+            .answers(400, "A query parameter is invalid", Option::None),
+        Op::new("customerDataPull", "post", "/api/v2/finance/customer-data-pull", ApiKey, kn)
+            .json(
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "mobile_number": text(&limits::MOBILE_NUMBER, "10-digit Indian mobile number starting with 6–9."),
+                        "full_name": text(&limits::FULL_NAME, "Letters, spaces and dots."),
+                        "consent_purpose": nullable(text(&limits::CONSENT_PURPOSE, "More than 20 characters.")),
+                        "document_type": nullable(json!({ "type": "string", "enum": crate::api::konnectnxt::finance::DOCUMENT_TYPES, "description": "Case-insensitive; needs id_value." })),
+                        "id_value": nullable(text(&limits::ID_VALUE, "The document's number; needs document_type.")),
+                    },
+                    "required": ["mobile_number", "full_name"],
+                }),
+                Some(json!({ "mobile_number": "9553226860", "full_name": "Manish Gupta", "consent_purpose": "Financial data verification for background verification" })),
+            )
+            .answers(200, "The bureau's record; 1 credit", Some(kn_data("BureauReport", 200, CREDITS)))
+            .answers(400, "Invalid input; no credit", Option::None)
+            .answers(402, "Insufficient credits", Option::None)
+            .answers(404, "The bureau holds no record; 1 credit", Option::None)
+            .answers(500, "The bureau could not be reached; no credit", Option::None),
+        Op::new("initiateGst", "post", "/api/gst/initiate", ApiKey, kn)
+            .json(
+                object(json!({ "gstin": text(&limits::GSTIN, "A 15-character GSTIN with a valid check digit.") }), &["gstin"]),
+                Some(json!({ "gstin": "27AABCI6363G1ZJ" })),
+            )
+            .answers(200, "Queued; credits charged", Some(kn_data("GstInitiated", 200, CREDITS)))
+            .link(200, "gstStatus", "request_id", "$response.body#/data/request_id")
+            .answers(400, "Invalid GSTIN; no credit", Option::None)
+            .answers(402, "Insufficient credits", Option::None),
+        Op::new("gstStatus", "get", "/api/gst/status", ApiKey, kn)
+            .query("request_id", uuid_string())
+            .answers(200, "GSTStatusResponse", Some(kn_data("GstStatusResponse", 200, CREDITS)))
+            .answers(202, "Still in progress", Some(kn_data("GstInProgress", 202, CREDITS)))
+            .answers(400, "Invalid request_id provided in query params", Option::None)
+            .answers(404, "No record for this request_id, or no GST registration for the GSTIN", Option::None)
+            .answers(500, "The GST source could not be reached; credits refunded", Option::None),
+        Op::new("submitBgv", "post", "/api/recruiter/v2/bgv-submit/", ApiKey, kn)
+            .json(
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "checks": list(&limits::CHECKS, json!({ "type": "string", "enum": check_keys }), 1),
+                        "candidates": { "type": "array", "items": candidate, "minItems": 1, "maxItems": MAX_CANDIDATES },
+                    },
+                    "required": ["checks", "candidates"],
+                }),
+                Some(json!({
+                    "checks": ["identity_pan", "aml_check"],
+                    "candidates": [{ "name": "Vivek Patel", "dob": "08-01-2001", "pan": "ABCPE1234F", "permanent_address": "12 MG Road, Pune 411001" }],
+                })),
+            )
+            .answers(200, "Cases created; credits charged", Some(kn_data("SubmitData", 200, &["success", "credits_used", "credits_remaining", "credits_left"])))
+            .link(200, "reportJson", "case_id", "$response.body#/data/cases_created/0/case_id")
+            .link(200, "downloadReport", "case_id", "$response.body#/data/cases_created/0/case_id")
+            .link(200, "auditCase", "case_id", "$response.body#/data/cases_created/0/case_id")
+            .answers(400, "Every failing candidate, field and reason in `errors`; nothing created", Option::None)
+            .answers(402, "Insufficient credits; nothing created", Option::None),
+        Op::new("reportJson", "get", "/api/recruiter/v2/report-json/", ApiKey, kn)
+            .query("case_id", uuid_string())
+            .answers(200, "The report (data.status says whether it is complete)", Some(envelope(schema_ref("Report"), 200, &["errors"])))
+            .answers(400, "Invalid case_id", Option::None)
+            .answers(404, "No such case", Option::None)
+            .answers(429, "Polled more often than the interval (Retry-After)", Option::None),
+        Op::new("auditCase", "post", "/api/recruiter/v2/cases/{case_id}/audit", ApiKey, kn)
+            .json(
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "decision": { "type": "string", "enum": words(AuditDecision::ALL, AuditDecision::as_str) },
+                        "note": text(&limits::NOTE, "Why."),
+                        "overrides": nullable(list(&limits::OVERRIDES, json!({
+                            "type": "object",
+                            "properties": {
+                                "type": nullable(text(&limits::OVERRIDE_TYPE, "The check type of the case to override.")),
+                                "result": { "type": "string", "enum": final_results },
+                                "remark": nullable(text(&limits::REMARK, "Shown in the report.")),
+                            },
+                            "required": ["result"],
+                        }), 0)),
+                    },
+                    "required": ["decision", "note"],
+                }),
+                Some(json!({ "decision": "approve", "note": "Documents verified by phone with the employer." })),
+            )
+            .answers(200, "Audited and completed", Some(kn_data("Audited", 200, &[])))
+            .answers(400, "Invalid case_id or body", Option::None)
+            .answers(404, "No such case", Option::None)
+            .answers(409, "The case is not awaiting audit", Option::None),
+        Op::new("downloadReport", "get", "/api/verification/bgv/download", ApiKey, kn)
+            .query("case_id", uuid_string())
+            .query("type", json!({ "type": "string", "enum": ["pdf"], "description": "pdf: a signed link; absent: the PDF as base64." }))
+            .answers(200, "The report PDF", Some(kn_data("Download", 200, &[])))
+            .answers(400, "Invalid case_id or type", Option::None)
+            .answers(404, "No such case, or not yet submitted", Option::None)
+            .answers(503, "Too many PDFs being rendered; retry", Option::None),
+        Op::new("screeningSearch", "post", "/api/v2/screening/search", ApiKey, kn)
+            .json(
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "name": { "type": "string", "maxLength": MAX_NAME_CHARS, "description": "Must contain a letter or digit." },
+                        "dob": { "type": ["string", "null"], "maxLength": 32, "description": "YYYY-MM-DD, YYYY-MM or YYYY." },
+                        "country": { "type": ["string", "null"], "maxLength": 64 },
+                        "entity_type": { "type": ["string", "null"], "enum": ["person", "organization", "vessel", "aircraft", null] },
+                        "threshold": { "type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "Default 0.80." },
+                        "limit": { "type": ["integer", "null"], "minimum": 1, "maximum": MAX_LIMIT, "description": "Default 10." },
+                    },
+                    "required": ["name"],
+                    "additionalProperties": false,
+                }),
+                Some(json!({ "name": "Vladimir Putin", "dob": "1952-10-07", "threshold": 0.8, "limit": 10 })),
+            )
+            .answers(200, "Matches, best first; 1 credit", Some(kn_data("ScreeningSearch", 200, CREDITS)))
+            .answers(400, "Invalid input (the field is named); no credit", Option::None)
+            .answers(402, "Insufficient credits", Option::None)
+            .answers(503, "The screening index is still being built; no credit", Option::None),
+        Op::new("screeningLists", "get", "/api/v2/screening/lists", ApiKey, kn)
+            .answers(200, "The newest version of every list", Some(envelope(json!({ "type": "array", "items": schema_ref("ScreeningList") }), 200, &[]))),
+        Op::new("screeningSubjects", "get", "/api/v2/screening/subjects", ApiKey, kn)
+            .query("offset", page_param(0, None, "Default 0."))
+            .query("limit", page_param(0, Some(500), "Default 50."))
+            .answers(200, "Watched subjects", Some(envelope(json!({ "type": "array", "items": schema_ref("ScreeningSubject") }), 200, &[])))
+            .link(200, "screeningSubject", "id", "$response.body#/data/0/id")
+            .answers(400, "A query parameter is invalid", Option::None),
+        Op::new("screeningSubject", "get", "/api/v2/screening/subjects/{id}", ApiKey, kn)
+            .answers(200, "The subject", Some(kn_data("ScreeningSubject", 200, &[])))
+            .answers(404, "No such subject", Option::None),
+        Op::new("setWebhook", "put", "/api/v2/webhooks", ApiKey, kn)
+            .json(
+                object(json!({ "url": text(&limits::WEBHOOK_URL, "An http(s) URL; public addresses only unless allowed by the operator.") }), &["url"]),
+                Some(json!({ "url": "https://example.com/hooks/satyapan" })),
+            )
+            .answers(200, "Set; the secret is shown once", Some(kn_data("WebhookSettings", 200, &[])))
+            .answers(400, "Invalid URL", Option::None),
+        Op::new("getWebhook", "get", "/api/v2/webhooks", ApiKey, kn)
+            .answers(200, "The webhook (secret shortened)", Some(kn_data("WebhookSettings", 200, &[]))),
+        Op::new("deleteWebhook", "delete", "/api/v2/webhooks", ApiKey, kn)
+            .answers(200, "Removed", Some(kn_data("WebhookSettings", 200, &[]))),
+        Op::new("webhookEvents", "get", "/api/v2/webhooks/events", ApiKey, kn)
+            .query("limit", page_param(1, Some(200), "Default 50."))
+            .answers(200, "Recent events, newest first", Some(envelope(json!({ "type": "array", "items": schema_ref("WebhookEvent") }), 200, &[])))
+            .link(200, "webhookDeliveries", "event_id", "$response.body#/data/0/id")
+            .link(200, "redeliverWebhookEvent", "event_id", "$response.body#/data/0/id")
+            .answers(400, "Invalid limit", Option::None),
+        Op::new("webhookDeliveries", "get", "/api/v2/webhooks/events/{event_id}/deliveries", ApiKey, kn)
+            .answers(200, "Delivery attempts", Some(envelope(json!({ "type": "array", "items": schema_ref("Delivery") }), 200, &[])))
+            .answers(404, "No such event", Option::None),
+        Op::new("redeliverWebhookEvent", "post", "/api/v2/webhooks/events/{event_id}/redeliver", ApiKey, kn)
+            .answers(200, "Redelivery queued", Some(envelope(object(json!({ "event_id": { "type": "string" } }), &["event_id"]), 200, &[])))
+            .answers(404, "No such event", Option::None)
+            .answers(409, "No webhook is set", Option::None),
+        Op::new("importScreeningList", "post", "/admin/screening/lists", Admin, kn)
+            .body("application/octet-stream", json!({ "type": "string", "format": "binary", "description": "The list file (OFAC: the SDN CSV)." }))
+            .body(
+                "multipart/form-data",
+                json!({
+                    "type": "object",
+                    "description": "OFAC: parts sdn (required), alt, add, comments; other formats: file.",
+                    "properties": {
+                        "sdn": { "type": "string", "format": "binary" }, "alt": { "type": "string", "format": "binary" },
+                        "add": { "type": "string", "format": "binary" }, "comments": { "type": "string", "format": "binary" },
+                        "file": { "type": "string", "format": "binary" },
+                    },
+                }),
+            )
+            .query("format", json!({ "type": "string", "enum": ["ofac", "un", "senzing", "csl"] }))
+            .query(
+                "name",
+                json!({
+                    "type": "string",
+                    "maxLength": crate::app::screening::lists::MAX_LIST_NAME,
+                    "pattern": "^\\s*[a-z0-9_.-]*\\s*$",
+                    "description": "The list's name (default: the format); surrounding spaces are trimmed.",
+                }),
+            )
+            .answers(200, "The stored version", Some(envelope(json!({ "type": "object" }), 200, &[])))
+            .answers(400, "Invalid format or file", Option::None)
+            .answers(404, "No admin_token is configured", Option::None),
+        Op::new("watchmanSearch", "get", "/v2/search", ApiKey, Body::Watchman)
+            .answers(200, "Watchman SearchResponse; 1 credit", Some(object(json!({ "query": { "type": "object" }, "entities": { "type": "array", "items": { "type": "object" } } }), &["entities"])))
+            .answers(400, "Invalid parameter", Option::None)
+            .answers(402, "Insufficient credits", Option::None)
+            .answers(503, "The index is being built", Option::None),
+        Op::new("watchmanListInfo", "get", "/v2/listinfo", ApiKey, Body::Watchman)
+            .answers(200, "The lists served", Some(object(json!({ "lists": { "type": "object" }, "listHashes": { "type": "object" }, "startedAt": { "type": "string" }, "endedAt": { "type": "string" }, "version": { "type": "string" } }), &["lists", "listHashes"])))
+            .answers(503, "The index is being built", Option::None),
+        // AnyCheck.
+        Op::new("login", "post", "/auth/login", Public, ac)
+            .json(
+                object(json!({ "email": { "type": "string", "minLength": 1 }, "password": { "type": "string", "minLength": 1, "format": "password" } }), &["email", "password"]),
+                Some(json!({ "email": "analyst@example.com", "password": "correct horse battery staple" })),
+            )
+            .answers(200, "Signed in", Some(schema_ref("TokenPair")))
+            .answers(400, "A field is missing", Option::None)
+            .answers(401, "INVALID_CREDENTIALS", Option::None)
+            .answers(403, "FORBIDDEN: a disabled user", Option::None)
+            .answers(429, "QUOTA_EXCEEDED, with X-RateLimit-* headers", Option::None),
+        Op::new("refreshToken", "post", "/auth/refresh", Public, ac)
+            .json(object(json!({ "refresh_token": { "type": "string", "minLength": 1 } }), &["refresh_token"]), Option::None)
+            .answers(200, "A new pair; the token given is spent", Some(schema_ref("TokenPair")))
+            .answers(400, "A field is missing", Option::None)
+            .answers(401, "INVALID_TOKEN (a reused token revokes its family), TOKEN_EXPIRED", Option::None),
+        Op::new("authMethods", "get", "/auth/methods", Public, ac).answers(
+            200,
+            "Sign-in methods",
+            Some(object(json!({ "PASSWORD": { "type": "object" }, "ENTRA": { "type": "object" }, "LDAP": { "type": "object" } }), &["PASSWORD", "ENTRA", "LDAP"])),
+        ),
+        Op::new("profile", "get", "/profile", AnyCheck, ac)
+            .answers(200, "The caller", Some(schema_ref("Profile"))),
+        Op::new("listServices", "get", "/services", AnyCheck, ac).answers(
+            200,
+            "The services",
+            Some(object(json!({ "total": count_schema(), "items": { "type": "array", "items": schema_ref("Service") } }), &["total", "items"])),
+        ),
+        Op::new("getService", "get", "/services/{id}", AnyCheck, ac)
+            .answers(200, "The service", Some(schema_ref("Service")))
+            .answers(400, "INVALID_ID", Option::None)
+            .answers(404, "No such service", Option::None),
+        Op::new("upload", "post", "/uploads", AnyCheck, ac)
+            .body(
+                "multipart/form-data",
+                object(
+                    json!({
+                        "file_category": { "type": "string", "enum": words(FileCategory::ALL, FileCategory::as_str) },
+                        "files[]": { "type": "array", "items": { "type": "string", "format": "binary" }, "description": "JPEG, PNG or PDF, by content." },
+                        "file_passwords[]": { "type": "array", "items": { "type": "string" }, "description": "Passwords of encrypted PDFs, in the order of files[]." },
+                    }),
+                    &["file_category", "files[]"],
+                ),
+            )
+            .answers(201, "Stored", Some(schema_ref("Upload")))
+            .answers(400, "Invalid form or file", Option::None)
+            .answers(413, "A file or the body is too large", Option::None),
+        Op::new("createFolder", "post", "/folders", AnyCheck, ac)
+            .json(
+                object(json!({ "name": { "type": "string" }, "group_id": nullable(uuid_string()) }), &["name"]),
+                Some(json!({ "name": "October hires" })),
+            )
+            .answers(201, "Created", Some(schema_ref("Folder")))
+            .answers(400, "Invalid name or group_id", Option::None)
+            .answers(403, "Not a member of the group", Option::None)
+            .answers(404, "No such group", Option::None),
+        Op::new("listFolders", "get", "/groups/{group_id}/folders", AnyCheck, ac)
+            .query("page_size", page_param(1, Some(100), "Default 10."))
+            .query("page_offset", page_param(0, None, "Default 0."))
+            .query("search", json!({ "type": "string", "maxLength": 256 }))
+            .answers(200, "{total, items}", Some(object(json!({ "total": count_schema(), "items": { "type": "array", "items": schema_ref("Folder") } }), &["total", "items"])))
+            .answers(400, "INVALID_ID or a paging value", Option::None)
+            .answers(403, "Not a member of the group", Option::None)
+            .answers(404, "No such group", Option::None),
+        Op::new("submitVerification", "post", "/verifications", AnyCheck, ac)
+            .json(
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "service_id": uuid_string(),
+                        "folder_id": uuid_string(),
+                        "configuration": { "description": "The service's configuration (seed 003)." },
+                        "result_id": nullable(uuid_string()),
+                        "webhook_url": { "type": ["string", "null"] },
+                        "webhook_metadata": {},
+                    },
+                    "required": ["service_id", "folder_id", "configuration"],
+                }),
+                Option::None,
+            )
+            .answers(201, "The new item", Some(verification.clone()))
+            .link(201, "getVerification", "id", "$response.body#/id")
+            .link(201, "updateVerification", "id", "$response.body#/id")
+            .link(201, "retryVerification", "id", "$response.body#/id")
+            .link(201, "listVerifications", "result_id", "$response.body#/result_id")
+            .answers(400, "Invalid field", Option::None)
+            .answers(403, "INSUFFICIENT_BALANCE, or no access to the folder", Option::None)
+            .answers(404, "No such service, folder or result group", Option::None),
+        Op::new("listVerifications", "get", "/verifications", AnyCheck, ac)
+            .query("result_id", uuid_string())
+            .query("page_offset", page_param(0, None, "Default 0."))
+            .query("page_size", page_param(1, Some(100), "Default 10."))
+            .answers(200, "{total, overall_status, items} (seed 003)", Some(object(json!({ "total": count_schema(), "overall_status": { "type": "string" }, "items": { "type": "array", "items": verification } }), &["total", "overall_status", "items"])))
+            .answers(400, "Invalid parameter", Option::None)
+            .answers(404, "No such result group", Option::None),
+        Op::new("getVerification", "get", "/verifications/{id}", AnyCheck, ac)
+            .answers(200, "The item", Some(verification.clone()))
+            .answers(400, "INVALID_ID", Option::None)
+            .answers(404, "No such verification", Option::None),
+        Op::new("updateVerification", "put", "/verifications/{id}", AnyCheck, ac)
+            .json(
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "verification_status": nullable(json!({ "type": "string", "enum": words(VerificationStatus::ALL, VerificationStatus::as_str) })),
+                        "output": {},
+                        "output_status": nullable(json!({ "type": "string", "enum": words(OutputStatus::ALL, OutputStatus::as_str) })),
+                        "configuration": {},
+                    },
+                }),
+                Some(json!({ "verification_status": "CANCELLED" })),
+            )
+            .answers(200, "The item", Some(verification.clone()))
+            .answers(400, "Invalid field or transition", Option::None)
+            .answers(403, "Reviews are for signed-in users", Option::None)
+            .answers(404, "No such verification", Option::None)
+            .answers(409, "The verification cannot change now", Option::None),
+        Op::new("retryVerification", "post", "/verifications/{id}/retry", AnyCheck, ac)
+            .json(object(json!({ "force": { "type": ["boolean", "null"] } }), &[]), Option::None)
+            .optional_body()
+            .answers(200, "The item", Some(verification))
+            .answers(400, "INVALID_ID or body", Option::None)
+            .answers(404, "No such verification", Option::None)
+            .answers(409, "Nothing to retry", Option::None),
+    ]
+}
+
+fn count_schema() -> Value {
+    json!({ "type": "integer", "minimum": 0 })
+}
+
+fn error_schema(body: Body) -> Option<Value> {
+    match body {
+        Body::KonnectNxt => Some(schema_ref("KonnectNxtError")),
+        Body::AnyCheck => Some(schema_ref("AnyCheckError")),
+        Body::Watchman => Some(schema_ref("WatchmanError")),
+        Body::Plain => None,
+    }
+}
+
+/// The statuses the shared machinery answers with before or around the handler.
+fn shared_statuses(op: &Op) -> Vec<(u16, &'static str)> {
+    let mut out = Vec::new();
+    match op.auth {
+        Auth::Public => {}
+        Auth::ApiKey => {
+            out.push((401, "Missing, malformed or unknown API key"));
+            out.push((403, "The API key is revoked or inactive"));
+        }
+        Auth::AnyCheck => out.push((
+            401,
+            "UNAUTHORIZED, INVALID_TOKEN, TOKEN_EXPIRED, INVALID_API_KEY, API_KEY_EXPIRED",
+        )),
+        Auth::Admin => out.push((401, "Missing or wrong admin token")),
+    }
+    if op.request.is_some() || op.method == "post" && op.errors != Body::Plain {
+        out.push((
+            400,
+            "The body is not valid JSON, or the request is malformed",
+        ));
+        out.push((413, "The body is larger than the limit"));
+    }
+    if op.json_body {
+        out.push((415, "Content-Type is not application/json"));
+    }
+    if op.errors == Body::KonnectNxt && op.method == "post" && op.path.starts_with("/api/") {
+        out.push((400, "Idempotency-Key is not 1–255 printable characters"));
+        out.push((
+            409,
+            "A request with this Idempotency-Key is still being processed",
+        ));
+        out.push((422, "The Idempotency-Key was used with a different request"));
+    }
+    if op.errors == Body::AnyCheck {
+        out.push((408, "REQUEST_TIMEOUT"));
+    }
+    if op.path.contains('{') {
+        out.push((404, "No such resource"));
+    }
+    if !op.query.is_empty() {
+        out.push((400, "A query parameter is invalid"));
+    }
+    out
+}
+
+fn response(description: &str, schema: Option<Value>) -> Value {
+    match schema {
+        Some(schema) => {
+            json!({ "description": description, "content": { "application/json": { "schema": schema } } })
+        }
+        None => json!({ "description": description }),
+    }
+}
+
+fn security(auth: Auth) -> Value {
+    match auth {
+        Auth::Public => json!([]),
+        Auth::ApiKey => json!([{ "bearerAuth": [] }]),
+        Auth::AnyCheck => json!([{ "bearerJwt": [] }, { "apiKey": [] }, { "bearerAuth": [] }]),
+        Auth::Admin => json!([{ "adminToken": [] }]),
+    }
+}
+
+/// Applies the module's declarations to the generated document.
+fn patch(doc: &mut Value) {
+    let Some(root) = doc.as_object_mut() else {
+        return;
+    };
+    let components = root
+        .entry("components")
+        .or_insert_with(|| json!({}))
+        .as_object_mut();
+    if let Some(components) = components {
+        let schemas = components
+            .entry("schemas")
+            .or_insert_with(|| json!({}))
+            .as_object_mut();
+        if let Some(schemas) = schemas {
+            schemas.extend(self::schemas());
+        }
+        components.insert(
+            "securitySchemes".into(),
+            json!({
+                "bearerAuth": { "type": "http", "scheme": "bearer", "description": "The organisation's API key (sat_live_… or sat_test_…) as the bearer token." },
+                "bearerJwt": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "AnyCheck: the access token from /auth/login." },
+                "apiKey": { "type": "apiKey", "in": "header", "name": "X-API-Key", "description": "AnyCheck: an API key of the organisation." },
+                "adminToken": { "type": "http", "scheme": "bearer", "description": "The operator's admin_token." },
+            }),
+        );
+    }
+    for op in operations() {
+        let Some(operation) = doc
+            .pointer_mut(&format!(
+                "/paths/{}/{}",
+                op.path.replace('~', "~0").replace('/', "~1"),
+                op.method
+            ))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        operation.insert("operationId".into(), json!(op.id));
+        operation.insert("security".into(), security(op.auth));
+        if let Some(content) = &op.request {
+            operation.insert(
+                "requestBody".into(),
+                json!({ "required": !op.request_optional, "content": content }),
+            );
+        }
+        if let Some(parameters) = operation
+            .get_mut("parameters")
+            .and_then(Value::as_array_mut)
+        {
+            for parameter in parameters.iter_mut() {
+                // Every surface reads an optional query parameter left empty as not given.
+                if parameter["in"] == "query" && parameter["required"] != true {
+                    parameter["allowEmptyValue"] = json!(true);
+                }
+                let name = parameter["name"].as_str().unwrap_or_default().to_string();
+                if parameter["in"] == "query"
+                    && let Some((_, schema)) = op.query.iter().find(|(n, _)| *n == name)
+                {
+                    parameter["schema"] = schema.clone();
+                }
+            }
+        }
+        if op.errors == Body::KonnectNxt && op.method == "post" && op.path.starts_with("/api/") {
+            let parameters = operation.entry("parameters").or_insert_with(|| json!([]));
+            if let Some(parameters) = parameters.as_array_mut() {
+                parameters.push(json!({
+                    "name": "Idempotency-Key", "in": "header", "required": false,
+                    "description": "Replays the first answer to the same key and body for 24 h.",
+                    "schema": { "type": "string", "minLength": 1, "maxLength": 255 },
+                }));
+            }
+        }
+        if op.responses.is_empty() {
+            continue;
+        }
+        let mut responses = Map::new();
+        for (status, description, body) in &op.responses {
+            let schema = body.clone().or_else(|| error_schema(op.errors));
+            responses.insert(status.to_string(), response(description, schema));
+        }
+        for (status, description) in shared_statuses(&op) {
+            let key = status.to_string();
+            match responses.get_mut(&key) {
+                Some(existing) => {
+                    if let Some(text) = existing["description"].as_str()
+                        && !text.contains(description)
+                    {
+                        existing["description"] = json!(format!("{text}; {description}"));
+                    }
+                }
+                None => {
+                    responses.insert(key, response(description, error_schema(op.errors)));
+                }
+            }
+        }
+        for (status, target, parameter, expression) in &op.links {
+            if let Some(answer) = responses.get_mut(&status.to_string()) {
+                answer["links"][*target] = json!({
+                    "operationId": target,
+                    "parameters": { *parameter: expression },
+                });
+            }
+        }
+        operation.insert("responses".into(), Value::Object(responses));
+    }
+}
+
+/// The document served at `/openapi.json`.
+pub fn document() -> Value {
+    use utoipa::OpenApi;
+    let mut doc = serde_json::to_value(super::ApiDoc::openapi()).unwrap_or(Value::Null);
+    patch(&mut doc);
+    doc
+}
