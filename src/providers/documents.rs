@@ -23,6 +23,7 @@ use crate::documents::ocr::{Failure, FieldReading, KtpReading, OutputStatus};
 use crate::documents::service::{Documents, claimed_nik, global};
 use crate::domain::kyc::{CardAssessment, KtpCard, StageAnswer};
 use crate::domain::verifications::StageKind;
+use crate::files::kind::FileKind;
 
 /// The name these stages' answers go by.
 pub const SOURCE: &str = "SATYAPAN";
@@ -142,6 +143,54 @@ fn is_real_image(file: &InputFile) -> bool {
         .is_some_and(|(w, h)| w >= 16 && h >= 16)
 }
 
+/// The picture to read from an input file: the file itself, or a PDF's first page rendered at
+/// 300 dpi by poppler's `pdftoppm` (installed by `scripts/setup.sh`; an ID card scanned into a
+/// PDF is read like a photo of it).
+async fn picture(file: &InputFile) -> Result<Vec<u8>, ProviderError> {
+    if file.kind != FileKind::Pdf {
+        return Ok(file.bytes.clone());
+    }
+    use tokio::io::AsyncWriteExt;
+    let mut command = tokio::process::Command::new("pdftoppm");
+    command.args(["-f", "1", "-l", "1", "-r", "300", "-png", "-singlefile"]);
+    if let Some(password) = &file.password {
+        command.arg("-upw").arg(password);
+    }
+    let mut child = command
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| {
+            ProviderError::Unavailable(format!(
+                "pdftoppm could not be started ({e}): run scripts/setup.sh"
+            ))
+        })?;
+    if let Some(mut stdin) = child.stdin.take() {
+        let bytes = file.bytes.clone();
+        // Written beside the wait: a large page fills the output pipe before input ends.
+        tokio::spawn(async move {
+            let _ = stdin.write_all(&bytes).await;
+        });
+    }
+    let out = tokio::time::timeout(PDF_RENDER_TIMEOUT, child.wait_with_output())
+        .await
+        .map_err(|_| ProviderError::Timeout)?
+        .map_err(|e| ProviderError::Unavailable(format!("pdftoppm: {e}")))?;
+    if !out.status.success() || out.stdout.is_empty() {
+        let why = String::from_utf8_lossy(&out.stderr);
+        return Err(ProviderError::Unusable(format!(
+            "unreadable_pdf: the PDF's first page could not be rendered ({})",
+            why.trim().chars().take(200).collect::<String>()
+        )));
+    }
+    Ok(out.stdout)
+}
+
+const PDF_RENDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 fn missing(what: &str) -> ProviderError {
     ProviderError::Unusable(format!("{what} is missing"))
 }
@@ -184,7 +233,7 @@ impl Stage for DocumentOcr {
             return sandbox(StageKind::Ocr, input).await;
         }
         let file = input.file("ktp_file").ok_or_else(|| missing("ktp_file"))?;
-        let reading = self.0.read(&file.bytes).await?;
+        let reading = self.0.read(&picture(file).await?).await?;
         if reading.output_status == OutputStatus::Failed {
             return Err(failed(reading.failure.as_ref()));
         }
@@ -298,7 +347,7 @@ impl Stage for DocumentFace {
         let selfie = input
             .file("selfie_file")
             .ok_or_else(|| missing("selfie_file"))?;
-        let (card, selfie) = (card.bytes.clone(), selfie.bytes.clone());
+        let (card, selfie) = (picture(card).await?, picture(selfie).await?);
         let m = blocking(move || docs().face_match(&card, &selfie)).await?;
         if m.output_status == OutputStatus::Failed {
             return Err(failed(m.failure.as_ref()));
@@ -346,9 +395,13 @@ impl Stage for DocumentFraud {
             return sandbox(StageKind::FraudDetection, input).await;
         }
         let ktp = input.file("ktp_file").ok_or_else(|| missing("ktp_file"))?;
-        let reading = self.0.read(&ktp.bytes).await?;
-        let selfie = input.file("selfie_file").map(|f| f.bytes.clone());
-        let (ktp_bytes, for_evidence) = (ktp.bytes.clone(), reading.clone());
+        let ktp_bytes = picture(ktp).await?;
+        let reading = self.0.read(&ktp_bytes).await?;
+        let selfie = match input.file("selfie_file") {
+            Some(f) => Some(picture(f).await?),
+            None => None,
+        };
+        let for_evidence = reading.clone();
         let (mut signals, print) =
             blocking(move || docs().fraud_evidence(&ktp_bytes, selfie.as_deref(), &for_evidence))
                 .await?;

@@ -11,7 +11,7 @@ use satyapan::documents::synth::faces::{self, Portrait, Transform};
 use satyapan::documents::synth::{self, Degradation, KtpTruth, Rng};
 use serde_json::{Value, json};
 
-use crate::anycheck_client::{Client, create_user, jpeg, owner, tokens};
+use crate::anycheck_client::{Client, Part, create_user, jpeg, owner, tokens};
 use crate::helpers::{TestApp, create_live_org, create_org, eventually};
 
 fn fonts() -> &'static Fonts {
@@ -68,6 +68,10 @@ async fn service_id(client: &Client<'_>, code: &str) -> String {
 /// Submits a KTP_SELFIE verification and waits for its end.
 async fn verify(client: &Client<'_>, card: Vec<u8>, selfie: Vec<u8>, fraud: bool) -> Value {
     let ktp = client.upload_one("ktp.jpg", card).await;
+    verify_uploaded(client, ktp, selfie, fraud).await
+}
+
+async fn verify_uploaded(client: &Client<'_>, ktp: String, selfie: Vec<u8>, fraud: bool) -> Value {
     let selfie = client.upload_one("selfie.jpg", selfie).await;
     let folder = client
         .folder(&format!("Documents {}", uuid::Uuid::new_v4()))
@@ -223,5 +227,76 @@ async fn unreadable_photos_fail_their_stage_and_placeholders_get_the_sandbox() {
         "{v:#}"
     );
     assert_eq!(v["output"]["is_match_face"], false);
+    assert_eq!(v["output"]["sandbox"], false);
+}
+
+/// A one-page PDF showing `jpeg` (a scan of the card), 300 dpi.
+fn pdf_of(jpeg: &[u8]) -> Vec<u8> {
+    use lopdf::{Document, Object, Stream, dictionary};
+    let (w, h) = image::load_from_memory(jpeg).unwrap().to_rgb8().dimensions();
+    let (pw, ph) = (w as f32 * 72.0 / 300.0, h as f32 * 72.0 / 300.0);
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let image_id = doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => w as i64, "Height" => h as i64,
+            "ColorSpace" => "DeviceRGB", "BitsPerComponent" => 8, "Filter" => "DCTDecode",
+        },
+        jpeg.to_vec(),
+    ));
+    let content = format!("q {pw} 0 0 {ph} 0 0 cm /Im0 Do Q").into_bytes();
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        "MediaBox" => vec![0.into(), 0.into(), Object::Real(pw), Object::Real(ph)],
+        "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image_id } },
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[tokio::test]
+async fn a_card_scanned_into_a_pdf_is_read_like_a_photo() {
+    let app = TestApp::spawn().await;
+    let (live_org, _) = create_live_org(&app.store, "Scanning Lender", 1000).await;
+    let email = "owner@scan.test";
+    create_user(&app, &live_org, email, "owner", &[]).await;
+    let client = Client::with_token(&app, &tokens(&app, email).await.access);
+    let (alice, _) = two_people();
+    let truth = truth(31);
+    let card = synth::render_card(fonts(), &truth, Some(&alice.image));
+    let scan = synth::degrade::encode(&card, Some(85));
+    let uploaded = client
+        .upload(
+            "VERIFICATION_INPUT_FILE",
+            &[Part {
+                name: "ktp.pdf",
+                content_type: "application/pdf",
+                bytes: pdf_of(&scan),
+            }],
+            &[],
+        )
+        .await;
+    assert_eq!(uploaded.status, 201, "{}", uploaded.text);
+    let ktp = uploaded.json()["files"][0]["path"].as_str().unwrap().to_string();
+    let v = verify_uploaded(
+        &client,
+        ktp,
+        faces::transformed(alice, Transform::Mirror, fonts(), 9),
+        false,
+    )
+    .await;
+    assert_eq!(v["status"], "COMPLETED", "{v:#}");
+    assert_eq!(v["output"]["ktp"]["nik"], truth.nik.as_str());
+    assert_eq!(v["output"]["is_match_face"], true, "{v:#}");
     assert_eq!(v["output"]["sandbox"], false);
 }
