@@ -277,14 +277,14 @@ impl super::Store {
 
 pub(super) const LATEST_LIST_VERSION: &str =
     "SELECT id, list_kind, name, version, file_sha256, entity_count, alias_count,
-                        skipped_count, skipped_sample, imported_at
-                 FROM screening_list_versions WHERE name = $1
-                 ORDER BY version DESC LIMIT 1";
+     skipped_count, skipped_sample, imported_at
+     FROM screening_list_versions WHERE name = $1
+     ORDER BY version DESC LIMIT 1";
 
 pub(super) const INSERT_LIST_VERSION: &str =
     "INSERT INTO screening_list_versions (id, list_kind, name, version, file_sha256,
-                     entity_count, alias_count, skipped_count, skipped_sample, imported_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+     entity_count, alias_count, skipped_count, skipped_sample, imported_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
 pub(super) const INSERT_LIST_DATA: &str =
     "INSERT INTO screening_list_data (version_id, entities_gz) VALUES ($1, $2)";
@@ -294,9 +294,9 @@ pub(super) const SUBJECT_IDS_AFTER: &str =
 
 pub(super) const INSERT_SUBJECT: &str =
     "INSERT INTO screening_subjects (id, org_id, check_id, case_id, name, dob, country,
-                     matches, list_versions, created_at, last_screened_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
-                 ON CONFLICT (check_id) DO NOTHING";
+     matches, list_versions, created_at, last_screened_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+     ON CONFLICT (check_id) DO NOTHING";
 
 pub(super) const SUBJECT_BY_ID: &str = "SELECT * FROM screening_subjects WHERE id = $1";
 
@@ -304,9 +304,9 @@ pub(super) const SUBJECT_FOR_UPDATE: &str =
     "SELECT * FROM screening_subjects WHERE id = $1 FOR UPDATE";
 
 pub(super) const UPDATE_SUBJECT_SCREENING: &str = "UPDATE screening_subjects
-                 SET matches = $2, list_versions = $3, last_screened_at = $4,
-                     last_change_at = COALESCE($5, last_change_at)
-                 WHERE id = $1";
+     SET matches = $2, list_versions = $3, last_screened_at = $4,
+     last_change_at = COALESCE($5, last_change_at)
+     WHERE id = $1";
 
 pub(super) const HAS_LIST_VERSIONS: &str = "SELECT id FROM screening_list_versions LIMIT 1";
 
@@ -319,5 +319,5 @@ pub(super) const LIST_VERSION_COUNTS: &str =
 pub(super) const SUBJECT: &str = "SELECT * FROM screening_subjects WHERE id = $1 AND org_id = $2";
 
 pub(super) const SUBJECTS: &str = "SELECT * FROM screening_subjects
-                 WHERE org_id = $1 AND ($2 IS NULL OR case_id = $2)
-                 ORDER BY created_at DESC, id LIMIT $3 OFFSET $4";
+     WHERE org_id = $1 AND ($2 IS NULL OR case_id = $2)
+     ORDER BY created_at DESC, id LIMIT $3 OFFSET $4";

@@ -9,9 +9,10 @@ use super::{StoreResult, in_tx};
 const ROWS_PER_STATEMENT: usize = 400;
 
 impl super::Store {
-    /// Writes `copies` copies of `template` — the case, its checks and its evidence rows (naming the
-    /// same stored files), each under new ids, in the template's state — in transactions of [`ROWS_PER_STATEMENT`] cases.
-    /// Returns the ids of the copies.
+    /// Writes `copies` copies of `template` — the case, its checks and its evidence rows (naming
+    /// the same stored files, or carrying the bytes of rows from before the file store), each
+    /// under new ids, in the template's state — in transactions of [`ROWS_PER_STATEMENT`]
+    /// cases. Returns the ids of the copies.
     pub async fn copy_case(
         &self,
         template: &CaseView,

@@ -78,9 +78,9 @@ impl super::Store {
 
 pub(super) const INSERT_UPLOAD: &str =
     "INSERT INTO uploads (id, org_id, object_id, file_category, path, storage_key,
-                                      content_type, size_bytes, page_count, original_name,
-                                      password_sealed, uploaded_by, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+     content_type, size_bytes, page_count, original_name,
+     password_sealed, uploaded_by, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
 pub(super) const UPLOAD_BY_PATH: &str = "SELECT * FROM uploads WHERE path = $1 AND org_id = $2";
 

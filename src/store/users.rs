@@ -224,28 +224,28 @@ impl Tx {
 
 pub(super) const INSERT_USER: &str =
     "INSERT INTO users (id, org_id, email, password_hash, name, role, created_at)
-                 SELECT $1, id, $3, $4, $5, $6, $7 FROM orgs WHERE id = $2
-                 ON CONFLICT (email) DO NOTHING";
+     SELECT $1, id, $3, $4, $5, $6, $7 FROM orgs WHERE id = $2
+     ON CONFLICT (email) DO NOTHING";
 
 pub(super) const USER: &str =
     "SELECT id, org_id, email, password_hash, name, role, disabled, created_at
-                 FROM users WHERE id = $1";
+     FROM users WHERE id = $1";
 
 pub(super) const SET_USER_DISABLED: &str =
     "UPDATE users SET disabled = $2 WHERE email = $1 RETURNING id";
 
 pub(super) const REVOKE_USER_REFRESH_TOKENS: &str = "UPDATE refresh_tokens SET revoked_at = $2
-                     WHERE user_id = $1 AND revoked_at IS NULL";
+     WHERE user_id = $1 AND revoked_at IS NULL";
 
 pub(super) const INSERT_NAMED_GROUP: &str =
     "INSERT INTO user_groups (id, org_id, name, is_default, created_at)
-                 VALUES ($1, $2, $3, FALSE, $4) ON CONFLICT DO NOTHING";
+     VALUES ($1, $2, $3, FALSE, $4) ON CONFLICT DO NOTHING";
 
 pub(super) const GROUP_NAMED: &str = "SELECT * FROM user_groups WHERE org_id = $1 AND name = $2";
 
 pub(super) const INSERT_DEFAULT_GROUP: &str =
     "INSERT INTO user_groups (id, org_id, name, is_default, created_at)
-                 VALUES ($1, $2, 'Default', TRUE, $3) ON CONFLICT DO NOTHING";
+     VALUES ($1, $2, 'Default', TRUE, $3) ON CONFLICT DO NOTHING";
 
 pub(super) const DEFAULT_GROUP: &str = "SELECT * FROM user_groups WHERE org_id = $1 AND is_default";
 
@@ -253,23 +253,23 @@ pub(super) const GROUP: &str = "SELECT * FROM user_groups WHERE id = $1 AND org_
 
 pub(super) const ADD_GROUP_MEMBER: &str =
     "INSERT INTO group_members (group_id, user_id) VALUES ($1, $2)
-                 ON CONFLICT DO NOTHING";
+     ON CONFLICT DO NOTHING";
 
 pub(super) const USER_GROUPS: &str =
     "SELECT g.* FROM user_groups g JOIN group_members m ON m.group_id = g.id
-                 WHERE m.user_id = $1 ORDER BY g.name, g.id";
+     WHERE m.user_id = $1 ORDER BY g.name, g.id";
 
 pub(super) const INSERT_REFRESH_TOKEN: &str =
     "INSERT INTO refresh_tokens (id, family_id, user_id, expires_at, created_at)
-                 VALUES ($1, $2, $3, $4, $5)";
+     VALUES ($1, $2, $3, $4, $5)";
 
 pub(super) const USE_REFRESH_TOKEN: &str = "UPDATE refresh_tokens SET used_at = $2
-                 WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2
-                 RETURNING id, family_id, user_id, expires_at, used_at, revoked_at";
+     WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2
+     RETURNING id, family_id, user_id, expires_at, used_at, revoked_at";
 
 pub(super) const REFRESH_TOKEN: &str =
     "SELECT id, family_id, user_id, expires_at, used_at, revoked_at
-                 FROM refresh_tokens WHERE id = $1";
+     FROM refresh_tokens WHERE id = $1";
 
 pub(super) const REVOKE_REFRESH_FAMILY: &str = "UPDATE refresh_tokens SET revoked_at = $2
-                 WHERE family_id = $1 AND revoked_at IS NULL";
+     WHERE family_id = $1 AND revoked_at IS NULL";

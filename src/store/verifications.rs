@@ -637,7 +637,7 @@ impl super::Store {
 
 pub(super) const INSERT_RESULT_GROUP: &str =
     "INSERT INTO result_groups (id, org_id, folder_id, version, created_at, updated_at)
-                 VALUES ($1, $2, $3, 0, $4, $4)";
+     VALUES ($1, $2, $3, 0, $4, $4)";
 
 pub(super) const RESULT_GROUP: &str = "SELECT * FROM result_groups WHERE id = $1 AND org_id = $2";
 
@@ -646,55 +646,55 @@ pub(super) const BUMP_RESULT_GROUP: &str =
 
 pub(super) const INSERT_VERIFICATION: &str =
     "INSERT INTO verifications (id, org_id, service_code, folder_id, result_id, user_id,
-                     api_key_id, status, input_config, output, output_status, webhook_url,
-                     webhook_metadata, webhook_secret, credit_used, total_files, total_pages, run,
-                     start_date, end_date, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                         $17, $18, $19, $20, $21, $22)";
+     api_key_id, status, input_config, output, output_status, webhook_url,
+     webhook_metadata, webhook_secret, credit_used, total_files, total_pages, run,
+     start_date, end_date, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+     $17, $18, $19, $20, $21, $22)";
 
 pub(super) const INSERT_VERIFICATION_FILE: &str =
     "INSERT INTO verification_files (verification_id, slot, position, upload_id)
-                 VALUES ($1, $2, $3, $4)";
+     VALUES ($1, $2, $3, $4)";
 
 pub(super) const INSERT_STAGE: &str =
     "INSERT INTO verification_stages (id, verification_id, org_id, run, stage, status,
-                                                  job_id, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+     job_id, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 pub(super) const LOCK_VERIFICATION: &str =
     "UPDATE verifications SET updated_at = updated_at WHERE id = $1 RETURNING *";
 
 pub(super) const LOCK_ORG_VERIFICATION: &str = "UPDATE verifications SET updated_at = updated_at
-                 WHERE id = $1 AND org_id = $2 RETURNING *";
+     WHERE id = $1 AND org_id = $2 RETURNING *";
 
 pub(super) const RUN_STAGES: &str =
     "SELECT * FROM verification_stages WHERE verification_id = $1 AND run = $2
-                 ORDER BY created_at, id";
+     ORDER BY created_at, id";
 
 pub(super) const START_VERIFICATION: &str =
     "UPDATE verifications SET status = $2, start_date = COALESCE(start_date, $3),
-                                          updated_at = $3
-                 WHERE id = $1 AND status = $4";
+     updated_at = $3
+     WHERE id = $1 AND status = $4";
 
 pub(super) const START_STAGE: &str =
     "UPDATE verification_stages SET started_at = COALESCE(started_at, $2)
-                 WHERE id = $1";
+     WHERE id = $1";
 
 pub(super) const MOVE_STAGE: &str = "UPDATE verification_stages
-                 SET status = $3, job_id = COALESCE($4, job_id), output = COALESCE($5, output),
-                     error = COALESCE($6, error), ended_at = COALESCE($7, ended_at)
-                 WHERE id = $1 AND status = $2";
+     SET status = $3, job_id = COALESCE($4, job_id), output = COALESCE($5, output),
+     error = COALESCE($6, error), ended_at = COALESCE($7, ended_at)
+     WHERE id = $1 AND status = $2";
 
 pub(super) const SET_OUTCOME: &str =
     "UPDATE verifications SET status = $2, output = $3, output_status = $4,
-                                          end_date = $5, updated_at = $6
-                 WHERE id = $1";
+     end_date = $5, updated_at = $6
+     WHERE id = $1";
 
 pub(super) const RESTART_VERIFICATION: &str =
     "UPDATE verifications SET status = $2, run = $3, output = NULL,
-                        output_status = NULL, start_date = NULL, end_date = NULL,
-                        credit_used = credit_used + $4, updated_at = $5
-                 WHERE id = $1";
+     output_status = NULL, start_date = NULL, end_date = NULL,
+     credit_used = credit_used + $4, updated_at = $5
+     WHERE id = $1";
 
 pub(super) const SET_INPUT_CONFIG: &str =
     "UPDATE verifications SET input_config = $2, updated_at = $3 WHERE id = $1";
@@ -709,8 +709,8 @@ pub(super) const SET_CREDIT_USED: &str = "UPDATE verifications SET credit_used =
 
 pub(super) const INSERT_REVIEW: &str =
     "INSERT INTO verification_reviews (id, verification_id, org_id, actor, action,
-                                                   before_state, after_state, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+     before_state, after_state, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 pub(super) const ORG_REVIEWS_ALL: &str = "SELECT always_audit FROM orgs WHERE id = $1";
 
@@ -726,14 +726,14 @@ pub(super) const ALL_GROUP_VERIFICATIONS: &str =
 pub(super) const STAGE_FOR_JOB: &str = "SELECT * FROM verification_stages WHERE id = $1";
 
 pub(super) const VERIFICATION_FILES: &str = "SELECT f.slot, f.position, u.*
-                 FROM verification_files f JOIN uploads u ON u.id = f.upload_id
-                 WHERE f.verification_id = $1 ORDER BY f.slot, f.position";
+     FROM verification_files f JOIN uploads u ON u.id = f.upload_id
+     WHERE f.verification_id = $1 ORDER BY f.slot, f.position";
 
 pub(super) const GROUP_VERIFICATIONS_COUNT: &str =
     "SELECT COUNT(*) FROM verifications WHERE result_id = $1";
 
 pub(super) const GROUP_VERIFICATIONS_PAGE: &str = "SELECT * FROM verifications WHERE result_id = $1
-                 ORDER BY created_at, id LIMIT $2 OFFSET $3";
+     ORDER BY created_at, id LIMIT $2 OFFSET $3";
 
 pub(super) const GROUP_STATUSES: &str = "SELECT status FROM verifications WHERE result_id = $1";
 
@@ -742,4 +742,4 @@ pub(super) const VERIFICATION_WEBHOOK: &str =
 
 pub(super) const VERIFICATION_REVIEWS: &str =
     "SELECT id, actor, action, before_state, after_state, created_at
-                 FROM verification_reviews WHERE verification_id = $1 ORDER BY created_at, id";
+     FROM verification_reviews WHERE verification_id = $1 ORDER BY created_at, id";
