@@ -57,6 +57,7 @@ start() { # name port
   org_id=$(json 'd["org_id"]' <<<"$org")
   key=$(json 'd["api_key"]' <<<"$org")
   SATYAPAN_REPORT_POLL_INTERVAL_SECS=0 SATYAPAN_LOG_FORMAT=json RUST_LOG=warn \
+    SATYAPAN_FILES_DIR="$work/files-$1" \
     $bin serve --database-url "$url" --listen "127.0.0.1:$port" >"$work/$1.log" 2>&1 &
   servers+=($!)
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done

@@ -58,6 +58,11 @@ pub struct Config {
     /// Completed reports held in memory per process (0: none); a read of one then costs no
     /// database work beyond authentication. A completed report never changes.
     pub report_cache_entries: usize,
+    /// How long a serving process holds an active API key in memory instead of looking it up
+    /// (0: every request looks it up). A key changed through the same process, or on
+    /// PostgreSQL by any process (`NOTIFY`), is dropped at once; on SQLite a key revoked by
+    /// another process (`satyapan admin key revoke`) keeps working for at most this long.
+    pub api_key_cache_secs: u64,
     /// PDF reports rendered at once per process (each takes a core and tens of MB while it
     /// runs); further downloads wait for a slot. A case's PDF is rendered once per version.
     pub max_concurrent_pdf_renders: usize,
@@ -124,6 +129,7 @@ impl Default for Config {
             data_encryption_key: None,
             max_concurrent_pdf_renders: 2,
             report_cache_entries: 10_000,
+            api_key_cache_secs: 5,
             signed_url_ttl_secs: 3600,
             report_poll_interval_secs: 15,
             webhook_retry_schedule_secs: vec![

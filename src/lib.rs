@@ -136,6 +136,7 @@ pub fn job_registry(store: &Store, shared: &Shared, config: &Config) -> Registry
             providers: shared.providers.clone(),
             vault: shared.vault.clone(),
             webhook_attempts: Shared::webhook_attempts(config),
+            files: shared.files.clone(),
         }),
     );
     registry.register(
@@ -208,6 +209,7 @@ impl App {
         let addr = listener.local_addr()?;
         let shared = Shared::load(&store, &config).await?;
         let registry = job_registry(&store, &shared, &config);
+        store.set_key_cache_ttl(std::time::Duration::from_secs(config.api_key_cache_secs));
         let links = app::links::Links {
             base_url: config
                 .public_url
@@ -279,6 +281,7 @@ impl App {
                 shutdown.clone(),
             )
         });
+        state.store.listen_for_key_changes(shutdown.clone());
         let router = api::router(state);
         let stop = shutdown.clone();
         axum::serve(

@@ -43,6 +43,41 @@ pub enum FileError {
     Setup(String),
 }
 
+/// A file's bytes as they arrive from the store.
+pub type ByteStream =
+    futures::stream::BoxStream<'static, Result<bytes::Bytes, object_store::Error>>;
+
+/// A file's content as it is served: bytes already in memory (a row that still holds them, a
+/// fresh render) or a stream from the store.
+pub enum Content {
+    Bytes(Vec<u8>),
+    Stream { size: u64, stream: ByteStream },
+}
+
+impl Content {
+    /// The whole content in memory (for a caller that must embed it).
+    pub async fn into_bytes(self) -> Result<Vec<u8>, FileError> {
+        use futures::TryStreamExt;
+        match self {
+            Content::Bytes(bytes) => Ok(bytes),
+            Content::Stream { size, stream } => {
+                let mut all = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+                let chunks: Vec<bytes::Bytes> = stream.try_collect().await?;
+                for chunk in chunks {
+                    all.extend_from_slice(&chunk);
+                }
+                Ok(all)
+            }
+        }
+    }
+}
+
+/// The SHA-256 of `bytes`, in hex: the name of a content-addressed file.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
 /// The file store every process of an installation shares. Cheap to clone.
 #[derive(Clone)]
 pub struct FileStore {
@@ -111,6 +146,16 @@ impl FileStore {
         }
     }
 
+    /// The file's size and its bytes as a stream, for serving it without holding it whole in
+    /// memory; `None` when there is no such file.
+    pub async fn open(&self, key: &str) -> Result<Option<(u64, ByteStream)>, FileError> {
+        match self.inner.get(&Path::parse(key)?).await {
+            Ok(found) => Ok(Some((found.meta.size, found.into_stream()))),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     pub async fn exists(&self, key: &str) -> Result<bool, FileError> {
         match self.inner.head(&Path::parse(key)?).await {
             Ok(_) => Ok(true),
@@ -136,5 +181,11 @@ mod tests {
         );
         assert!(store.exists("uploads/o/a.png").await.unwrap());
         assert!(dir.path().join("files/uploads/o/a.png").exists());
+        let (size, stream) = store.open("uploads/o/a.png").await.unwrap().unwrap();
+        assert_eq!(size, 3);
+        use futures::TryStreamExt;
+        let chunks: Vec<bytes::Bytes> = stream.try_collect().await.unwrap();
+        assert_eq!(chunks.concat(), vec![1, 2, 3]);
+        assert!(store.open("uploads/o/b.png").await.unwrap().is_none());
     }
 }

@@ -6,7 +6,6 @@ use sqlx::FromRow;
 use super::tx::{Tx, on_tx};
 use super::{StoreResult, now_ms, with_conn};
 use crate::domain::cases::{AuditDecision, CaseStatus, CheckResult, CheckStatus};
-use crate::domain::source::Evidence;
 
 pub struct NewCheck {
     pub id: String,
@@ -72,13 +71,37 @@ pub struct EvidenceMeta {
     pub content_type: String,
 }
 
-/// An evidence file with its bytes.
+/// An evidence file: where its bytes are. Files live in the file store under `storage_key`;
+/// rows written before that kept the bytes themselves (`bytes`).
 #[derive(Debug, Clone, FromRow)]
 pub struct EvidenceFile {
     pub check_id: String,
+    pub position: i64,
     pub name: String,
     pub content_type: String,
-    pub bytes: Vec<u8>,
+    pub storage_key: Option<String>,
+    pub size_bytes: Option<i64>,
+    pub sha256: Option<String>,
+    /// Only in rows written before the file store held evidence.
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// Where one evidence file's bytes are, for serving it by id.
+#[derive(Debug, Clone, FromRow)]
+pub struct EvidenceLocation {
+    pub org_id: String,
+    pub content_type: String,
+    pub storage_key: Option<String>,
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// An evidence file already written to the file store, as its row records it.
+pub struct StoredEvidence<'a> {
+    pub name: &'a str,
+    pub content_type: &'a str,
+    pub storage_key: &'a str,
+    pub size_bytes: i64,
+    pub sha256: &'a str,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -228,23 +251,25 @@ impl Tx {
         completed: &CompletedCheck,
         check_id: &str,
         position: usize,
-        file: &Evidence,
+        file: &StoredEvidence<'_>,
     ) -> StoreResult<()> {
         let now = now_ms();
         on_tx!(self, |conn| {
             sqlx::query(
                 "INSERT INTO evidence (id, org_id, case_id, check_id, position, name,
-                                       content_type, bytes, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                                       content_type, storage_key, size_bytes, sha256, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
             .bind(uuid::Uuid::new_v4().to_string())
             .bind(&completed.org_id)
             .bind(&completed.case_id)
             .bind(check_id)
             .bind(position as i64)
-            .bind(&file.name)
-            .bind(&file.content_type)
-            .bind(&file.bytes)
+            .bind(file.name)
+            .bind(file.content_type)
+            .bind(file.storage_key)
+            .bind(file.size_bytes)
+            .bind(file.sha256)
             .bind(now)
             .execute(&mut *conn)
             .await?;
@@ -404,8 +429,8 @@ impl super::Store {
         })
     }
 
-    /// An evidence file by id (its signed link is the authorisation).
-    pub async fn evidence_file(&self, evidence_id: &str) -> StoreResult<Option<(String, Vec<u8>)>> {
+    /// Where an evidence file's bytes are, by id (its signed link is the authorisation).
+    pub async fn evidence_file(&self, evidence_id: &str) -> StoreResult<Option<EvidenceLocation>> {
         with_conn!(self, |pool| {
             Ok(sqlx::query_as(EVIDENCE_FILE)
                 .bind(evidence_id)
@@ -414,7 +439,7 @@ impl super::Store {
         })
     }
 
-    /// Evidence files of a case with their bytes (for the PDF).
+    /// Evidence files of a case (for the PDF, and for copies of the case).
     pub async fn evidence_files(&self, case_id: &str) -> StoreResult<Vec<EvidenceFile>> {
         with_conn!(self, |pool| {
             Ok(sqlx::query_as::<_, EvidenceFile>(EVIDENCE_FILES)
@@ -481,8 +506,9 @@ pub(super) const CASE_BY_ID: &str = "SELECT * FROM cases WHERE id = $1";
 
 pub(super) const CASE_ORG: &str = "SELECT org_id FROM cases WHERE id = $1";
 
-pub(super) const EVIDENCE_FILE: &str = "SELECT content_type, bytes FROM evidence WHERE id = $1";
+pub(super) const EVIDENCE_FILE: &str =
+    "SELECT org_id, content_type, storage_key, bytes FROM evidence WHERE id = $1";
 
 pub(super) const EVIDENCE_FILES: &str =
-    "SELECT check_id, name, content_type, bytes FROM evidence WHERE case_id = $1
-    ORDER BY check_id, position";
+    "SELECT check_id, position, name, content_type, storage_key, size_bytes, sha256, bytes
+    FROM evidence WHERE case_id = $1 ORDER BY check_id, position";

@@ -40,13 +40,18 @@ pub struct FolderFilter<'a> {
     pub limit: i64,
 }
 
-const FOLDER_SELECT: &str = "
+/// A folder with its group's name and its counts; the statements below add the condition.
+macro_rules! folder_select {
+    () => {
+        "
     SELECT f.id, f.org_id, f.group_id, g.name AS group_name, f.name, f.is_starred, f.created_at,
            f.created_by, f.updated_at, f.updated_by,
            (SELECT COUNT(DISTINCT v.service_code) FROM verifications v
              WHERE v.folder_id = f.id) AS total_service,
            (SELECT COUNT(*) FROM result_groups r WHERE r.folder_id = f.id) AS total_result
-    FROM folders f JOIN user_groups g ON g.id = f.group_id";
+    FROM folders f JOIN user_groups g ON g.id = f.group_id"
+    };
+}
 
 /// `%…%` with the pattern characters of `search` escaped (`\` escapes).
 fn like_pattern(search: &str) -> String {
@@ -62,20 +67,15 @@ impl Tx {
     /// Creates a folder; `Ok(false)` when the group has one of that name already.
     pub async fn insert_folder(&mut self, folder: &NewFolder<'_>) -> StoreResult<bool> {
         on_tx!(self, |conn| {
-            let done = sqlx::query(
-                "INSERT INTO folders (id, org_id, group_id, name, is_starred, created_at,
-                                      created_by, updated_at, updated_by)
-                 VALUES ($1, $2, $3, $4, FALSE, $5, $6, $5, $6)
-                 ON CONFLICT (group_id, name) DO NOTHING",
-            )
-            .bind(folder.id)
-            .bind(folder.org_id)
-            .bind(folder.group_id)
-            .bind(folder.name)
-            .bind(folder.now)
-            .bind(folder.actor)
-            .execute(&mut *conn)
-            .await?;
+            let done = sqlx::query(INSERT_FOLDER)
+                .bind(folder.id)
+                .bind(folder.org_id)
+                .bind(folder.group_id)
+                .bind(folder.name)
+                .bind(folder.now)
+                .bind(folder.actor)
+                .execute(&mut *conn)
+                .await?;
             Ok(done.rows_affected() == 1)
         })
     }
@@ -87,13 +87,11 @@ impl Tx {
         folder_id: &str,
     ) -> StoreResult<Option<FolderRow>> {
         on_tx!(self, |conn| {
-            Ok(sqlx::query_as::<_, FolderRow>(sqlx::AssertSqlSafe(format!(
-                "{FOLDER_SELECT} WHERE f.id = $1 AND f.org_id = $2"
-            )))
-            .bind(folder_id)
-            .bind(org_id)
-            .fetch_optional(&mut *conn)
-            .await?)
+            Ok(sqlx::query_as::<_, FolderRow>(FOLDER)
+                .bind(folder_id)
+                .bind(org_id)
+                .fetch_optional(&mut *conn)
+                .await?)
         })
     }
 
@@ -105,7 +103,7 @@ impl Tx {
         now: i64,
     ) -> StoreResult<()> {
         on_tx!(self, |conn| {
-            sqlx::query("UPDATE folders SET updated_at = $2, updated_by = $3 WHERE id = $1")
+            sqlx::query(TOUCH_FOLDER)
                 .bind(folder_id)
                 .bind(now)
                 .bind(actor)
@@ -119,13 +117,11 @@ impl Tx {
 impl super::Store {
     pub async fn folder(&self, org_id: &str, folder_id: &str) -> StoreResult<Option<FolderRow>> {
         with_conn!(self, |pool| {
-            Ok(sqlx::query_as::<_, FolderRow>(sqlx::AssertSqlSafe(format!(
-                "{FOLDER_SELECT} WHERE f.id = $1 AND f.org_id = $2"
-            )))
-            .bind(folder_id)
-            .bind(org_id)
-            .fetch_optional(pool)
-            .await?)
+            Ok(sqlx::query_as::<_, FolderRow>(FOLDER)
+                .bind(folder_id)
+                .bind(org_id)
+                .fetch_optional(pool)
+                .await?)
         })
     }
 
@@ -137,29 +133,44 @@ impl super::Store {
     ) -> StoreResult<(Vec<FolderRow>, i64)> {
         let pattern = filter.search.map(like_pattern);
         with_conn!(self, |pool| {
-            let (total,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM folders f
-                 WHERE f.group_id = $1 AND ($2 IS NULL OR LOWER(f.name) LIKE $2 ESCAPE '\\')",
-            )
-            .bind(group_id)
-            .bind(pattern.as_deref())
-            .fetch_one(pool)
-            .await?;
-            let rows = sqlx::query_as::<_, FolderRow>(sqlx::AssertSqlSafe(format!(
-                "{FOLDER_SELECT}
-                 WHERE f.group_id = $1 AND ($2 IS NULL OR LOWER(f.name) LIKE $2 ESCAPE '\\')
-                 ORDER BY f.created_at DESC, f.id LIMIT $3 OFFSET $4"
-            )))
-            .bind(group_id)
-            .bind(pattern.as_deref())
-            .bind(filter.limit)
-            .bind(filter.offset)
-            .fetch_all(pool)
-            .await?;
+            let (total,): (i64,) = sqlx::query_as(GROUP_FOLDERS_COUNT)
+                .bind(group_id)
+                .bind(pattern.as_deref())
+                .fetch_one(pool)
+                .await?;
+            let rows = sqlx::query_as::<_, FolderRow>(GROUP_FOLDERS_PAGE)
+                .bind(group_id)
+                .bind(pattern.as_deref())
+                .bind(filter.limit)
+                .bind(filter.offset)
+                .fetch_all(pool)
+                .await?;
             Ok((rows, total))
         })
     }
 }
+
+// Statements on the request and job paths: named, so `store::hot` can check their plans.
+
+const INSERT_FOLDER: &str =
+    "INSERT INTO folders (id, org_id, group_id, name, is_starred, created_at,
+                          created_by, updated_at, updated_by)
+     VALUES ($1, $2, $3, $4, FALSE, $5, $6, $5, $6)
+     ON CONFLICT (group_id, name) DO NOTHING";
+
+pub(super) const TOUCH_FOLDER: &str =
+    "UPDATE folders SET updated_at = $2, updated_by = $3 WHERE id = $1";
+
+pub(super) const FOLDER: &str = concat!(folder_select!(), " WHERE f.id = $1 AND f.org_id = $2");
+
+pub(super) const GROUP_FOLDERS_COUNT: &str = "SELECT COUNT(*) FROM folders f
+     WHERE f.group_id = $1 AND ($2 IS NULL OR LOWER(f.name) LIKE $2 ESCAPE '\\')";
+
+pub(super) const GROUP_FOLDERS_PAGE: &str = concat!(
+    folder_select!(),
+    " WHERE f.group_id = $1 AND ($2 IS NULL OR LOWER(f.name) LIKE $2 ESCAPE '\\')
+     ORDER BY f.created_at DESC, f.id LIMIT $3 OFFSET $4"
+);
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,10 @@
 //! statement (a sequential scan that remains means none can).
 
 use super::{Backend, Pool, StoreResult};
-use super::{cases, credits, gst, idempotency, jobs, orgs, postgres, reports, sqlite, webhooks};
+use super::{
+    cases, credits, fingerprints, folders, gst, idempotency, jobs, orgs, postgres, reports,
+    screening, sqlite, uploads, users, verifications, webhooks,
+};
 
 /// A sample value for one placeholder: plans do not depend on the value, only on its type.
 #[derive(Debug, Clone, Copy)]
@@ -17,7 +20,13 @@ pub enum Sample {
     Int(i64),
     /// A null integer (the optional bounds of a filter).
     NoInt,
+    Bool(bool),
 }
+
+// Left out on purpose: the screening list summary (`LATEST_VERSIONS`, `LIST_VERSION_COUNTS`)
+// and `HAS_LIST_VERSIONS` read every row of `screening_list_versions`, a table that grows by one
+// row per list import by an operator (tens of rows a year), never with traffic; plain
+// `INSERT … VALUES` statements read nothing.
 
 /// One statement of a request or job path.
 #[derive(Debug, Clone)]
@@ -50,6 +59,12 @@ pub fn hot_queries(backend: Backend) -> Vec<HotQuery> {
         Backend::Sqlite => sqlite::CLAIM_JOBS,
         Backend::Postgres => postgres::CLAIM_JOBS,
     };
+    // SQLite has no row locks: the subject is read plainly there.
+    let subject_for_update = match backend {
+        Backend::Sqlite => screening::SUBJECT_BY_ID,
+        Backend::Postgres => screening::SUBJECT_FOR_UPDATE,
+    };
+    const NOW: Sample = Int(0);
     vec![
         // Authentication, every request.
         q("key by hash", orgs::KEY_BY_HASH, &[Text("0f0f")]),
@@ -185,6 +200,178 @@ pub fn hot_queries(backend: Backend) -> Vec<HotQuery> {
             jobs::OPEN_JOBS,
             &[Text("queued"), Text("running"), Text("dead")],
         ),
+        // AnyCheck sessions: login, refresh, profile.
+        q("user by email", orgs::USER_BY_EMAIL, &[Text("a@b.c")]),
+        q("user", users::USER, &[ID]),
+        q("user groups", users::USER_GROUPS, &[ID]),
+        q("group", users::GROUP, &[ID, ORG]),
+        q("group named", users::GROUP_NAMED, &[ORG, Text("Default")]),
+        q("default group", users::DEFAULT_GROUP, &[ORG]),
+        q("use refresh token", users::USE_REFRESH_TOKEN, &[ID, NOW]),
+        q("refresh token", users::REFRESH_TOKEN, &[ID]),
+        q(
+            "revoke refresh family",
+            users::REVOKE_REFRESH_FAMILY,
+            &[ID, NOW],
+        ),
+        q(
+            "revoke a user's refresh tokens",
+            users::REVOKE_USER_REFRESH_TOKENS,
+            &[ID, NOW],
+        ),
+        q(
+            "disable user",
+            users::SET_USER_DISABLED,
+            &[Text("a@b.c"), Sample::Bool(true)],
+        ),
+        // AnyCheck uploads and folders.
+        q(
+            "upload by path",
+            uploads::UPLOAD_BY_PATH,
+            &[Text("/uploads/x.png"), ORG],
+        ),
+        q("upload", uploads::UPLOAD, &[ID]),
+        q("folder", folders::FOLDER, &[ID, ORG]),
+        q("touch folder", folders::TOUCH_FOLDER, &[ID, NOW, Text("u")]),
+        q(
+            "group folders count",
+            folders::GROUP_FOLDERS_COUNT,
+            &[ID, Text("%q%")],
+        ),
+        q(
+            "group folders page",
+            folders::GROUP_FOLDERS_PAGE,
+            &[ID, Text("%q%"), Int(20), Int(0)],
+        ),
+        // AnyCheck verifications: submit, view, manage, the stage job, exports.
+        q("result group", verifications::RESULT_GROUP, &[ID, ORG]),
+        q(
+            "result group (link)",
+            verifications::RESULT_GROUP_ANY,
+            &[ID],
+        ),
+        q(
+            "bump result group",
+            verifications::BUMP_RESULT_GROUP,
+            &[ID, NOW],
+        ),
+        q("verification", verifications::VERIFICATION, &[ID, ORG]),
+        q(
+            "verification (link, job)",
+            verifications::VERIFICATION_ANY,
+            &[ID],
+        ),
+        q("lock verification", verifications::LOCK_VERIFICATION, &[ID]),
+        q(
+            "lock organisation's verification",
+            verifications::LOCK_ORG_VERIFICATION,
+            &[ID, ORG],
+        ),
+        q("run stages", verifications::RUN_STAGES, &[ID, Int(1)]),
+        q(
+            "start verification",
+            verifications::START_VERIFICATION,
+            &[ID, WORD, NOW, WORD],
+        ),
+        q("start stage", verifications::START_STAGE, &[ID, NOW]),
+        q(
+            "move stage",
+            verifications::MOVE_STAGE,
+            &[ID, WORD, WORD, Text("j"), Text("{}"), Text("e"), NOW],
+        ),
+        q(
+            "set outcome",
+            verifications::SET_OUTCOME,
+            &[ID, WORD, Text("{}"), WORD, NOW, NOW],
+        ),
+        q(
+            "restart verification",
+            verifications::RESTART_VERIFICATION,
+            &[ID, WORD, Int(2), Int(1), NOW],
+        ),
+        q(
+            "set input config",
+            verifications::SET_INPUT_CONFIG,
+            &[ID, Text("{}"), NOW],
+        ),
+        q(
+            "clear verification files",
+            verifications::CLEAR_VERIFICATION_FILES,
+            &[ID],
+        ),
+        q(
+            "set file counts",
+            verifications::SET_FILE_COUNTS,
+            &[ID, Int(1), Int(1)],
+        ),
+        q(
+            "set credit used",
+            verifications::SET_CREDIT_USED,
+            &[ID, Int(0)],
+        ),
+        q(
+            "organisation reviews all",
+            verifications::ORG_REVIEWS_ALL,
+            &[ORG],
+        ),
+        q(
+            "every verification of a group",
+            verifications::ALL_GROUP_VERIFICATIONS,
+            &[ID],
+        ),
+        q("stage for job", verifications::STAGE_FOR_JOB, &[ID]),
+        // The fraud stage brings its index up to date.
+        q(
+            "fingerprints after",
+            fingerprints::FINGERPRINTS_AFTER,
+            &[ORG, Int(0), Int(100)],
+        ),
+        q(
+            "verification files",
+            verifications::VERIFICATION_FILES,
+            &[ID],
+        ),
+        q(
+            "group verifications count",
+            verifications::GROUP_VERIFICATIONS_COUNT,
+            &[ID],
+        ),
+        q(
+            "group verifications page",
+            verifications::GROUP_VERIFICATIONS_PAGE,
+            &[ID, Int(20), Int(0)],
+        ),
+        q("group statuses", verifications::GROUP_STATUSES, &[ID]),
+        q(
+            "verification webhook",
+            verifications::VERIFICATION_WEBHOOK,
+            &[ID],
+        ),
+        q(
+            "verification reviews",
+            verifications::VERIFICATION_REVIEWS,
+            &[ID],
+        ),
+        // Screening: watched subjects, re-screening jobs, list versions by name.
+        q("subject", screening::SUBJECT, &[ID, ORG]),
+        q("subjects", screening::SUBJECTS, &[ORG, ID, Int(50), Int(0)]),
+        q(
+            "subjects after",
+            screening::SUBJECT_IDS_AFTER,
+            &[ID, Int(500)],
+        ),
+        q("subject for update", subject_for_update, &[ID]),
+        q(
+            "update subject screening",
+            screening::UPDATE_SUBJECT_SCREENING,
+            &[ID, Text("[]"), Text("{}"), NOW, NOW],
+        ),
+        q(
+            "latest list version",
+            screening::LATEST_LIST_VERSION,
+            &[Text("OFAC SDN")],
+        ),
+        q("list entities", screening::LIST_ENTITIES_GZ, &[ID]),
     ]
 }
 
@@ -196,6 +383,7 @@ macro_rules! bind_samples {
                 Sample::Text(text) => query.bind(text),
                 Sample::Int(n) => query.bind(n),
                 Sample::NoInt => query.bind(None::<i64>),
+                Sample::Bool(b) => query.bind(b),
             };
         }
         query

@@ -16,6 +16,7 @@ pub mod gst;
 pub mod hot;
 pub mod idempotency;
 pub mod jobs;
+pub mod keys;
 pub mod orgs;
 pub(crate) mod postgres;
 pub mod reports;
@@ -76,6 +77,8 @@ pub struct Store {
     pub(crate) pool: Pool,
     /// Wakes this process's workers when a transaction that enqueued jobs commits.
     job_wakeup: Arc<Notify>,
+    /// Active API keys held briefly for authentication (`keys`).
+    keys: Arc<keys::KeyCache>,
 }
 
 /// Which backend a store runs on (for logs, readiness and tests).
@@ -98,6 +101,7 @@ impl Store {
         let store = Store {
             pool,
             job_wakeup: Arc::new(Notify::new()),
+            keys: Arc::default(),
         };
         store.migrate().await?;
         Ok(store)

@@ -207,8 +207,8 @@ impl super::Store {
         key_id: &str,
         state: KeyState,
     ) -> StoreResult<Option<ApiKeyRow>> {
-        with_conn!(self, |pool| {
-            Ok(sqlx::query_as::<_, ApiKeyRow>(
+        let changed = with_conn!(self, |pool| {
+            sqlx::query_as::<_, ApiKeyRow>(
                 "UPDATE api_keys SET state = $2 WHERE id = $1 AND state <> $3
                  RETURNING id, org_id, prefix, state, created_at",
             )
@@ -216,8 +216,12 @@ impl super::Store {
             .bind(state)
             .bind(KeyState::Revoked)
             .fetch_optional(pool)
-            .await?)
-        })
+            .await?
+        });
+        // This process's cache at once; other processes hear of it by NOTIFY (PostgreSQL) or
+        // when their entry expires.
+        self.forget_key(key_id);
+        Ok(changed)
     }
 
     pub async fn api_key(&self, key_id: &str) -> StoreResult<Option<ApiKeyRow>> {
@@ -233,13 +237,10 @@ impl super::Store {
 
     pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRow>> {
         with_conn!(self, |pool| {
-            Ok(sqlx::query_as::<_, UserRow>(
-                "SELECT id, org_id, email, password_hash, name, role, disabled, created_at
-                 FROM users WHERE email = $1",
-            )
-            .bind(email)
-            .fetch_optional(pool)
-            .await?)
+            Ok(sqlx::query_as::<_, UserRow>(USER_BY_EMAIL)
+                .bind(email)
+                .fetch_optional(pool)
+                .await?)
         })
     }
 }
@@ -253,3 +254,7 @@ pub(super) const KEY_BY_HASH: &str =
     o.is_sandbox AS is_sandbox
     FROM api_keys k JOIN orgs o ON o.id = k.org_id
     WHERE k.key_hash = $1";
+
+pub(super) const USER_BY_EMAIL: &str =
+    "SELECT id, org_id, email, password_hash, name, role, disabled, created_at
+     FROM users WHERE email = $1";

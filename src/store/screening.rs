@@ -83,15 +83,10 @@ impl Tx {
     /// The newest version of the list called `name`.
     pub async fn latest_list_version(&mut self, name: &str) -> StoreResult<Option<ListVersionRow>> {
         on_tx!(self, |conn| {
-            Ok(sqlx::query_as::<_, ListVersionRow>(
-                "SELECT id, list_kind, name, version, file_sha256, entity_count, alias_count,
-                        skipped_count, skipped_sample, imported_at
-                 FROM screening_list_versions WHERE name = $1
-                 ORDER BY version DESC LIMIT 1",
-            )
-            .bind(name)
-            .fetch_optional(&mut *conn)
-            .await?)
+            Ok(sqlx::query_as::<_, ListVersionRow>(LATEST_LIST_VERSION)
+                .bind(name)
+                .fetch_optional(&mut *conn)
+                .await?)
         })
     }
 
@@ -100,30 +95,24 @@ impl Tx {
     pub async fn insert_list_version(&mut self, v: &NewListVersion<'_>) -> StoreResult<i64> {
         let now = now_ms();
         on_tx!(self, |conn| {
-            sqlx::query(
-                "INSERT INTO screening_list_versions (id, list_kind, name, version, file_sha256,
-                     entity_count, alias_count, skipped_count, skipped_sample, imported_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(v.id)
-            .bind(v.list_kind)
-            .bind(v.name)
-            .bind(v.version)
-            .bind(v.file_sha256)
-            .bind(v.entity_count)
-            .bind(v.alias_count)
-            .bind(v.skipped_count)
-            .bind(v.skipped_sample)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-            sqlx::query(
-                "INSERT INTO screening_list_data (version_id, entities_gz) VALUES ($1, $2)",
-            )
-            .bind(v.id)
-            .bind(v.entities_gz)
-            .execute(&mut *conn)
-            .await?;
+            sqlx::query(INSERT_LIST_VERSION)
+                .bind(v.id)
+                .bind(v.list_kind)
+                .bind(v.name)
+                .bind(v.version)
+                .bind(v.file_sha256)
+                .bind(v.entity_count)
+                .bind(v.alias_count)
+                .bind(v.skipped_count)
+                .bind(v.skipped_sample)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(INSERT_LIST_DATA)
+                .bind(v.id)
+                .bind(v.entities_gz)
+                .execute(&mut *conn)
+                .await?;
             Ok(now)
         })
     }
@@ -131,13 +120,11 @@ impl Tx {
     /// Ids of every watched subject after `after` (keyset order), at most `limit`.
     pub async fn subject_ids_after(&mut self, after: &str, limit: i64) -> StoreResult<Vec<String>> {
         on_tx!(self, |conn| {
-            let rows: Vec<(String,)> = sqlx::query_as(
-                "SELECT id FROM screening_subjects WHERE id > $1 ORDER BY id LIMIT $2",
-            )
-            .bind(after)
-            .bind(limit)
-            .fetch_all(&mut *conn)
-            .await?;
+            let rows: Vec<(String,)> = sqlx::query_as(SUBJECT_IDS_AFTER)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&mut *conn)
+                .await?;
             Ok(rows.into_iter().map(|r| r.0).collect())
         })
     }
@@ -147,24 +134,19 @@ impl Tx {
     pub async fn insert_subject(&mut self, s: &NewSubject<'_>) -> StoreResult<bool> {
         let now = now_ms();
         on_tx!(self, |conn| {
-            let done = sqlx::query(
-                "INSERT INTO screening_subjects (id, org_id, check_id, case_id, name, dob, country,
-                     matches, list_versions, created_at, last_screened_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
-                 ON CONFLICT (check_id) DO NOTHING",
-            )
-            .bind(s.id)
-            .bind(s.org_id)
-            .bind(s.check_id)
-            .bind(s.case_id)
-            .bind(s.name)
-            .bind(s.dob)
-            .bind(s.country)
-            .bind(s.matches)
-            .bind(s.list_versions)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
+            let done = sqlx::query(INSERT_SUBJECT)
+                .bind(s.id)
+                .bind(s.org_id)
+                .bind(s.check_id)
+                .bind(s.case_id)
+                .bind(s.name)
+                .bind(s.dob)
+                .bind(s.country)
+                .bind(s.matches)
+                .bind(s.list_versions)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
             Ok(done.rows_affected() == 1)
         })
     }
@@ -173,18 +155,16 @@ impl Tx {
     /// writer lock is already held).
     pub async fn subject_for_update(&mut self, id: &str) -> StoreResult<Option<SubjectRow>> {
         match &mut self.inner {
-            super::tx::TxInner::Sqlite(t) => Ok(sqlx::query_as::<_, SubjectRow>(
-                "SELECT * FROM screening_subjects WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_optional(&mut **t)
-            .await?),
-            super::tx::TxInner::Postgres(t) => Ok(sqlx::query_as::<_, SubjectRow>(
-                "SELECT * FROM screening_subjects WHERE id = $1 FOR UPDATE",
-            )
-            .bind(id)
-            .fetch_optional(&mut **t)
-            .await?),
+            super::tx::TxInner::Sqlite(t) => Ok(sqlx::query_as::<_, SubjectRow>(SUBJECT_BY_ID)
+                .bind(id)
+                .fetch_optional(&mut **t)
+                .await?),
+            super::tx::TxInner::Postgres(t) => {
+                Ok(sqlx::query_as::<_, SubjectRow>(SUBJECT_FOR_UPDATE)
+                    .bind(id)
+                    .fetch_optional(&mut **t)
+                    .await?)
+            }
         }
     }
 
@@ -199,19 +179,14 @@ impl Tx {
     ) -> StoreResult<()> {
         let now = now_ms();
         on_tx!(self, |conn| {
-            sqlx::query(
-                "UPDATE screening_subjects
-                 SET matches = $2, list_versions = $3, last_screened_at = $4,
-                     last_change_at = COALESCE($5, last_change_at)
-                 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(matches)
-            .bind(list_versions)
-            .bind(now)
-            .bind(changed_at)
-            .execute(&mut *conn)
-            .await?;
+            sqlx::query(UPDATE_SUBJECT_SCREENING)
+                .bind(id)
+                .bind(matches)
+                .bind(list_versions)
+                .bind(now)
+                .bind(changed_at)
+                .execute(&mut *conn)
+                .await?;
             Ok(())
         })
     }
@@ -230,10 +205,9 @@ impl super::Store {
     /// Whether any list version has been imported.
     pub async fn has_list_versions(&self) -> StoreResult<bool> {
         with_conn!(self, |pool| {
-            let row: Option<(String,)> =
-                sqlx::query_as("SELECT id FROM screening_list_versions LIMIT 1")
-                    .fetch_optional(pool)
-                    .await?;
+            let row: Option<(String,)> = sqlx::query_as(HAS_LIST_VERSIONS)
+                .fetch_optional(pool)
+                .await?;
             Ok(row.is_some())
         })
     }
@@ -241,11 +215,10 @@ impl super::Store {
     /// The compressed entities of one version.
     pub async fn list_entities_gz(&self, version_id: &str) -> StoreResult<Option<Vec<u8>>> {
         with_conn!(self, |pool| {
-            let row: Option<(Vec<u8>,)> =
-                sqlx::query_as("SELECT entities_gz FROM screening_list_data WHERE version_id = $1")
-                    .bind(version_id)
-                    .fetch_optional(pool)
-                    .await?;
+            let row: Option<(Vec<u8>,)> = sqlx::query_as(LIST_ENTITIES_GZ)
+                .bind(version_id)
+                .fetch_optional(pool)
+                .await?;
             Ok(row.map(|r| r.0))
         })
     }
@@ -253,24 +226,20 @@ impl super::Store {
     /// Number of versions stored per list name.
     pub async fn list_version_counts(&self) -> StoreResult<Vec<(String, i64)>> {
         with_conn!(self, |pool| {
-            Ok(sqlx::query_as::<_, (String, i64)>(
-                "SELECT name, COUNT(*) FROM screening_list_versions GROUP BY name ORDER BY name",
-            )
-            .fetch_all(pool)
-            .await?)
+            Ok(sqlx::query_as::<_, (String, i64)>(LIST_VERSION_COUNTS)
+                .fetch_all(pool)
+                .await?)
         })
     }
 
     /// One of the organisation's watched subjects.
     pub async fn subject(&self, org_id: &str, id: &str) -> StoreResult<Option<SubjectRow>> {
         with_conn!(self, |pool| {
-            Ok(sqlx::query_as::<_, SubjectRow>(
-                "SELECT * FROM screening_subjects WHERE id = $1 AND org_id = $2",
-            )
-            .bind(id)
-            .bind(org_id)
-            .fetch_optional(pool)
-            .await?)
+            Ok(sqlx::query_as::<_, SubjectRow>(SUBJECT)
+                .bind(id)
+                .bind(org_id)
+                .fetch_optional(pool)
+                .await?)
         })
     }
 
@@ -283,29 +252,72 @@ impl super::Store {
         offset: i64,
     ) -> StoreResult<Vec<SubjectRow>> {
         with_conn!(self, |pool| {
-            Ok(sqlx::query_as::<_, SubjectRow>(
-                "SELECT * FROM screening_subjects
-                 WHERE org_id = $1 AND ($2 IS NULL OR case_id = $2)
-                 ORDER BY created_at DESC, id LIMIT $3 OFFSET $4",
-            )
-            .bind(org_id)
-            .bind(case_id)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(pool)
-            .await?)
+            Ok(sqlx::query_as::<_, SubjectRow>(SUBJECTS)
+                .bind(org_id)
+                .bind(case_id)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await?)
         })
     }
 
     /// A subject by id, whatever its organisation (for the re-screening job).
     pub async fn subject_for_job(&self, id: &str) -> StoreResult<Option<SubjectRow>> {
         with_conn!(self, |pool| {
-            Ok(
-                sqlx::query_as::<_, SubjectRow>("SELECT * FROM screening_subjects WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(pool)
-                    .await?,
-            )
+            Ok(sqlx::query_as::<_, SubjectRow>(SUBJECT_BY_ID)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?)
         })
     }
 }
+
+// Statements on the request and job paths: named, so `store::hot` can check their plans.
+
+pub(super) const LATEST_LIST_VERSION: &str =
+    "SELECT id, list_kind, name, version, file_sha256, entity_count, alias_count,
+     skipped_count, skipped_sample, imported_at
+     FROM screening_list_versions WHERE name = $1
+     ORDER BY version DESC LIMIT 1";
+
+pub(super) const INSERT_LIST_VERSION: &str =
+    "INSERT INTO screening_list_versions (id, list_kind, name, version, file_sha256,
+     entity_count, alias_count, skipped_count, skipped_sample, imported_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+pub(super) const INSERT_LIST_DATA: &str =
+    "INSERT INTO screening_list_data (version_id, entities_gz) VALUES ($1, $2)";
+
+pub(super) const SUBJECT_IDS_AFTER: &str =
+    "SELECT id FROM screening_subjects WHERE id > $1 ORDER BY id LIMIT $2";
+
+pub(super) const INSERT_SUBJECT: &str =
+    "INSERT INTO screening_subjects (id, org_id, check_id, case_id, name, dob, country,
+     matches, list_versions, created_at, last_screened_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+     ON CONFLICT (check_id) DO NOTHING";
+
+pub(super) const SUBJECT_BY_ID: &str = "SELECT * FROM screening_subjects WHERE id = $1";
+
+pub(super) const SUBJECT_FOR_UPDATE: &str =
+    "SELECT * FROM screening_subjects WHERE id = $1 FOR UPDATE";
+
+pub(super) const UPDATE_SUBJECT_SCREENING: &str = "UPDATE screening_subjects
+     SET matches = $2, list_versions = $3, last_screened_at = $4,
+     last_change_at = COALESCE($5, last_change_at)
+     WHERE id = $1";
+
+pub(super) const HAS_LIST_VERSIONS: &str = "SELECT id FROM screening_list_versions LIMIT 1";
+
+pub(super) const LIST_ENTITIES_GZ: &str =
+    "SELECT entities_gz FROM screening_list_data WHERE version_id = $1";
+
+pub(super) const LIST_VERSION_COUNTS: &str =
+    "SELECT name, COUNT(*) FROM screening_list_versions GROUP BY name ORDER BY name";
+
+pub(super) const SUBJECT: &str = "SELECT * FROM screening_subjects WHERE id = $1 AND org_id = $2";
+
+pub(super) const SUBJECTS: &str = "SELECT * FROM screening_subjects
+     WHERE org_id = $1 AND ($2 IS NULL OR case_id = $2)
+     ORDER BY created_at DESC, id LIMIT $3 OFFSET $4";

@@ -9,9 +9,10 @@ use super::{StoreResult, in_tx};
 const ROWS_PER_STATEMENT: usize = 400;
 
 impl super::Store {
-    /// Writes `copies` copies of `template` — the case, its checks and its evidence files, each
-    /// under new ids, in the template's state — in transactions of [`ROWS_PER_STATEMENT`] cases.
-    /// Returns the ids of the copies.
+    /// Writes `copies` copies of `template` — the case, its checks and its evidence rows (naming
+    /// the same stored files, or carrying the bytes of rows from before the file store), each
+    /// under new ids, in the template's state — in transactions of [`ROWS_PER_STATEMENT`]
+    /// cases. Returns the ids of the copies.
     pub async fn copy_case(
         &self,
         template: &CaseView,
@@ -95,7 +96,7 @@ impl super::Store {
                 for chunk in files.chunks(ROWS_PER_STATEMENT) {
                     let mut insert = sqlx::QueryBuilder::new(
                         "INSERT INTO evidence (id, org_id, case_id, check_id, position, name,
-                             content_type, bytes, created_at) ",
+                             content_type, storage_key, size_bytes, sha256, bytes, created_at) ",
                     );
                     insert.push_values(chunk, |mut row, &(c, e)| {
                         let file = &evidence[e];
@@ -108,9 +109,13 @@ impl super::Store {
                             .push_bind(case.org_id.clone())
                             .push_bind(case_ids[c].clone())
                             .push_bind(check_ids[c][k].clone())
-                            .push_bind(i64::try_from(e).unwrap_or(0))
+                            .push_bind(file.position)
                             .push_bind(file.name.clone())
                             .push_bind(file.content_type.clone())
+                            // Content-addressed in the same organisation: copies share the file.
+                            .push_bind(file.storage_key.clone())
+                            .push_bind(file.size_bytes)
+                            .push_bind(file.sha256.clone())
                             .push_bind(file.bytes.clone())
                             .push_bind(case.created_at);
                     });

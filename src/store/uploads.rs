@@ -26,27 +26,22 @@ pub struct UploadRow {
 impl Tx {
     pub async fn insert_upload(&mut self, row: &UploadRow) -> StoreResult<()> {
         on_tx!(self, |conn| {
-            sqlx::query(
-                "INSERT INTO uploads (id, org_id, object_id, file_category, path, storage_key,
-                                      content_type, size_bytes, page_count, original_name,
-                                      password_sealed, uploaded_by, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-            )
-            .bind(&row.id)
-            .bind(&row.org_id)
-            .bind(&row.object_id)
-            .bind(row.file_category)
-            .bind(&row.path)
-            .bind(&row.storage_key)
-            .bind(&row.content_type)
-            .bind(row.size_bytes)
-            .bind(row.page_count)
-            .bind(&row.original_name)
-            .bind(&row.password_sealed)
-            .bind(&row.uploaded_by)
-            .bind(row.created_at)
-            .execute(&mut *conn)
-            .await?;
+            sqlx::query(INSERT_UPLOAD)
+                .bind(&row.id)
+                .bind(&row.org_id)
+                .bind(&row.object_id)
+                .bind(row.file_category)
+                .bind(&row.path)
+                .bind(&row.storage_key)
+                .bind(&row.content_type)
+                .bind(row.size_bytes)
+                .bind(row.page_count)
+                .bind(&row.original_name)
+                .bind(&row.password_sealed)
+                .bind(&row.uploaded_by)
+                .bind(row.created_at)
+                .execute(&mut *conn)
+                .await?;
         });
         Ok(())
     }
@@ -58,13 +53,11 @@ impl Tx {
         path: &str,
     ) -> StoreResult<Option<UploadRow>> {
         on_tx!(self, |conn| {
-            Ok(sqlx::query_as::<_, UploadRow>(
-                "SELECT * FROM uploads WHERE path = $1 AND org_id = $2",
-            )
-            .bind(path)
-            .bind(org_id)
-            .fetch_optional(&mut *conn)
-            .await?)
+            Ok(sqlx::query_as::<_, UploadRow>(UPLOAD_BY_PATH)
+                .bind(path)
+                .bind(org_id)
+                .fetch_optional(&mut *conn)
+                .await?)
         })
     }
 }
@@ -73,12 +66,22 @@ impl super::Store {
     /// Any tenant's file, by id (for a signed link, or to check the tenant afterwards).
     pub async fn upload(&self, id: &str) -> StoreResult<Option<UploadRow>> {
         with_conn!(self, |pool| {
-            Ok(
-                sqlx::query_as::<_, UploadRow>("SELECT * FROM uploads WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(pool)
-                    .await?,
-            )
+            Ok(sqlx::query_as::<_, UploadRow>(UPLOAD)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?)
         })
     }
 }
+
+// Statements on the request and job paths: named, so `store::hot` can check their plans.
+
+pub(super) const INSERT_UPLOAD: &str =
+    "INSERT INTO uploads (id, org_id, object_id, file_category, path, storage_key,
+     content_type, size_bytes, page_count, original_name,
+     password_sealed, uploaded_by, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+
+pub(super) const UPLOAD_BY_PATH: &str = "SELECT * FROM uploads WHERE path = $1 AND org_id = $2";
+
+pub(super) const UPLOAD: &str = "SELECT * FROM uploads WHERE id = $1";

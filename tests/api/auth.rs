@@ -103,3 +103,43 @@ async fn inactive_then_active_then_revoked() {
     );
     assert_eq!(with_header(&app, Some(&header)).await, revoked);
 }
+
+/// Authentication holds active keys in memory; a key revoked by another process (here a second
+/// connection to the database, as `satyapan admin key revoke` would be) is still refused: on
+/// PostgreSQL at once by `NOTIFY` — the cache's own expiry is set to an hour there, so nothing
+/// else could drop the entry — and on SQLite when the entry expires (one second here).
+#[tokio::test]
+async fn a_key_revoked_by_another_process_is_refused() {
+    let postgres = std::env::var("SATYAPAN_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
+    let app = TestApp::spawn_with(|c| c.api_key_cache_secs = if postgres { 3600 } else { 1 }).await;
+    let header = format!("Bearer {}", app.key);
+    // Held in the cache from here on.
+    assert_eq!(with_header(&app, Some(&header)).await.0, 200);
+    assert_eq!(with_header(&app, Some(&header)).await.0, 200);
+
+    let other = satyapan::store::Store::connect(&app.database_url, 2)
+        .await
+        .unwrap();
+    let key_id = other
+        .find_key_by_hash(&satyapan::domain::api_keys::hash_key(&app.key))
+        .await
+        .unwrap()
+        .unwrap()
+        .key_id;
+    other
+        .set_key_state(&key_id, KeyState::Revoked)
+        .await
+        .unwrap()
+        .expect("revoked");
+    let revoked = r#"{"status":"error","code":403,"message":"Token access has been Revoked, Contact Support.","data":null}"#;
+    crate::helpers::eventually(30, || async {
+        let answer = with_header(&app, Some(&header)).await;
+        (answer.0 == 403).then_some(answer)
+    })
+    .await;
+    assert_eq!(
+        with_header(&app, Some(&header)).await,
+        (403, revoked.to_string())
+    );
+    other.close().await;
+}

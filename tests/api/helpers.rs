@@ -24,8 +24,12 @@ pub struct TestApp {
     shutdown: CancellationToken,
     _server: tokio::task::JoinHandle<anyhow::Result<()>>,
     _dir: Option<tempfile::TempDir>,
-    /// Where this test's uploaded files and outputs are kept.
+    /// Where this test's uploaded files and outputs are kept (unless in S3, below).
     pub files_dir: tempfile::TempDir,
+    /// This test's bucket when `SATYAPAN_TEST_S3_ENDPOINT` names an S3-compatible server.
+    pub files_s3: Option<satyapan::files::S3Config>,
+    /// The database the server runs on (for a second connection, as another process would).
+    pub database_url: String,
 }
 
 pub struct TestResponse {
@@ -80,6 +84,26 @@ pub async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
     }
 }
 
+/// A fresh bucket for one test on the S3-compatible server `SATYAPAN_TEST_S3_ENDPOINT` names
+/// (e.g. `moto_server`), if any: the file store then runs on S3 instead of a local directory.
+pub async fn fresh_bucket() -> Option<satyapan::files::S3Config> {
+    let endpoint = std::env::var("SATYAPAN_TEST_S3_ENDPOINT")
+        .ok()
+        .filter(|e| !e.is_empty())?;
+    let bucket = format!("satyapan-t-{}", uuid::Uuid::new_v4().simple());
+    let created = reqwest::Client::new()
+        .put(format!("{}/{bucket}", endpoint.trim_end_matches('/')))
+        .send()
+        .await
+        .expect("create bucket");
+    assert!(created.status().is_success(), "create bucket: {created:?}");
+    let config = serde_json::json!({
+        "bucket": bucket, "region": "us-east-1", "endpoint": endpoint,
+        "access_key_id": "test", "secret_access_key": "test", "allow_http": true,
+    });
+    Some(serde_json::from_value(config).expect("S3 config"))
+}
+
 pub fn test_config(database_url: &str) -> Config {
     Config {
         listen: "127.0.0.1:0".into(),
@@ -114,8 +138,10 @@ impl TestApp {
         init_test_logging();
         let (url, dir) = fresh_database().await;
         let files_dir = tempfile::tempdir().expect("files dir");
+        let files_s3 = fresh_bucket().await;
         let mut config = test_config(&url);
         config.files_dir = files_dir.path().display().to_string();
+        config.files_s3 = files_s3.clone();
         adjust(&mut config);
         let store = Store::connect(&url, config.database_max_connections)
             .await
@@ -142,6 +168,17 @@ impl TestApp {
             _server: server,
             _dir: dir,
             files_dir,
+            files_s3,
+            database_url: url,
+        }
+    }
+
+    /// The file store the server uses (the same directory or bucket).
+    pub fn files(&self) -> satyapan::files::FileStore {
+        match &self.files_s3 {
+            Some(s3) => satyapan::files::FileStore::s3(s3).expect("S3 file store"),
+            None => satyapan::files::FileStore::local(&self.files_dir.path().display().to_string())
+                .expect("local file store"),
         }
     }
 
@@ -202,6 +239,7 @@ impl TestApp {
     pub async fn start_workers(&self) -> Workers {
         let mut config = test_config("unused");
         config.files_dir = self.files_dir.path().display().to_string();
+        config.files_s3 = self.files_s3.clone();
         let shared = satyapan::Shared::load(&self.store, &config)
             .await
             .expect("keys");

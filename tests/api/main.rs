@@ -17,6 +17,7 @@ mod contract;
 mod credits;
 #[cfg(feature = "documents")]
 mod documents;
+mod files;
 mod finance;
 mod gst;
 mod idempotency;

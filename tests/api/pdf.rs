@@ -135,6 +135,7 @@ async fn the_pdf_report_names_the_candidate_every_check_and_its_result() {
 #[tokio::test]
 async fn a_completed_case_report_and_pdf_are_kept_per_version() {
     use satyapan::domain::cases::ReportFormat;
+    use satyapan::store::reports::Kept;
     let app = TestApp::spawn_with(|c| c.workers = false).await;
     let candidate = |name: &str| {
         json!({"name": name, "dob": "17-05-1985", "pan": "ABCPC3456L",
@@ -176,6 +177,9 @@ async fn a_completed_case_report_and_pdf_are_kept_per_version() {
         .await
         .unwrap()
         .expect("the completed report is kept");
+    let Kept::Body(kept) = kept else {
+        panic!("the report JSON is kept in its row")
+    };
     let kept: serde_json::Value = serde_json::from_slice(&kept).unwrap();
     let kept_documents = kept["checks"][0]["documents"].to_string();
     assert!(kept_documents.contains("/files/evidence/") && !kept_documents.contains("signature"));
@@ -190,7 +194,7 @@ async fn a_completed_case_report_and_pdf_are_kept_per_version() {
             &ids[1],
             ReportFormat::Json,
             other,
-            &serde_json::to_vec(&altered).unwrap(),
+            &Kept::Body(serde_json::to_vec(&altered).unwrap()),
         )
         .await
         .unwrap();
@@ -212,7 +216,12 @@ async fn a_completed_case_report_and_pdf_are_kept_per_version() {
     // The PDF: a copy kept for an older version is not served; the render is kept for this one.
     let v0 = version(&app, &ids[0]).await;
     app.store
-        .keep_report(&ids[0], ReportFormat::Pdf, v0 - 1, b"%PDF-stale")
+        .keep_report(
+            &ids[0],
+            ReportFormat::Pdf,
+            v0 - 1,
+            &Kept::Body(b"%PDF-stale".to_vec()),
+        )
         .await
         .unwrap();
     let rendered = download(&app, &ids[0]).await;
@@ -222,12 +231,20 @@ async fn a_completed_case_report_and_pdf_are_kept_per_version() {
         .kept_report(&app.org_id, &ids[0], ReportFormat::Pdf)
         .await
         .unwrap();
-    assert_eq!(kept_pdf.as_deref(), Some(rendered.as_slice()));
+    // Kept in the file store under the case's version; the row names it.
+    let key = satyapan::app::cases::pdf_key(&app.org_id, &ids[0], v0);
+    assert_eq!(kept_pdf, Some(Kept::File(key.clone())));
+    assert_eq!(app.files().get(&key).await.unwrap(), Some(rendered.clone()));
     assert_eq!(download(&app, &ids[0]).await, rendered);
     // A PDF kept for the current version is served as it is: no second render.
     let v1 = version(&app, &ids[1]).await;
     app.store
-        .keep_report(&ids[1], ReportFormat::Pdf, v1, b"%PDF-kept")
+        .keep_report(
+            &ids[1],
+            ReportFormat::Pdf,
+            v1,
+            &Kept::Body(b"%PDF-kept".to_vec()),
+        )
         .await
         .unwrap();
     assert_eq!(download(&app, &ids[1]).await, b"%PDF-kept");

@@ -34,7 +34,7 @@ impl Caller {
 async fn by_api_key(state: &AppState, key: &str) -> Result<Caller, AcError> {
     let key = state
         .store
-        .find_key_by_hash(&hash_key(key.trim()))
+        .authenticate_key(&hash_key(key.trim()))
         .await?
         .ok_or(HttpError::UnknownKey)?;
     match key.key_state {

@@ -60,7 +60,7 @@ pub(crate) async fn authenticate(
     };
     let key = state
         .store
-        .find_key_by_hash(&hash_key(token))
+        .authenticate_key(&hash_key(token))
         .await?
         .ok_or(HttpError::UnknownKey)?;
     match key.key_state {

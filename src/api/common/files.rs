@@ -2,6 +2,7 @@
 //! signature is the authorisation; a wrong or expired one is refused (`HttpError::LinkInvalid`),
 //! rendered by the surface the route is mounted for.
 
+use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -10,6 +11,7 @@ use super::{HttpError, Rejection, Surface, parse_query};
 use crate::api::AppState;
 use crate::app::{AppError, Resource};
 use crate::crypto::verify_link;
+use crate::files::Content;
 
 /// Checks the link's `expires` and `signature` for `path`.
 pub(crate) fn authorise(
@@ -44,19 +46,28 @@ pub async fn evidence<S: Surface>(
     RawQuery(query): RawQuery,
 ) -> Result<Response, Rejection<S>> {
     authorise(&state, &format!("/files/evidence/{id}"), query.as_deref())?;
-    let (content_type, bytes) = state
-        .store
-        .evidence_file(&id)
-        .await?
-        .ok_or(AppError::NotFound(Resource::File))?;
+    let (content_type, content) =
+        crate::app::cases::evidence(&state.store, &state.files, &id).await?;
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "private, max-age=300".to_string()),
         ],
-        bytes,
+        body(content),
     )
         .into_response())
+}
+
+/// A file's content as a response body: streamed from the store, with its length.
+fn body(content: Content) -> Response {
+    match content {
+        Content::Bytes(bytes) => bytes.into_response(),
+        Content::Stream { size, stream } => (
+            [(header::CONTENT_LENGTH, size.to_string())],
+            Body::from_stream(stream),
+        )
+            .into_response(),
+    }
 }
 
 /// A completed case's PDF, rendered when the signed link is followed.
@@ -80,7 +91,7 @@ pub async fn report_pdf<S: Surface>(
     if !view.case.status.is_final() {
         return Err(AppError::NotFound(Resource::File).into());
     }
-    let pdf = crate::app::cases::pdf(&state.store, &state.pdf_renders, &view).await?;
+    let pdf = crate::app::cases::pdf(&state.store, &state.files, &state.pdf_renders, &view).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),
@@ -92,7 +103,7 @@ pub async fn report_pdf<S: Surface>(
                 ),
             ),
         ],
-        pdf,
+        body(pdf),
     )
         .into_response())
 }

@@ -59,7 +59,11 @@ pub async fn download(
     let report = if as_link {
         state.links.url(&format!("/files/reports/{case_id}.pdf"))
     } else {
-        let pdf = bgv::pdf(&state.store, &state.pdf_renders, &view).await?;
+        let pdf = bgv::pdf(&state.store, &state.files, &state.pdf_renders, &view)
+            .await?
+            .into_bytes()
+            .await
+            .map_err(AppError::internal)?;
         base64::engine::general_purpose::STANDARD.encode(pdf)
     };
     Ok(Envelope::ok(

@@ -1,5 +1,7 @@
 //! The check job: the check's source, then the decision, then — in one transaction — the
-//! decided check, its evidence, the case's roll-up and the webhook events.
+//! decided check, its evidence, the case's roll-up and the webhook events. Evidence files are
+//! written to the file store before that transaction (content-addressed, so a retried job
+//! writes the same keys again): a file no row names is harmless, a row naming no file is not.
 
 use std::sync::Arc;
 
@@ -16,10 +18,11 @@ use crate::domain::decision::{self, Decision};
 use crate::domain::events;
 use crate::domain::ids::Aadhaar;
 use crate::domain::source::{CheckInput, Evidence};
+use crate::files::{FileStore, sha256_hex};
 use crate::jobs::{Job, JobError, JobHandler};
 use crate::providers::{ProviderError, Providers};
 use crate::reports::model::Field;
-use crate::store::cases::CheckCompletion;
+use crate::store::cases::{CheckCompletion, StoredEvidence};
 use crate::store::{Store, now_ms};
 
 /// Runs one check: its source, then the decision, then the case roll-up.
@@ -28,6 +31,8 @@ pub struct CheckHandler {
     pub providers: Providers,
     pub vault: Arc<Vault>,
     pub webhook_attempts: i64,
+    /// Where evidence files are kept.
+    pub files: FileStore,
 }
 
 #[derive(Deserialize)]
@@ -113,6 +118,7 @@ impl CheckHandler {
     /// a crash) changes nothing.
     async fn record(
         &self,
+        org_id: &str,
         check_id: &str,
         decision: &Decision,
         source: &str,
@@ -140,6 +146,7 @@ impl CheckHandler {
                     .map_err(|e| JobError::Fatal(e.to_string()))?,
             )
         };
+        let stored = self.store_evidence(org_id, evidence).await?;
         let mut tx = self.store.begin().await?;
         let completion = CheckCompletion {
             result: decision.result,
@@ -152,8 +159,15 @@ impl CheckHandler {
             return Ok(());
         };
         tx.lock_case(&check.case_id).await?;
-        for (position, file) in evidence.iter().enumerate() {
-            tx.insert_evidence(&check, check_id, position, file).await?;
+        for (position, (file, (key, sha256))) in evidence.iter().zip(&stored).enumerate() {
+            let row = StoredEvidence {
+                name: &file.name,
+                content_type: &file.content_type,
+                storage_key: key,
+                size_bytes: file.bytes.len() as i64,
+                sha256,
+            };
+            tx.insert_evidence(&check, check_id, position, &row).await?;
         }
         let (results, always_audit) = tx.case_results(&check.case_id).await?;
         let (status, result) = roll_up(&results, always_audit);
@@ -183,13 +197,47 @@ impl CheckHandler {
     /// Records a decision the source gave no record for (none held, or never reached).
     async fn record_unsourced(
         &self,
-        check_id: &str,
+        context: &CheckContext,
         input: &CheckInput,
         decision: &Decision,
     ) -> Result<(), JobError> {
         let source = self.providers.source_name(input.kind);
-        self.record(check_id, decision, source, &[], None).await
+        self.record(
+            &context.org_id,
+            &context.check_id,
+            decision,
+            source,
+            &[],
+            None,
+        )
+        .await
     }
+
+    /// Writes the evidence files to the file store under keys named by their content (within
+    /// the organisation), returning each one's key and SHA-256. Writing the same file twice
+    /// writes the same key, so a retry duplicates nothing.
+    async fn store_evidence(
+        &self,
+        org_id: &str,
+        evidence: &[Evidence],
+    ) -> Result<Vec<(String, String)>, JobError> {
+        let mut stored = Vec::with_capacity(evidence.len());
+        for file in evidence {
+            let sha256 = sha256_hex(&file.bytes);
+            let key = evidence_key(org_id, &sha256);
+            self.files
+                .put(&key, file.bytes.clone())
+                .await
+                .map_err(|e| JobError::Retry(format!("storing evidence: {e}")))?;
+            stored.push((key, sha256));
+        }
+        Ok(stored)
+    }
+}
+
+/// Where an evidence file is kept: by organisation, then by content.
+pub fn evidence_key(org_id: &str, sha256: &str) -> String {
+    format!("evidence/{org_id}/{sha256}")
 }
 
 #[async_trait]
@@ -217,6 +265,7 @@ impl JobHandler for CheckHandler {
                         list_versions: self.providers.screening_versions(),
                     });
                 self.record(
+                    &context.org_id,
                     &check_id,
                     &decision,
                     &record.source,
@@ -227,7 +276,7 @@ impl JobHandler for CheckHandler {
             }
             Err(ProviderError::NotFound) => {
                 let source = self.providers.source_name(input.kind);
-                self.record_unsourced(&check_id, &input, &decision::not_available(source))
+                self.record_unsourced(&context, &input, &decision::not_available(source))
                     .await
             }
             Err(error) => Err(JobError::Retry(error.to_string())),
@@ -238,8 +287,7 @@ impl JobHandler for CheckHandler {
         let outcome = match self.input(job).await {
             Ok(Some((context, input))) => {
                 let decision = decision::unable_to_verify(job.attempts, error);
-                self.record_unsourced(&context.check_id, &input, &decision)
-                    .await
+                self.record_unsourced(&context, &input, &decision).await
             }
             Ok(None) => Ok(()),
             Err(e) => Err(e),

@@ -17,8 +17,8 @@ use crate::domain::person::{Email, PersonName, Pincode};
 use crate::domain::source::{EmployerClaim, SandboxOutcome};
 
 pub use audit::{Audit, Audited, Override, audit};
-pub use check_job::CheckHandler;
-pub use report::{RenderGate, ReportCache, pdf, report};
+pub use check_job::{CheckHandler, evidence_key};
+pub use report::{RenderGate, ReportCache, evidence, keep_pdf, kept_pdf, pdf, pdf_key, report};
 pub use submit::{CaseCreated, Submitted, submit};
 
 pub const SERVICE: &str = "bgv";

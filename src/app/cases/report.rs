@@ -17,8 +17,10 @@ use crate::app::{AppError, AppResult, Resource};
 use crate::domain::cases::{CheckResult, CheckStatus, ReportFormat};
 use crate::domain::catalog;
 use crate::domain::time::{format_report_time, format_timestamp};
+use crate::files::{Content, FileStore};
 use crate::reports::model::{Candidate as ReportCandidate, CheckReport, Field, Report, Summary};
-use crate::store::cases::CaseView;
+use crate::store::cases::{CaseView, EvidenceFile};
+use crate::store::reports::Kept;
 use crate::store::{Store, StoreError, decode_json, now_ms};
 
 /// The path an evidence file is served at; the JSON report carries it signed.
@@ -119,7 +121,8 @@ pub async fn report(
     if let Some(report) = cache.get(org_id, case_id) {
         return Ok(sign(Report::clone(&report), links));
     }
-    if let Some(kept) = store
+    // The JSON is kept in its row (a file-store copy would be a second round trip per read).
+    if let Some(Kept::Body(kept)) = store
         .kept_report(org_id, case_id, ReportFormat::Json)
         .await?
     {
@@ -135,7 +138,12 @@ pub async fn report(
     if view.case.status.is_final() {
         let body = serde_json::to_vec(&report).map_err(AppError::internal)?;
         store
-            .keep_report(case_id, ReportFormat::Json, view.case.version, &body)
+            .keep_report(
+                case_id,
+                ReportFormat::Json,
+                view.case.version,
+                &Kept::Body(body),
+            )
             .await?;
         cache.put(org_id, case_id, Arc::new(report.clone()));
     }
@@ -205,15 +213,103 @@ impl RenderGate {
     }
 }
 
-/// The PDF of a case the organisation owns, at its current version: the kept one, or rendered
-/// (once per version: a download waiting for a render slot takes the copy another one kept
-/// meanwhile) and kept. The caller decides whether the case may be downloaded at all.
-pub async fn pdf(store: &Store, gate: &RenderGate, view: &CaseView) -> AppResult<Vec<u8>> {
-    let (org_id, case_id) = (&view.case.org_id, &view.case.id);
-    if let Some(kept) = store
+/// Where a case's PDF for `version` is kept in the file store: one key per case version, so a
+/// second render of the same version (two downloads racing) writes the same key.
+pub fn pdf_key(org_id: &str, case_id: &str, version: i64) -> String {
+    format!("reports/{org_id}/{case_id}/{version}.pdf")
+}
+
+/// The PDF kept for the case's current version, if any: from the file store, or from the row
+/// for one kept before the file store held reports. A row whose file is missing counts as none
+/// (the PDF is rendered again).
+pub async fn kept_pdf(
+    store: &Store,
+    files: &FileStore,
+    org_id: &str,
+    case_id: &str,
+) -> AppResult<Option<Content>> {
+    match store
         .kept_report(org_id, case_id, ReportFormat::Pdf)
         .await?
     {
+        None => Ok(None),
+        Some(Kept::Body(bytes)) => Ok(Some(Content::Bytes(bytes))),
+        Some(Kept::File(key)) => {
+            let found = files.open(&key).await.map_err(AppError::internal)?;
+            if found.is_none() {
+                tracing::warn!(%key, "a kept PDF's file is missing; rendering it again");
+            }
+            Ok(found.map(|(size, stream)| Content::Stream { size, stream }))
+        }
+    }
+}
+
+/// Keeps `pdf` as the case's PDF for `version`: the file first, then the row naming it.
+pub async fn keep_pdf(
+    store: &Store,
+    files: &FileStore,
+    org_id: &str,
+    case_id: &str,
+    version: i64,
+    pdf: Vec<u8>,
+) -> AppResult<()> {
+    let key = pdf_key(org_id, case_id, version);
+    files.put(&key, pdf).await.map_err(AppError::internal)?;
+    store
+        .keep_report(case_id, ReportFormat::Pdf, version, &Kept::File(key))
+        .await?;
+    Ok(())
+}
+
+/// An evidence file's bytes: from the file store, or from its row when it predates the store.
+async fn evidence_bytes(files: &FileStore, file: EvidenceFile) -> AppResult<Option<Vec<u8>>> {
+    match (file.storage_key, file.bytes) {
+        (Some(key), _) => files.get(&key).await.map_err(AppError::internal),
+        (None, bytes) => Ok(bytes),
+    }
+}
+
+/// An evidence file served by its signed link (the link is the authorisation): its content
+/// type and content, streamed from the file store.
+pub async fn evidence(
+    store: &Store,
+    files: &FileStore,
+    evidence_id: &str,
+) -> AppResult<(String, Content)> {
+    let not_found = || AppError::NotFound(Resource::File);
+    let file = store
+        .evidence_file(evidence_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let content = match (file.storage_key, file.bytes) {
+        (Some(key), _) => {
+            let (size, stream) = files
+                .open(&key)
+                .await
+                .map_err(AppError::internal)?
+                .ok_or_else(|| {
+                    tracing::error!(%key, "an evidence row names a file the store does not hold");
+                    not_found()
+                })?;
+            Content::Stream { size, stream }
+        }
+        (None, Some(bytes)) => Content::Bytes(bytes),
+        (None, None) => return Err(not_found()),
+    };
+    Ok((file.content_type, content))
+}
+
+/// The PDF of a case the organisation owns, at its current version: the kept one, or rendered
+/// (once per version: a download waiting for a render slot takes the copy another one kept
+/// meanwhile) and kept. The caller decides whether the case may be downloaded at all.
+pub async fn pdf(
+    store: &Store,
+    files: &FileStore,
+    gate: &RenderGate,
+    view: &CaseView,
+) -> AppResult<Content> {
+    let (org_id, case_id) = (&view.case.org_id, &view.case.id);
+    if let Some(kept) = kept_pdf(store, files, org_id, case_id).await? {
         return Ok(kept);
     }
     let report = build(view)?;
@@ -221,30 +317,31 @@ pub async fn pdf(store: &Store, gate: &RenderGate, view: &CaseView) -> AppResult
         .org(org_id)
         .await?
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("the case's organisation is gone")))?;
-    let evidence = store
-        .evidence_files(case_id)
-        .await?
-        .into_iter()
-        .filter_map(|file| {
-            let check_index = view.checks.iter().position(|c| c.id == file.check_id)?;
-            Some(crate::reports::pdf::EvidenceItem {
-                check_index,
-                name: format!("{} — {}", report.checks[check_index].name, file.name),
-                content_type: file.content_type,
-                bytes: file.bytes,
-            })
-        })
-        .collect::<Vec<_>>();
+    let mut evidence = Vec::new();
+    for file in store.evidence_files(case_id).await? {
+        let Some(check_index) = view.checks.iter().position(|c| c.id == file.check_id) else {
+            continue;
+        };
+        let name = format!("{} — {}", report.checks[check_index].name, file.name);
+        let content_type = file.content_type.clone();
+        let Some(bytes) = evidence_bytes(files, file).await? else {
+            tracing::error!(case_id, "an evidence file is missing from the store");
+            continue;
+        };
+        evidence.push(crate::reports::pdf::EvidenceItem {
+            check_index,
+            name,
+            content_type,
+            bytes,
+        });
+    }
     let options = crate::reports::pdf::PdfOptions {
         organisation: org.name,
         sandbox: org.is_sandbox,
     };
     let _slot = gate.slot().await?;
     // Another download may have rendered this version while this one waited for its slot.
-    if let Some(kept) = store
-        .kept_report(org_id, case_id, ReportFormat::Pdf)
-        .await?
-    {
+    if let Some(kept) = kept_pdf(store, files, org_id, case_id).await? {
         return Ok(kept);
     }
     let pdf = tokio::task::spawn_blocking(move || {
@@ -253,10 +350,16 @@ pub async fn pdf(store: &Store, gate: &RenderGate, view: &CaseView) -> AppResult
     .await
     .map_err(AppError::internal)?
     .map_err(AppError::internal)?;
-    store
-        .keep_report(case_id, ReportFormat::Pdf, view.case.version, &pdf)
-        .await?;
-    Ok(pdf)
+    keep_pdf(
+        store,
+        files,
+        org_id,
+        case_id,
+        view.case.version,
+        pdf.clone(),
+    )
+    .await?;
+    Ok(Content::Bytes(pdf))
 }
 
 #[cfg(test)]
