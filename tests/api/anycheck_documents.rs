@@ -233,7 +233,10 @@ async fn unreadable_photos_fail_their_stage_and_placeholders_get_the_sandbox() {
 /// A one-page PDF showing `jpeg` (a scan of the card), 300 dpi.
 fn pdf_of(jpeg: &[u8]) -> Vec<u8> {
     use lopdf::{Document, Object, Stream, dictionary};
-    let (w, h) = image::load_from_memory(jpeg).unwrap().to_rgb8().dimensions();
+    let (w, h) = image::load_from_memory(jpeg)
+        .unwrap()
+        .to_rgb8()
+        .dimensions();
     let (pw, ph) = (w as f32 * 72.0 / 300.0, h as f32 * 72.0 / 300.0);
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
@@ -287,7 +290,10 @@ async fn a_card_scanned_into_a_pdf_is_read_like_a_photo() {
         )
         .await;
     assert_eq!(uploaded.status, 201, "{}", uploaded.text);
-    let ktp = uploaded.json()["files"][0]["path"].as_str().unwrap().to_string();
+    let ktp = uploaded.json()["files"][0]["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let v = verify_uploaded(
         &client,
         ktp,
