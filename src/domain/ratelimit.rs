@@ -1,4 +1,5 @@
-//! A fixed-window counter: at most `limit` events per `window` for one key. Pure: the caller
+//! A fixed-window counter: at most `limit` events per `window` for one key, the window opening
+//! at the key's first event. Pure: the caller
 //! passes the time, so the rule is tested without clocks. The login limiter keeps one per
 //! account and one per client address (`app::auth::LoginLimiter`).
 
@@ -12,11 +13,14 @@ pub struct Exceeded {
     pub reset_at: i64,
 }
 
-/// Counts per key within fixed windows of `window_secs`.
+/// Counts per key within windows of `window_secs` that open at the key's first event (not at
+/// clock-aligned boundaries, which would let a burst straddling one count twice the limit, and
+/// make a limit's effect depend on when in the window the burst fell).
 #[derive(Debug, Clone)]
 pub struct FixedWindow {
     pub limit: u32,
     pub window_secs: i64,
+    /// Per key: when its window opened, and the events counted in it.
     counts: HashMap<String, (i64, u32)>,
 }
 
@@ -29,31 +33,35 @@ impl FixedWindow {
         }
     }
 
-    fn window_start(&self, now: i64) -> i64 {
-        now - now.rem_euclid(self.window_secs)
+    fn open(&self, opened: i64, now: i64) -> bool {
+        now < opened.saturating_add(self.window_secs)
     }
 
     /// Refused if `key` already used up its window at `now` (unix seconds); does not count.
     pub fn check(&self, key: &str, now: i64) -> Result<(), Exceeded> {
-        let start = self.window_start(now);
         match self.counts.get(key) {
-            Some((s, n)) if *s == start && *n >= self.limit => Err(Exceeded {
+            Some((opened, n)) if self.open(*opened, now) && *n >= self.limit => Err(Exceeded {
                 limit: self.limit,
-                reset_at: start + self.window_secs,
+                reset_at: opened + self.window_secs,
             }),
             _ => Ok(()),
         }
     }
 
-    /// Counts one event for `key` at `now`.
+    /// Counts one event for `key` at `now` (opening a window if it has none open).
     pub fn record(&mut self, key: &str, now: i64) {
-        let start = self.window_start(now);
         if self.counts.len() > 100_000 {
-            self.counts.retain(|_, (s, _)| *s == start);
+            let window = self.window_secs;
+            self.counts
+                .retain(|_, (opened, _)| now < opened.saturating_add(window));
         }
-        let entry = self.counts.entry(key.to_string()).or_insert((start, 0));
-        if entry.0 != start {
-            *entry = (start, 0);
+        let open = self
+            .counts
+            .get(key)
+            .is_some_and(|(opened, _)| self.open(*opened, now));
+        let entry = self.counts.entry(key.to_string()).or_insert((now, 0));
+        if !open {
+            *entry = (now, 0);
         }
         entry.1 = entry.1.saturating_add(1);
     }
@@ -87,5 +95,23 @@ mod tests {
         assert!(w.check("a", 62).is_ok());
         w.clear("a");
         assert!(w.check("a", 30).is_ok());
+    }
+
+    #[test]
+    fn a_burst_across_a_minute_boundary_is_one_window() {
+        // Events at 50, 55 and 65 s: a clock-aligned minute would have reset at 60.
+        let mut w = FixedWindow::new(3, 60);
+        for t in [50, 55, 65] {
+            assert!(w.check("a", t).is_ok());
+            w.record("a", t);
+        }
+        assert_eq!(
+            w.check("a", 70),
+            Err(Exceeded {
+                limit: 3,
+                reset_at: 110
+            })
+        );
+        assert!(w.check("a", 110).is_ok());
     }
 }
