@@ -405,6 +405,15 @@ impl Stage for DocumentFraud {
         let (mut signals, print) =
             blocking(move || docs().fraud_evidence(&ktp_bytes, selfie.as_deref(), &for_evidence))
                 .await?;
+        // A PDF was read as its rendered page: its own metadata is looked at too.
+        for (slot, what) in [("ktp_file", "KTP PDF"), ("selfie_file", "selfie PDF")] {
+            if let Some(file) = input.file(slot).filter(|f| f.kind == FileKind::Pdf) {
+                signals.extend(crate::documents::fraud::metadata::signals(
+                    &file.bytes,
+                    what,
+                ));
+            }
+        }
         // Indexed under the NIK claimed (as a keyed digest), else under the verification.
         let (identity, label) = match claimed_nik(&reading) {
             Some(nik) => (self.0.vault.blind_index(&format!("nik:{nik}")), mask(&nik)),

@@ -230,8 +230,8 @@ async fn unreadable_photos_fail_their_stage_and_placeholders_get_the_sandbox() {
     assert_eq!(v["output"]["sandbox"], false);
 }
 
-/// A one-page PDF showing `jpeg` (a scan of the card), 300 dpi.
-fn pdf_of(jpeg: &[u8]) -> Vec<u8> {
+/// A one-page PDF showing `jpeg` (a scan of the card), 300 dpi, made by `producer`.
+fn pdf_of(jpeg: &[u8], producer: &str) -> Vec<u8> {
     use lopdf::{Document, Object, Stream, dictionary};
     let (w, h) = image::load_from_memory(jpeg)
         .unwrap()
@@ -262,6 +262,10 @@ fn pdf_of(jpeg: &[u8]) -> Vec<u8> {
     );
     let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     doc.trailer.set("Root", catalog_id);
+    let info_id = doc.add_object(dictionary! {
+        "Producer" => Object::string_literal(producer),
+    });
+    doc.trailer.set("Info", info_id);
     let mut out = Vec::new();
     doc.save_to(&mut out).unwrap();
     out
@@ -278,31 +282,44 @@ async fn a_card_scanned_into_a_pdf_is_read_like_a_photo() {
     let truth = truth(31);
     let card = synth::render_card(fonts(), &truth, Some(&alice.image));
     let scan = synth::degrade::encode(&card, Some(85));
-    let uploaded = client
-        .upload(
-            "VERIFICATION_INPUT_FILE",
-            &[Part {
-                name: "ktp.pdf",
-                content_type: "application/pdf",
-                bytes: pdf_of(&scan),
-            }],
-            &[],
-        )
-        .await;
-    assert_eq!(uploaded.status, 201, "{}", uploaded.text);
-    let ktp = uploaded.json()["files"][0]["path"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let v = verify_uploaded(
-        &client,
-        ktp,
-        faces::transformed(alice, Transform::Mirror, fonts(), 9),
-        false,
-    )
-    .await;
+    let upload = |producer: &'static str| {
+        let bytes = pdf_of(&scan, producer);
+        let client = &client;
+        async move {
+            let uploaded = client
+                .upload(
+                    "VERIFICATION_INPUT_FILE",
+                    &[Part {
+                        name: "ktp.pdf",
+                        content_type: "application/pdf",
+                        bytes,
+                    }],
+                    &[],
+                )
+                .await;
+            assert_eq!(uploaded.status, 201, "{}", uploaded.text);
+            uploaded.json()["files"][0]["path"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let selfie = || faces::transformed(alice, Transform::Mirror, fonts(), 9);
+    let ktp = upload("HP Scan 2.1").await;
+    let v = verify_uploaded(&client, ktp, selfie(), true).await;
     assert_eq!(v["status"], "COMPLETED", "{v:#}");
     assert_eq!(v["output"]["ktp"]["nik"], truth.nik.as_str());
     assert_eq!(v["output"]["is_match_face"], true, "{v:#}");
+    assert_eq!(v["output"]["fraud_detection"]["is_fraud"], false, "{v:#}");
     assert_eq!(v["output"]["sandbox"], false);
+
+    // The same scan saved by an image editor: the PDF's own metadata says so.
+    let ktp = upload("Adobe Photoshop 25.0 (Windows)").await;
+    let v = verify_uploaded(&client, ktp, selfie(), true).await;
+    assert_eq!(v["status"], "FRAUD_DETECTED", "{v:#}");
+    let explained = v["output"]["fraud_detection"]["explained"].to_string();
+    assert!(
+        explained.contains("editing_software") && explained.contains("KTP PDF"),
+        "{explained}"
+    );
 }

@@ -63,7 +63,46 @@ pub fn software_fields(bytes: &[u8]) -> Vec<(String, String)> {
         out.push(("XMP".into(), xmp));
     }
     out.extend(png_text(bytes));
+    out.extend(pdf_info(bytes));
     out
+}
+
+/// A PDF's document information (`/Producer`, `/Creator`) as `(where, text)`: a scan saved by
+/// an image editor names it there.
+fn pdf_info(bytes: &[u8]) -> Vec<(String, String)> {
+    if find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_none() {
+        return Vec::new();
+    }
+    let Ok(doc) = lopdf::Document::load_mem(bytes) else {
+        return Vec::new();
+    };
+    let Some(info) = doc.trailer.get(b"Info").ok().and_then(|o| match o {
+        lopdf::Object::Reference(r) => doc.get_dictionary(*r).ok(),
+        lopdf::Object::Dictionary(d) => Some(d),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    ["Producer", "Creator"]
+        .into_iter()
+        .filter_map(|key| {
+            let raw = info.get(key.as_bytes()).ok()?.as_str().ok()?;
+            Some((format!("PDF {key}"), pdf_text(raw)))
+        })
+        .collect()
+}
+
+/// A PDF text string: UTF-16BE after its byte-order mark, else single bytes.
+fn pdf_text(raw: &[u8]) -> String {
+    match raw.strip_prefix(&[0xFE, 0xFF]) {
+        Some(utf16) => String::from_utf16_lossy(
+            &utf16
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect::<Vec<_>>(),
+        ),
+        None => raw.iter().map(|b| char::from(*b)).collect(),
+    }
 }
 
 /// The XMP packet as text, if any.
