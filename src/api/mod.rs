@@ -119,6 +119,17 @@ fn render_for(uri: &Uri, error: HttpError) -> axum::response::Response {
     }
 }
 
+/// Refuses an over-long URI with a 414 in the body of the surface its path belongs to.
+async fn uri_limit(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if common::wire::uri_too_long(request.uri()) {
+        return render_for(request.uri(), HttpError::UriTooLong);
+    }
+    next.run(request).await
+}
+
 /// The listener the router is served on: hyper's own answers to requests it cannot parse (before
 /// any route is known) leave in the KonnectNXT envelope, as everything under `/api/` does.
 pub async fn listener(tcp: tokio::net::TcpListener) -> common::wire::Listener {
@@ -163,9 +174,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn(ops::track))
-        .layer(axum::middleware::from_fn(
-            common::wire::uri_limit::<KonnectNxt>,
-        ))
+        .layer(axum::middleware::from_fn(uri_limit))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

@@ -1226,6 +1226,20 @@ fn patch(doc: &mut Value) {
                 }
             }
         }
+        // Refused before the handler on every path: an over-long URI in the surface's body; headers
+        // too large by the connection itself, before any path is known, in the KonnectNXT
+        // envelope (`api::common::wire`).
+        if let Some(schema) = error_schema(op.errors) {
+            responses
+                .entry("414")
+                .or_insert_with(|| response("The URI is longer than the limit", Some(schema)));
+        }
+        responses.entry("431").or_insert_with(|| {
+            response(
+                "The request headers are too large (answered in the KonnectNXT envelope)",
+                Some(schema_ref("KonnectNxtError")),
+            )
+        });
         for (status, target, parameter, expression) in &op.links {
             if let Some(answer) = responses.get_mut(&status.to_string()) {
                 answer["links"][*target] = json!({

@@ -192,6 +192,20 @@ async fn the_frameworks_own_answers_are_in_the_envelope() {
         (414, URI_TOO_LONG)
     );
     assert_eq!(response.headers["content-type"], "application/json");
+    // Outside `/api/` the server's 414 is in the body of the surface the path belongs to.
+    let response = app
+        .get(&format!(
+            "/verifications?result_id={}",
+            "a".repeat(10 * 1024)
+        ))
+        .await;
+    assert_eq!(response.status, 414);
+    assert_eq!(
+        response.json()["error_code"],
+        "INVALID_REQUEST",
+        "{}",
+        response.text
+    );
     // Refused by the server itself, the answer carries the request id like any other.
     let response = app
         .get(&format!("/api/v2/webhooks/events?x={}", "a".repeat(9000)))

@@ -1,7 +1,7 @@
 //! The framework's own answers, in the surface's body.
 //!
 //! Two kinds of failure never reach a handler:
-//! - a request URI longer than [`MAX_URI_BYTES`]: refused by [`uri_limit`], a middleware,
+//! - a request URI longer than [`MAX_URI_BYTES`]: refused by the router's middleware ([`uri_too_long`]),
 //!   with a 414 rendered by the surface;
 //! - a request hyper cannot parse at all — a request target over its hard limit of 64 KiB (which
 //!   no setting raises), headers over its buffer, a malformed request line. hyper answers those
@@ -18,10 +18,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
 use axum::body::Bytes;
-use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::middleware::Next;
-use axum::response::Response;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -30,16 +27,10 @@ use super::{HttpError, Surface};
 /// The longest request URI (path and query) accepted: 8 KiB.
 pub const MAX_URI_BYTES: usize = 8 * 1024;
 
-/// Refuses a request whose URI is longer than [`MAX_URI_BYTES`] with a 414 from surface `S`.
-pub async fn uri_limit<S: Surface>(request: Request, next: Next) -> Response {
-    let length = request
-        .uri()
-        .path_and_query()
-        .map_or(0, |p| p.as_str().len());
-    if length > MAX_URI_BYTES {
-        return S::render(HttpError::UriTooLong);
-    }
-    next.run(request).await
+/// Whether a request URI is longer than [`MAX_URI_BYTES`] (the router's middleware then answers
+/// 414 in the body of the surface the path belongs to).
+pub fn uri_too_long(uri: &axum::http::Uri) -> bool {
+    uri.path_and_query().map_or(0, |p| p.as_str().len()) > MAX_URI_BYTES
 }
 
 /// The complete responses that replace hyper's automatic ones, by status.
