@@ -95,11 +95,7 @@ impl Shared {
         let mut providers = Providers::from_config(config, engine)
             .map_err(|e| anyhow::anyhow!("connector configuration: {e}"))?;
         providers.kyc =
-            providers
-                .kyc
-                .with_documents(crate::providers::documents::DocumentStages::new(
-                    vault.clone(),
-                ));
+            crate::providers::documents::DocumentStages::new(vault.clone()).install(providers.kyc);
         Ok(Shared {
             providers,
             vault,

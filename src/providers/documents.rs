@@ -1,6 +1,6 @@
 //! The AnyCheck stages answered on the machine by the document services (`crate::documents`):
 //! OCR of the KTP, the card-to-selfie face match and the fraud signals. Each is a [`Stage`] in
-//! place of the sandbox (`KycStages::with_documents`).
+//! place of the sandbox (`DocumentStages::install`).
 //!
 //! Sandbox rule (`docs/sandbox.md`): a sandbox organisation's verification is answered by the
 //! sandbox when its files carry sandbox instructions or are not real images (the placeholder
@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::ProviderError;
-use super::kyc::{Answered, InputFile, SandboxStage, Stage, StageInput};
+use super::kyc::{Answered, InputFile, KycStages, NewFingerprint, SandboxStage, Stage, StageInput};
 use crate::crypto::Vault;
 use crate::documents::fraud::index::mask;
 use crate::documents::fraud::{Fingerprint, FraudIndex, Strength};
@@ -27,16 +27,6 @@ use crate::files::kind::FileKind;
 
 /// The name these stages' answers go by.
 pub const SOURCE: &str = "SATYAPAN";
-
-/// What a fraud stage leaves behind for later submissions: the fingerprint, under a keyed
-/// digest of the identity claimed (never the NIK itself) and the identity's last four
-/// characters for explanations.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewFingerprint {
-    pub identity: String,
-    pub label: String,
-    pub print: Fingerprint,
-}
 
 /// The document stages of one process, sharing the readings of recent cards (the fraud stage
 /// needs the OCR stage's reading of the same file) and the tenants' fraud index.
@@ -56,16 +46,16 @@ impl DocumentStages {
         }
     }
 
-    pub fn ocr(&self) -> Arc<dyn Stage> {
-        Arc::new(DocumentOcr(self.clone()))
-    }
-
-    pub fn face(&self) -> Arc<dyn Stage> {
-        Arc::new(DocumentFace)
-    }
-
-    pub fn fraud(&self) -> Arc<dyn Stage> {
-        Arc::new(DocumentFraud(self.clone()))
+    /// `stages` with OCR, face match and fraud detection answered by these.
+    pub fn install(&self, stages: KycStages) -> KycStages {
+        stages
+            .with(StageKind::Ocr, Arc::new(DocumentOcr(self.clone())))
+            .with(StageKind::FaceMatch, Arc::new(DocumentFace))
+            .with(
+                StageKind::FraudDetection,
+                Arc::new(DocumentFraud(self.clone())),
+            )
+            .with_fraud_index(self.index.clone())
     }
 
     /// The reading of `bytes`: a recent one of the same bytes, else a new one.

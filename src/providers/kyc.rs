@@ -1,7 +1,7 @@
 //! The stages of AnyCheck verifications behind one trait, [`Stage`]: OCR of the KTP card, the
 //! NIK check, the face match, PEP screening and fraud detection. PEP screening is the screening
 //! engine (`providers::screening::PepStage`); OCR, face match and fraud detection are the
-//! document services (`providers::documents`, [`KycStages::with_documents`]); the NIK check
+//! document services (`providers::documents::DocumentStages::install`); the NIK check
 //! (the population register, an upstream) is the sandbox until a connector is configured.
 
 use std::collections::{BTreeMap, HashMap};
@@ -104,7 +104,17 @@ pub struct Answered {
     /// Set when the screening engine answered.
     pub screening: Option<ScreeningRun>,
     /// What a fraud stage keeps for the reuse checks of later submissions.
-    pub fingerprint: Option<super::documents::NewFingerprint>,
+    pub fingerprint: Option<NewFingerprint>,
+}
+
+/// What a fraud stage leaves behind for later submissions: the fingerprint, under a keyed
+/// digest of the identity claimed (never the NIK itself) and the identity's last four
+/// characters for explanations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewFingerprint {
+    pub identity: String,
+    pub label: String,
+    pub print: crate::documents::fraud::Fingerprint,
 }
 
 /// One stage's source.
@@ -132,8 +142,8 @@ pub trait Stage: Send + Sync {
 #[derive(Clone)]
 pub struct KycStages {
     stages: HashMap<StageKind, Arc<dyn Stage>>,
-    /// The document stages, when OCR, face match and fraud detection are answered by them.
-    documents: Option<super::documents::DocumentStages>,
+    /// The fraud index the fraud stage checks against, when it keeps one.
+    fraud_index: Option<Arc<crate::documents::fraud::FraudIndex>>,
 }
 
 impl KycStages {
@@ -144,24 +154,19 @@ impl KycStages {
                 .iter()
                 .map(|kind| (*kind, Arc::new(SandboxStage(*kind)) as Arc<dyn Stage>))
                 .collect(),
-            documents: None,
+            fraud_index: None,
         }
     }
 
-    /// OCR, face match and fraud detection answered by the document services.
-    pub fn with_documents(self, documents: super::documents::DocumentStages) -> Self {
-        let mut out = self
-            .with(StageKind::Ocr, documents.ocr())
-            .with(StageKind::FaceMatch, documents.face())
-            .with(StageKind::FraudDetection, documents.fraud());
-        out.documents = Some(documents);
-        out
+    /// Names the index the fraud stage checks against (the pipeline loads it from the table
+    /// every process writes to).
+    pub fn with_fraud_index(mut self, index: Arc<crate::documents::fraud::FraudIndex>) -> Self {
+        self.fraud_index = Some(index);
+        self
     }
 
-    /// The fraud index the document stages check against (loaded by the pipeline from the
-    /// table every process writes to).
     pub fn fraud_index(&self) -> Option<Arc<crate::documents::fraud::FraudIndex>> {
-        self.documents.as_ref().map(|d| d.index.clone())
+        self.fraud_index.clone()
     }
 
     /// Replaces one stage's source (the real OCR, face matcher or screening engine).

@@ -402,7 +402,14 @@ impl super::Store {
                         .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(_, _, _, detail)| sqlite::plan_step(detail))
+                    .map(|(_, _, _, detail)| {
+                        let (table, full_scan) = sqlite::plan_step(&detail);
+                        PlanStep {
+                            table,
+                            full_scan,
+                            detail,
+                        }
+                    })
                     .collect())
             }
             Pool::Postgres(pool) => {
@@ -420,7 +427,14 @@ impl super::Store {
                     .await?;
                 let mut steps = Vec::new();
                 postgres::plan_steps(&plan?.0.0, &mut steps);
-                Ok(steps)
+                Ok(steps
+                    .into_iter()
+                    .map(|(table, full_scan, detail)| PlanStep {
+                        table: Some(table),
+                        full_scan,
+                        detail,
+                    })
+                    .collect())
             }
         }
     }

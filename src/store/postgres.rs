@@ -79,9 +79,10 @@ pub(super) async fn after_bulk_load(pool: &PgPool) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// The steps of an `EXPLAIN (FORMAT JSON)` plan that read a table: a sequential scan, or an index
-/// scan with no index condition (every entry), reads all of it.
-pub(super) fn plan_steps(plan: &serde_json::Value, steps: &mut Vec<super::hot::PlanStep>) {
+/// The steps of an `EXPLAIN (FORMAT JSON)` plan that read a table, as `(table, reads all of it,
+/// what the step is)`: a sequential scan, or an index scan with no index condition (every
+/// entry), reads all of it.
+pub(super) fn plan_steps(plan: &serde_json::Value, steps: &mut Vec<(String, bool, String)>) {
     match plan {
         serde_json::Value::Array(items) => {
             for item in items {
@@ -98,17 +99,17 @@ pub(super) fn plan_steps(plan: &serde_json::Value, steps: &mut Vec<super::hot::P
             {
                 let indexed = node.contains_key("Index Cond")
                     || matches!(kind, "Bitmap Heap Scan" | "ModifyTable");
-                steps.push(super::hot::PlanStep {
-                    table: Some(table.to_string()),
-                    full_scan: !indexed,
-                    detail: format!(
+                steps.push((
+                    table.to_string(),
+                    !indexed,
+                    format!(
                         "{kind} on {table}{}",
                         node.get("Index Name")
                             .and_then(|v| v.as_str())
                             .map(|i| format!(" using {i}"))
                             .unwrap_or_default()
                     ),
-                });
+                ));
             }
             if let Some(children) = node.get("Plans") {
                 plan_steps(children, steps);
@@ -135,10 +136,7 @@ mod tests {
         ]}}]);
         let mut steps = Vec::new();
         plan_steps(&plan, &mut steps);
-        let seen: Vec<(&str, bool)> = steps
-            .iter()
-            .map(|s| (s.table.as_deref().unwrap_or(""), s.full_scan))
-            .collect();
+        let seen: Vec<(&str, bool)> = steps.iter().map(|s| (s.0.as_str(), s.1)).collect();
         assert_eq!(
             seen,
             vec![

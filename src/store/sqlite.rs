@@ -45,16 +45,16 @@ pub(super) async fn after_bulk_load(pool: &SqlitePool) -> Result<(), sqlx::Error
 
 /// One line of `EXPLAIN QUERY PLAN`: `SCAN t` (every row), `SCAN t USING [COVERING] INDEX i`
 /// (every index entry) and `SEARCH t USING …` (a range of an index). Only `SEARCH` is a look-up.
-pub(super) fn plan_step(detail: String) -> super::hot::PlanStep {
+/// Gives the table read (if any) and whether all of it is read.
+pub(super) fn plan_step(detail: &str) -> (Option<String>, bool) {
     let mut words = detail.split_whitespace();
     let (verb, table) = (words.next(), words.next());
     let reads =
         matches!(verb, Some("SCAN" | "SEARCH")) && !matches!(table, Some("CONSTANT" | "SUBQUERY"));
-    super::hot::PlanStep {
-        table: reads.then(|| table.unwrap_or_default().to_string()),
-        full_scan: reads && verb == Some("SCAN"),
-        detail,
-    }
+    (
+        reads.then(|| table.unwrap_or_default().to_string()),
+        reads && verb == Some("SCAN"),
+    )
 }
 
 #[cfg(test)]
@@ -83,12 +83,8 @@ mod tests {
             ("USE TEMP B-TREE FOR ORDER BY", None, false),
             ("SCAN CONSTANT ROW", None, false),
         ] {
-            let step = plan_step(detail.to_string());
-            assert_eq!(
-                (step.table.as_deref(), step.full_scan),
-                (table, full),
-                "{detail}"
-            );
+            let (read, all) = plan_step(detail);
+            assert_eq!((read.as_deref(), all), (table, full), "{detail}");
         }
     }
 }
