@@ -1,7 +1,7 @@
 //! Document intelligence on the machine: KTP OCR into typed fields with a NIK cross-check,
 //! card-to-selfie face match with dlib, image quality flags and fraud signals — no cloud service,
 //! no model download at run time (see `docs/documents.md`). The C-library parts (Tesseract, dlib)
-//! are behind the `documents` cargo feature (off by default for now); without it the services answer
+//! are behind the `documents` cargo feature (on by default); without it the services answer
 //! "not available in this build".
 
 pub mod face;
