@@ -458,20 +458,6 @@ fn schemas() -> Map<String, Value> {
         ),
     );
     add(
-        "DeliveryUnused",
-        object(
-            json!({ "attempt": count, "url": string, "status_code": { "type": ["integer", "null"] }, "error": opt_string, "duration_ms": count, "delivered_at": string }),
-            &[
-                "attempt",
-                "url",
-                "status_code",
-                "error",
-                "duration_ms",
-                "delivered_at",
-            ],
-        ),
-    );
-    add(
         "ScreeningList",
         object(
             json!({ "name": string, "version_id": string, "kind": string, "version": count, "versions": count, "entity_count": count, "alias_count": count, "skipped_count": count, "imported_at": string, "serving": { "type": "boolean" } }),

@@ -197,15 +197,17 @@ fn failed(failure: Option<&Failure>) -> ProviderError {
     }
 }
 
-async fn sandbox(kind: StageKind, input: &StageInput) -> Result<Answered, ProviderError> {
-    SandboxStage(kind).answer(input).await
+/// One document stage: which stage it is, the file slots the sandbox rule looks at, and its
+/// reading of a real input (the sandbox rule, source and labels are common to all three).
+#[async_trait]
+trait DocumentStage: Send + Sync {
+    const KIND: StageKind;
+    const SLOTS: &'static [&'static str];
+    async fn read(&self, input: &StageInput) -> Result<Answered, ProviderError>;
 }
 
-/// OCR of the KTP into the card's fields, with the reader's own NIK cross-check.
-struct DocumentOcr(DocumentStages);
-
 #[async_trait]
-impl Stage for DocumentOcr {
+impl<T: DocumentStage> Stage for T {
     fn source(&self) -> &str {
         SOURCE
     }
@@ -219,21 +221,39 @@ impl Stage for DocumentOcr {
     }
 
     async fn answer(&self, input: &StageInput) -> Result<Answered, ProviderError> {
-        if to_sandbox(input, &["ktp_file"]) {
-            return sandbox(StageKind::Ocr, input).await;
+        if to_sandbox(input, T::SLOTS) {
+            return SandboxStage(T::KIND).answer(input).await;
         }
+        self.read(input).await
+    }
+}
+
+/// A document stage's answer.
+fn answered(answer: StageAnswer, fingerprint: Option<NewFingerprint>) -> Answered {
+    Answered {
+        answer,
+        source: SOURCE.into(),
+        sandbox: false,
+        screening: None,
+        fingerprint,
+    }
+}
+
+/// OCR of the KTP into the card's fields, with the reader's own NIK cross-check.
+struct DocumentOcr(DocumentStages);
+
+#[async_trait]
+impl DocumentStage for DocumentOcr {
+    const KIND: StageKind = StageKind::Ocr;
+    const SLOTS: &'static [&'static str] = &["ktp_file"];
+
+    async fn read(&self, input: &StageInput) -> Result<Answered, ProviderError> {
         let file = input.file("ktp_file").ok_or_else(|| missing("ktp_file"))?;
         let reading = self.0.read(&picture(file).await?).await?;
         if reading.output_status == OutputStatus::Failed {
             return Err(failed(reading.failure.as_ref()));
         }
-        Ok(Answered {
-            answer: card_answer(&reading),
-            source: SOURCE.into(),
-            sandbox: false,
-            screening: None,
-            fingerprint: None,
-        })
+        Ok(answered(card_answer(&reading), None))
     }
 }
 
@@ -316,23 +336,11 @@ pub fn card_answer(reading: &KtpReading) -> StageAnswer {
 struct DocumentFace;
 
 #[async_trait]
-impl Stage for DocumentFace {
-    fn source(&self) -> &str {
-        SOURCE
-    }
+impl DocumentStage for DocumentFace {
+    const KIND: StageKind = StageKind::FaceMatch;
+    const SLOTS: &'static [&'static str] = &["ktp_file", "selfie_file"];
 
-    fn is_sandbox(&self) -> bool {
-        false
-    }
-
-    async fn run(&self, input: &StageInput) -> Result<StageAnswer, ProviderError> {
-        Ok(self.answer(input).await?.answer)
-    }
-
-    async fn answer(&self, input: &StageInput) -> Result<Answered, ProviderError> {
-        if to_sandbox(input, &["ktp_file", "selfie_file"]) {
-            return sandbox(StageKind::FaceMatch, input).await;
-        }
+    async fn read(&self, input: &StageInput) -> Result<Answered, ProviderError> {
         let card = input.file("ktp_file").ok_or_else(|| missing("ktp_file"))?;
         let selfie = input
             .file("selfie_file")
@@ -343,8 +351,8 @@ impl Stage for DocumentFace {
             return Err(failed(m.failure.as_ref()));
         }
         // No face, several, too small: a comparison that could not be made scores 0.
-        Ok(Answered {
-            answer: StageAnswer::Face {
+        Ok(answered(
+            StageAnswer::Face {
                 score: m.face_match_confidence_score,
                 details: Some(json!({
                     "output_status": m.output_status.as_str(),
@@ -354,11 +362,8 @@ impl Stage for DocumentFace {
                     "failure": m.failure,
                 })),
             },
-            source: SOURCE.into(),
-            sandbox: false,
-            screening: None,
-            fingerprint: None,
-        })
+            None,
+        ))
     }
 }
 
@@ -367,23 +372,11 @@ impl Stage for DocumentFace {
 struct DocumentFraud(DocumentStages);
 
 #[async_trait]
-impl Stage for DocumentFraud {
-    fn source(&self) -> &str {
-        SOURCE
-    }
+impl DocumentStage for DocumentFraud {
+    const KIND: StageKind = StageKind::FraudDetection;
+    const SLOTS: &'static [&'static str] = &["ktp_file", "selfie_file"];
 
-    fn is_sandbox(&self) -> bool {
-        false
-    }
-
-    async fn run(&self, input: &StageInput) -> Result<StageAnswer, ProviderError> {
-        Ok(self.answer(input).await?.answer)
-    }
-
-    async fn answer(&self, input: &StageInput) -> Result<Answered, ProviderError> {
-        if to_sandbox(input, &["ktp_file", "selfie_file"]) {
-            return sandbox(StageKind::FraudDetection, input).await;
-        }
+    async fn read(&self, input: &StageInput) -> Result<Answered, ProviderError> {
         let ktp = input.file("ktp_file").ok_or_else(|| missing("ktp_file"))?;
         let ktp_bytes = picture(ktp).await?;
         let reading = self.0.read(&ktp_bytes).await?;
@@ -418,20 +411,17 @@ impl Stage for DocumentFraud {
             .filter(|s| s.strength == Strength::Strong)
             .map(|s| s.code.to_string())
             .collect();
-        Ok(Answered {
-            answer: StageAnswer::Fraud {
+        Ok(answered(
+            StageAnswer::Fraud {
                 signals: strong,
                 details: Some(json!(signals)),
             },
-            source: SOURCE.into(),
-            sandbox: false,
-            screening: None,
-            fingerprint: Some(NewFingerprint {
+            Some(NewFingerprint {
                 identity,
                 label,
                 print,
             }),
-        })
+        ))
     }
 }
 
