@@ -842,7 +842,7 @@ fn operations() -> Vec<Op> {
             .answers(200, "Matches, best first; 1 credit", Some(kn_data("ScreeningSearch", 200, CREDITS)))
             .answers(400, "Invalid input (the field is named); no credit", Option::None)
             .answers(402, "Insufficient credits", Option::None)
-            .answers(503, "The screening index is still being built; no credit", Option::None),
+            .answers(503, "The screening index is still being built, or no list is loaded; no credit", Option::None),
         Op::new("screeningLists", "get", "/api/v2/screening/lists", ApiKey, kn)
             .answers(200, "The newest version of every list", Some(envelope(json!({ "type": "array", "items": schema_ref("ScreeningList") }), 200, &[]))),
         Op::new("screeningSubjects", "get", "/api/v2/screening/subjects", ApiKey, kn)
@@ -909,7 +909,7 @@ fn operations() -> Vec<Op> {
             .answers(200, "Watchman SearchResponse; 1 credit", Some(object(json!({ "query": { "type": "object" }, "entities": { "type": "array", "items": { "type": "object" } } }), &["entities"])))
             .answers(400, "Invalid parameter", Option::None)
             .answers(402, "Insufficient credits", Option::None)
-            .answers(503, "The index is being built", Option::None),
+            .answers(503, "The index is being built, or no list is loaded; no credit", Option::None),
         Op::new("watchmanListInfo", "get", "/v2/listinfo", ApiKey, Body::Watchman)
             .answers(200, "The lists served", Some(object(json!({ "lists": { "type": "object" }, "listHashes": { "type": "object" }, "startedAt": { "type": "string" }, "endedAt": { "type": "string" }, "version": { "type": "string" } }), &["lists", "listHashes"])))
             .answers(503, "The index is being built", Option::None),

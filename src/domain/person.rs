@@ -52,10 +52,14 @@ macro_rules! string_detail {
 }
 
 /// True when `name` reads as a person's name: some letter, and only letters (any script, Indic
-/// vowel signs and marks included), spaces, dots, apostrophes and hyphens.
+/// vowel signs and marks included), spaces, dots, apostrophes and hyphens. Default-ignorable
+/// code points (a zero-width space, a Hangul filler …) are nothing, as to the name matcher: they
+/// are neither refused nor a letter.
 pub fn person_name_ok(name: &str) -> bool {
-    name.chars().any(char::is_alphabetic)
-        && name.chars().all(|c| {
+    use crate::screening::names::is_default_ignorable;
+    let visible = || name.chars().filter(|c| !is_default_ignorable(*c));
+    visible().any(char::is_alphabetic)
+        && visible().all(|c| {
             c.is_alphabetic()
                 || c.is_whitespace()
                 || matches!(c, '.' | '\'' | '-')
@@ -127,6 +131,10 @@ mod tests {
         assert!(!person_name_ok("Vivek 2"));
         assert!(!person_name_ok("<script>"));
         assert!(!person_name_ok("..."));
+        // Invisible characters are nothing: neither refused nor a letter.
+        assert!(person_name_ok("Jo\u{200B}rge Mil\u{00AD}ton\u{E0061}"));
+        assert!(!person_name_ok("\u{3164}"));
+        assert!(!person_name_ok("\u{200B} \u{115F}"));
     }
 
     #[test]

@@ -175,11 +175,19 @@ pub mod limits {
     // POST /api/gst/initiate
     pub const GSTIN: TextRule = TextRule::line("gstin", 32);
 
+    // POST /api/v2/screening/search
+    pub const SCREENING_NAME: TextRule = TextRule::line("name", 200);
+    pub const SCREENING_DOB: TextRule = TextRule::line("dob", 32);
+    pub const SCREENING_COUNTRY: TextRule = TextRule::line("country", 64);
+    pub const SCREENING_ENTITY_TYPE: TextRule = TextRule::line("entity_type", 32);
+
     // PUT /api/v2/webhooks
     pub const WEBHOOK_URL: TextRule = TextRule::line("url", crate::domain::webhooks::MAX_URL_LEN);
 
     // Every query parameter of every endpoint.
     pub const QUERY_VALUE: TextRule = TextRule::line("query parameter", 256);
+    /// A query parameter's name.
+    pub const QUERY_NAME: TextRule = TextRule::line("query parameter name", 64);
 
     /// `(endpoint, rule)` for every text field, in the order of `docs/api.md`'s table.
     pub const ALL: &[(&str, TextRule)] = &[
@@ -209,6 +217,10 @@ pub mod limits {
         ("customer-data-pull", DOCUMENT_TYPE),
         ("customer-data-pull", ID_VALUE),
         ("gst/initiate", GSTIN),
+        ("screening/search", SCREENING_NAME),
+        ("screening/search", SCREENING_DOB),
+        ("screening/search", SCREENING_COUNTRY),
+        ("screening/search", SCREENING_ENTITY_TYPE),
         ("webhooks", WEBHOOK_URL),
         ("every endpoint", QUERY_VALUE),
     ];

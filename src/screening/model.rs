@@ -166,20 +166,40 @@ impl PartialDate {
     }
 
     /// Parses `1960`, `1960-03`, `1960-03-12`, `12 Mar 1960`, `Mar 1960`, `12 March 1960`,
-    /// `12/03/1960` (day first). Returns `None` for anything else.
+    /// `12/03/1960` (day first). Returns `None` for anything else. Lenient, for the lists' own
+    /// dates: a month or day out of range is dropped (`1960-13` is `1960`).
     pub fn parse(s: &str) -> Option<PartialDate> {
+        Self::parse_with(s, false)
+    }
+
+    /// [`PartialDate::parse`] for what a client sends: every part given must exist — a month
+    /// 1–12, a day the month has (`1999-02-30`, `1999-13-40`, `1999-13` and `30 Feb 1999` are
+    /// `None`, not shortened to what is left).
+    pub fn parse_exact(s: &str) -> Option<PartialDate> {
+        Self::parse_with(s, true)
+    }
+
+    fn parse_with(s: &str, exact: bool) -> Option<PartialDate> {
         let s = s.trim().trim_end_matches('.');
         if s.is_empty() {
             return None;
         }
-        if let Some(d) = Self::parse_iso(s) {
+        if let Some(d) = Self::parse_iso(s, exact) {
             return Some(d);
         }
+        // A part that is not a number: dropped when lenient, a refusal when exact.
+        let number = |p: &str| -> Option<Option<u8>> {
+            match p.parse::<u8>() {
+                Ok(n) => Some(Some(n)),
+                Err(_) if exact => None,
+                Err(_) => Some(None),
+            }
+        };
         if s.contains('/') {
             let parts: Vec<&str> = s.split('/').map(str::trim).collect();
             if let [d, m, y] = parts.as_slice() {
                 let year = parse_year(y)?;
-                return Some(PartialDate::new(year, m.parse().ok(), d.parse().ok()));
+                return Self::assemble(year, number(m)?, number(d)?, exact);
             }
             return None;
         }
@@ -188,7 +208,7 @@ impl PartialDate {
             [d, m, y] => {
                 let year = parse_year(y)?;
                 let month = parse_month(m)?;
-                Some(PartialDate::new(year, Some(month), d.parse().ok()))
+                Self::assemble(year, Some(month), number(d)?, exact)
             }
             [m, y] => {
                 let year = parse_year(y)?;
@@ -198,22 +218,48 @@ impl PartialDate {
         }
     }
 
-    fn parse_iso(s: &str) -> Option<PartialDate> {
+    /// The date of these parts: out-of-range parts dropped ([`PartialDate::new`]), or, when
+    /// `exact`, `None` unless the month is 1–12 and the day exists in that month of that year.
+    fn assemble(year: i32, month: Option<u8>, day: Option<u8>, exact: bool) -> Option<PartialDate> {
+        if exact {
+            match (month, day) {
+                (Some(m), None) if !(1..=12).contains(&m) => return None,
+                (Some(m), Some(d))
+                    if chrono::NaiveDate::from_ymd_opt(year, u32::from(m), u32::from(d))
+                        .is_none() =>
+                {
+                    return None;
+                }
+                (None, Some(_)) => return None,
+                _ => {}
+            }
+        }
+        Some(PartialDate::new(year, month, day))
+    }
+
+    fn parse_iso(s: &str, exact: bool) -> Option<PartialDate> {
         let mut it = s.split('-');
         let year = parse_year(it.next()?)?;
+        // Exact: one or two digits per part (`1960-3-5`, `1960-03-05`).
+        let digits = |p: &str| {
+            !exact || ((1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+        };
         let month = match it.next() {
             None => return Some(PartialDate::year(year)),
-            Some(m) => m.parse::<u8>().ok()?,
+            Some(m) if digits(m) => m.parse::<u8>().ok()?,
+            Some(_) => return None,
         };
         let day = match it.next() {
             None => None,
+            Some(d) if exact && !digits(d) => return None,
+            Some(d) if exact => Some(d.parse::<u8>().ok()?),
             // `1960-03-12T00:00:00` and the like: keep the date part.
             Some(d) => Some(d.get(..2).unwrap_or(d).parse::<u8>().ok()?),
         };
         if it.next().is_some() {
             return None;
         }
-        Some(PartialDate::new(year, Some(month), day))
+        Self::assemble(year, Some(month), day, exact)
     }
 
     /// How this date relates to another.
@@ -426,6 +472,49 @@ mod tests {
         assert_eq!(PartialDate::parse("circa 1960"), None);
         assert_eq!(PartialDate::parse("19600"), None);
         assert_eq!(d(1960, Some(3), Some(12)).to_string(), "1960-03-12");
+    }
+
+    #[test]
+    fn exact_dates_refuse_parts_that_do_not_exist() {
+        let d = |y, m, d| Some(PartialDate::new(y, m, d));
+        for (text, date) in [
+            ("1999", d(1999, None, None)),
+            ("1999-12", d(1999, Some(12), None)),
+            ("1999-02-28", d(1999, Some(2), Some(28))),
+            ("2000-02-29", d(2000, Some(2), Some(29))),
+            ("1960-3-5", d(1960, Some(3), Some(5))),
+            ("12 Mar 1960", d(1960, Some(3), Some(12))),
+            ("Mar 1960", d(1960, Some(3), None)),
+            ("31/12/1960", d(1960, Some(12), Some(31))),
+        ] {
+            assert_eq!(PartialDate::parse_exact(text), date, "{text}");
+            assert_eq!(PartialDate::parse(text), date, "{text}");
+        }
+        for text in [
+            "1999-02-30",
+            "1999-02-29",
+            "1999-13-40",
+            "1999-13",
+            "1999-00",
+            "1999-04-31",
+            "1999-01-00",
+            "1999-01-01T00:00:00",
+            "1999-001",
+            "1999-01-",
+            "30 Feb 1999",
+            "xx Feb 1999",
+            "31/02/1999",
+            "01/13/1999",
+            "aa/01/1999",
+        ] {
+            assert_eq!(PartialDate::parse_exact(text), None, "{text}");
+        }
+        // The lists' dates stay lenient: what is out of range is dropped.
+        assert_eq!(PartialDate::parse("1999-13"), d(1999, None, None));
+        assert_eq!(
+            PartialDate::parse("1960-03-12T00:00:00"),
+            d(1960, Some(3), Some(12))
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The one name normaliser: sanctions screening uses it for listed and query names, and BGV name
 //! decisions are meant to share it.
 //!
-//! [`normalise`] folds Unicode to ASCII (NFKD, then `deunicode`), lower-cases, turns punctuation
+//! [`normalise`] drops default-ignorable code points ([`is_default_ignorable`]: zero-width
+//! spaces, bidi controls, variation selectors, Hangul fillers, tags …), folds Unicode to ASCII
+//! (NFKD, then `deunicode`), lower-cases, turns punctuation
 //! into spaces (apostrophes are dropped: `Da'oud` → `daoud`), reorders `LAST, First`, drops
 //! honorifics, company legal forms and Arabic/Malay particles (`bin`, `binti`, `ibn`, `al-`), and
 //! folds common transliteration variants to one spelling (`Mohammed`/`Muhammad`/`Mohd` →
@@ -369,6 +371,58 @@ pub fn gender_marked(a: &str, b: &str) -> bool {
         && canonical_word(short) != canonical_word(long)
 }
 
+/// Unicode's `Default_Ignorable_Code_Point` (DerivedCoreProperties.txt, Unicode 16.0; the same
+/// ranges as `regex-syntax`'s table): code points that render as nothing — the soft hyphen, the
+/// combining grapheme joiner, zero-width spaces and (non-)joiners, bidi marks and controls, the
+/// word joiner and invisible operators, Hangul fillers, Khmer inherent vowels, Mongolian free
+/// variation selectors, variation selectors, the byte-order mark, shorthand format controls,
+/// musical formatting, tag characters and the unassigned reserve. A name is compared as if they
+/// were not there (`Jo\u{200B}rge` is `Jorge`), here and in the BGV name decisions.
+const DEFAULT_IGNORABLE: &[(char, char)] = &[
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{034F}', '\u{034F}'),
+    ('\u{061C}', '\u{061C}'),
+    ('\u{115F}', '\u{1160}'),
+    ('\u{17B4}', '\u{17B5}'),
+    ('\u{180B}', '\u{180F}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2060}', '\u{206F}'),
+    ('\u{3164}', '\u{3164}'),
+    ('\u{FE00}', '\u{FE0F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFA0}', '\u{FFA0}'),
+    ('\u{FFF0}', '\u{FFF8}'),
+    ('\u{1BCA0}', '\u{1BCA3}'),
+    ('\u{1D173}', '\u{1D17A}'),
+    ('\u{E0000}', '\u{E0FFF}'),
+];
+
+/// Whether `c` is a default-ignorable code point ([`DEFAULT_IGNORABLE`]).
+pub fn is_default_ignorable(c: char) -> bool {
+    // Every range is above ASCII.
+    !c.is_ascii()
+        && DEFAULT_IGNORABLE
+            .binary_search_by(|&(low, high)| {
+                if high < c {
+                    std::cmp::Ordering::Less
+                } else if low > c {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .is_ok()
+}
+
+/// `s` without its default-ignorable code points: the first step of every name comparison.
+pub fn without_ignorables(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() || !s.chars().any(is_default_ignorable) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().filter(|c| !is_default_ignorable(*c)).collect())
+}
+
 fn is_apostrophe(c: char) -> bool {
     matches!(
         c,
@@ -384,15 +438,16 @@ fn is_apostrophe(c: char) -> bool {
     )
 }
 
-/// Unicode folding only: NFKD, combining marks removed, `deunicode` for what is left, lower case,
+/// Unicode folding only: default-ignorable code points removed, NFKD, combining marks removed,
+/// `deunicode` for what is left, lower case,
 /// apostrophes removed, every other non-alphanumeric character a space, spaces collapsed.
 pub fn fold(s: &str) -> String {
     let ascii: Cow<'_, str> = if s.is_ascii() {
         Cow::Borrowed(s)
     } else {
-        let decomposed: String = s
+        let decomposed: String = without_ignorables(s)
             .nfkd()
-            .filter(|c| !is_combining_mark(*c))
+            .filter(|c| !is_combining_mark(*c) && !is_default_ignorable(*c))
             .map(|c| if is_apostrophe(c) { '\'' } else { c })
             .collect();
         Cow::Owned(deunicode::deunicode_with_tofu(&decomposed, " "))
@@ -466,7 +521,8 @@ fn split_glued(token: &str, out: &mut Vec<String>) {
 /// Normalises a name for matching. Never fails: a name that folds to nothing gives an empty
 /// [`NormalisedName`].
 pub fn normalise(name: &str) -> NormalisedName {
-    let reordered = reorder_comma(name);
+    let name = without_ignorables(name);
+    let reordered = reorder_comma(&name);
     let folded = fold(&reordered);
     let mut raw: Vec<String> = Vec::new();
     for t in folded.split(' ').filter(|t| !t.is_empty()) {
@@ -662,7 +718,7 @@ pub fn skeleton_key(key: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn toks(s: &str) -> Vec<String> {
@@ -810,6 +866,81 @@ mod tests {
         assert_eq!(canonical_word("abdel"), "abdul");
         assert_eq!(canonical_word("yousuf"), "yusuf");
         assert_eq!(canonical_word("nayudu"), canonical_word("naidu"));
+    }
+
+    /// Every class of `Default_Ignorable_Code_Point` (Unicode 16.0), each code point of it.
+    pub(crate) const IGNORABLE_CLASSES: &[(&str, char, char)] = &[
+        ("soft hyphen", '\u{00AD}', '\u{00AD}'),
+        ("combining grapheme joiner", '\u{034F}', '\u{034F}'),
+        ("Arabic letter mark", '\u{061C}', '\u{061C}'),
+        ("Hangul choseong/jungseong fillers", '\u{115F}', '\u{1160}'),
+        ("Khmer inherent vowels", '\u{17B4}', '\u{17B5}'),
+        ("Mongolian free variation selectors", '\u{180B}', '\u{180F}'),
+        (
+            "zero-width space, (non-)joiners, LRM/RLM",
+            '\u{200B}',
+            '\u{200F}',
+        ),
+        ("bidi embeddings and overrides", '\u{202A}', '\u{202E}'),
+        (
+            "word joiner, invisible operators, isolates",
+            '\u{2060}',
+            '\u{206F}',
+        ),
+        ("Hangul filler", '\u{3164}', '\u{3164}'),
+        ("variation selectors", '\u{FE00}', '\u{FE0F}'),
+        ("byte-order mark", '\u{FEFF}', '\u{FEFF}'),
+        ("halfwidth Hangul filler", '\u{FFA0}', '\u{FFA0}'),
+        ("reserved specials", '\u{FFF0}', '\u{FFF8}'),
+        ("shorthand format controls", '\u{1BCA0}', '\u{1BCA3}'),
+        ("musical formatting", '\u{1D173}', '\u{1D17A}'),
+        (
+            "tags and variation selectors supplement",
+            '\u{E0000}',
+            '\u{E0FFF}',
+        ),
+    ];
+
+    #[test]
+    fn default_ignorable_code_points_are_nothing() {
+        let clean = normalise("CIFUENTES VILLA, Jorge Milton");
+        for (class, low, high) in IGNORABLE_CLASSES {
+            for c in *low..=*high {
+                assert!(is_default_ignorable(c), "{class}: U+{:04X}", c as u32);
+                let hidden = format!("CI{c}FUENTES VI{c}LLA, Jo{c}rge {c}Mil{c}ton{c}");
+                assert_eq!(normalise(&hidden), clean, "{class}: U+{:04X}", c as u32);
+                assert_eq!(fold(&hidden), fold("CIFUENTES VILLA, Jorge Milton"));
+            }
+        }
+        // Their neighbours are not ignorable.
+        for c in [
+            '\u{00AC}',
+            '\u{00AE}',
+            '\u{034E}',
+            '\u{0350}',
+            '\u{115E}',
+            '\u{1161}',
+            '\u{180A}',
+            '\u{1810}',
+            '\u{2010}',
+            '\u{2029}',
+            '\u{202F}',
+            '\u{2070}',
+            '\u{3165}',
+            '\u{FE10}',
+            '\u{FEFE}',
+            '\u{FFA1}',
+            '\u{FFF9}',
+            '\u{1D172}',
+            '\u{1D17B}',
+            '\u{E1000}',
+            'a',
+            ' ',
+        ] {
+            assert!(!is_default_ignorable(c), "U+{:04X}", c as u32);
+        }
+        assert!(matches!(without_ignorables("Jorge"), Cow::Borrowed(_)));
+        assert_eq!(without_ignorables("Jo\u{200B}rge"), "Jorge");
     }
 
     #[test]

@@ -675,3 +675,417 @@ async fn the_watchman_endpoints_answer_in_watchmans_shape() {
     assert_eq!(r.status, 401);
     assert!(r.json()["error"].is_string());
 }
+
+/// The balance and the ledger agree and are what they were: nothing was charged.
+async fn charged_nothing(app: &TestApp, org_id: &str, before: i64) {
+    assert_eq!(app.store.balance(org_id).await.unwrap(), before);
+    assert_eq!(app.store.ledger_sum(org_id).await.unwrap(), before);
+}
+
+#[tokio::test]
+async fn with_no_list_loaded_searches_answer_503_in_each_surface_and_charge_nothing() {
+    let app = spawn().await;
+    let (live_org, live) = crate::helpers::create_live_org(&app.store, "Live", 100).await;
+    for (org_id, key, before) in [(&app.org_id, &app.key, 1000), (&live_org, &live, 100)] {
+        let r = app
+            .post_as(
+                "/api/v2/screening/search",
+                key,
+                &json!({"name": "Jorge Milton Cifuentes Villa"}),
+            )
+            .await;
+        assert_eq!(r.status, 503, "{}", r.text);
+        let body = r.json();
+        assert_eq!(body["status"], "error");
+        assert_eq!(body["code"], 503);
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("No screening list is loaded")
+                && message.contains("satyapan lists import")
+                && message.contains("POST /admin/screening/lists"),
+            "{message}"
+        );
+        assert_eq!(body["credits_used"], 0);
+        assert_eq!(body["credits_remaining"], before);
+        assert!(body["data"].is_null(), "{body}");
+
+        let r = app
+            .get_as("/v2/search?name=Jorge%20Cifuentes%20Villa", key)
+            .await;
+        assert_eq!(r.status, 503, "{}", r.text);
+        let body = r.json();
+        assert_eq!(body.as_object().unwrap().len(), 1, "{body}");
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("No screening list is loaded"),
+            "{body}"
+        );
+        let r = app
+            .send(
+                app.http
+                    .head(app.url("/v2/search?name=Jorge"))
+                    .bearer_auth(key),
+            )
+            .await;
+        assert_eq!(r.status, 503);
+        charged_nothing(&app, org_id, before).await;
+    }
+    // The list info still answers (nothing is served).
+    let info = app.get("/v2/listinfo").await;
+    assert_eq!(info.status, 200, "{}", info.text);
+    assert_eq!(info.json()["lists"], json!({}));
+
+    // Once a list is imported, the same search answers and is charged.
+    let v1 = import(&app, "ofac", None, SDN_V1).await;
+    serving(&app, v1["id"].as_str().unwrap()).await;
+    let r = search(&app, json!({"name": "Jorge Milton Cifuentes Villa"})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["credits_remaining"], 999);
+}
+
+#[tokio::test]
+async fn with_no_list_a_live_organisations_aml_check_and_pep_screening_are_never_clear() {
+    let app = spawn().await;
+    let (live_org, live) = crate::helpers::create_live_org(&app.store, "Live", 100).await;
+    let created = app
+        .post_as(
+            "/api/recruiter/v2/bgv-submit/",
+            &live,
+            &json!({"checks": ["aml_check"], "candidates": [{"name": "Asha Rao", "dob": "1994-03-02"}]}),
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let case_id = created.json()["data"]["cases_created"][0]["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let report = eventually(60, || async {
+        let r = app
+            .get_as(
+                &format!("/api/recruiter/v2/report-json/?case_id={case_id}"),
+                &live,
+            )
+            .await
+            .json();
+        (r["data"]["status"] != "in_progress").then_some(r)
+    })
+    .await;
+    let check = &report["data"]["checks"][0];
+    assert_eq!(check["result"], "unable_to_verify", "{check}");
+
+    // AnyCheck's PEP screening: the stage fails, nothing says "not a PEP".
+    let email = "owner@live.test";
+    crate::anycheck_client::create_user(&app, &live_org, email, "owner", &[]).await;
+    let tokens = crate::anycheck_client::tokens(&app, email).await;
+    let client = crate::anycheck_client::Client::with_token(&app, &tokens.access);
+    let services = client.get("/services").await.json();
+    let pep = services["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "PEP_SCREENING")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let folder = client.folder("PEP").await;
+    let submitted = client
+        .post(
+            "/verifications",
+            &json!({"service_id": pep, "folder_id": folder["id"], "configuration": {"name": "Budi Santoso"}}),
+        )
+        .await;
+    assert_eq!(submitted.status, 201, "{}", submitted.text);
+    let id = submitted.json()["id"].as_str().unwrap().to_string();
+    let item = eventually(60, || async {
+        let item = client.get(&format!("/verifications/{id}")).await.json();
+        (!matches!(
+            item["status"].as_str().unwrap_or(""),
+            "IN_QUEUE" | "IN_PROGRESS" | "DRAFT"
+        ))
+        .then_some(item)
+    })
+    .await;
+    assert_eq!(item["status"], "FAILED", "{item}");
+    assert_ne!(item["output_status"], "VERIFIED", "{item}");
+}
+
+/// One code point of every `Default_Ignorable_Code_Point` class, by name.
+const INVISIBLE: &[(&str, char)] = &[
+    ("soft hyphen", '\u{00AD}'),
+    ("combining grapheme joiner", '\u{034F}'),
+    ("Arabic letter mark", '\u{061C}'),
+    ("Hangul choseong filler", '\u{115F}'),
+    ("Hangul jungseong filler", '\u{1160}'),
+    ("Khmer inherent vowel", '\u{17B4}'),
+    ("Mongolian free variation selector", '\u{180B}'),
+    ("Mongolian vowel separator", '\u{180E}'),
+    ("zero-width space", '\u{200B}'),
+    ("zero-width non-joiner", '\u{200C}'),
+    ("zero-width joiner", '\u{200D}'),
+    ("left-to-right mark", '\u{200E}'),
+    ("right-to-left mark", '\u{200F}'),
+    ("right-to-left override", '\u{202E}'),
+    ("word joiner", '\u{2060}'),
+    ("invisible separator", '\u{2063}'),
+    ("first strong isolate", '\u{2068}'),
+    ("Hangul filler", '\u{3164}'),
+    ("variation selector 16", '\u{FE0F}'),
+    ("byte-order mark", '\u{FEFF}'),
+    ("halfwidth Hangul filler", '\u{FFA0}'),
+    ("reserved special", '\u{FFF0}'),
+    ("shorthand format letter overlap", '\u{1BCA0}'),
+    ("musical symbol begin beam", '\u{1D173}'),
+    ("tag latin small letter a", '\u{E0061}'),
+    ("variation selector 17", '\u{E0100}'),
+];
+
+/// `Jorge Milton Cifuentes Villa` with `c` inside each word.
+fn hidden_name(c: char) -> String {
+    format!("Jo{c}rge Mil{c}ton Cifu{c}entes Vi{c}lla")
+}
+
+#[tokio::test]
+async fn invisible_characters_do_not_hide_a_listed_name_from_either_search() {
+    let app = spawn().await;
+    let v1 = import(&app, "ofac", None, SDN_V1).await;
+    serving(&app, v1["id"].as_str().unwrap()).await;
+    let clean = search(&app, json!({"name": "Jorge Milton Cifuentes Villa"}))
+        .await
+        .json();
+    let score = clean["data"]["matches"][0]["score"].clone();
+    assert!(score.as_f64().unwrap() > 0.99, "{clean}");
+    for (class, c) in INVISIBLE {
+        let name = hidden_name(*c);
+        let r = search(&app, json!({"name": name, "threshold": 0.8})).await;
+        assert_eq!(r.status, 200, "{class}: {}", r.text);
+        let body = r.json();
+        let hit = &body["data"]["matches"][0];
+        assert_eq!(hit["entity_id"], "100", "{class}: {body}");
+        assert_eq!(hit["score"], score, "{class}: {body}");
+
+        let query: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
+        let r = app
+            .get(&format!("/v2/search?name={query}&minMatch=0.8"))
+            .await;
+        assert_eq!(r.status, 200, "{class}: {}", r.text);
+        let body = r.json();
+        assert_eq!(body["entities"][0]["sourceID"], "100", "{class}: {body}");
+    }
+    // A name of invisible characters only is no name (a Hangul filler is a letter to Unicode).
+    for name in ["\u{200B}\u{200B}", "\u{3164}", "\u{FEFF}\u{115F}"] {
+        let r = search(&app, json!({"name": name})).await;
+        assert_eq!(r.status, 400, "{name:?}: {}", r.text);
+        assert_eq!(r.json()["errors"][0]["field"], "name");
+    }
+}
+
+#[tokio::test]
+async fn invisible_characters_do_not_hide_a_listed_candidate_from_aml_check() {
+    let app = spawn().await;
+    let v1 = import(&app, "ofac", None, SDN_V1).await;
+    serving(&app, v1["id"].as_str().unwrap()).await;
+    // Several classes at once; each class alone is in the unit tests of both normalisers.
+    let name = "Jo\u{200B}rge Mil\u{00AD}ton Cifu\u{FE0F}entes Vi\u{E0061}l\u{3164}la\u{202E}";
+    let created = app
+        .post(
+            "/api/recruiter/v2/bgv-submit/",
+            &json!({"checks": ["aml_check"], "candidates": [{"name": name, "dob": "1965-05-13"}]}),
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let case_id = created.json()["data"]["cases_created"][0]["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let report = eventually(30, || async {
+        let r = app
+            .get(&format!("/api/recruiter/v2/report-json/?case_id={case_id}"))
+            .await
+            .json();
+        (r["data"]["status"] != "in_progress").then_some(r)
+    })
+    .await;
+    let check = &report["data"]["checks"][0];
+    assert_eq!(check["result"], "discrepancy", "{check}");
+    assert_eq!(check["entries"][0]["entity_id"], "100", "{check}");
+}
+
+#[tokio::test]
+async fn control_characters_in_screening_fields_and_watchman_parameters_are_refused_uncharged() {
+    let app = spawn().await;
+    let v1 = import(&app, "ofac", None, SDN_V1).await;
+    serving(&app, v1["id"].as_str().unwrap()).await;
+    for (body, field) in [
+        (json!({"name": "\u{0}"}), "name"),
+        (json!({"name": "Jorge\u{0}Cifuentes"}), "name"),
+        (json!({"name": "Jorge\u{1b}[31m Cifuentes"}), "name"),
+        (json!({"name": "Jorge\nCifuentes"}), "name"),
+        (json!({"name": "Jorge", "country": "CO\u{0}"}), "country"),
+        (json!({"name": "Jorge", "country": "C\u{7f}O"}), "country"),
+        (json!({"name": "Jorge", "dob": "19\u{85}65"}), "dob"),
+        (
+            json!({"name": "Jorge", "entity_type": "person\u{0}"}),
+            "entity_type",
+        ),
+    ] {
+        let r = search(&app, body.clone()).await;
+        assert_eq!(r.status, 400, "{body}: {}", r.text);
+        let json = r.json();
+        assert_eq!(
+            json["message"],
+            format!("{field} must not contain control characters."),
+            "{body}"
+        );
+        assert_eq!(json["errors"][0]["field"], field);
+        assert_eq!(json["credits_used"], 0);
+    }
+    for (query, error) in [
+        ("name=%00", "name must not contain control characters"),
+        (
+            "name=Jorge%00Villa",
+            "name must not contain control characters",
+        ),
+        (
+            "name=Jorge&birthDate=19%0A65",
+            "birthDate must not contain control characters",
+        ),
+        (
+            "name=Jorge&type=person%01",
+            "type must not contain control characters",
+        ),
+        (
+            "gov_passport=%00",
+            "gov_passport must not contain control characters",
+        ),
+        (
+            "name=Jorge&altNames=%7F",
+            "altNames must not contain control characters",
+        ),
+        (
+            "name=Jorge&gov_%00=1",
+            "query parameter names must be at most 64 characters, without control characters",
+        ),
+    ] {
+        for method in [reqwest::Method::GET, reqwest::Method::HEAD] {
+            let r = app
+                .send(
+                    app.http
+                        .request(method.clone(), app.url(&format!("/v2/search?{query}")))
+                        .bearer_auth(&app.key),
+                )
+                .await;
+            assert_eq!(r.status, 400, "{method} {query}: {}", r.text);
+            if method == reqwest::Method::GET {
+                assert_eq!(r.json(), json!({"error": error}), "{query}");
+            }
+        }
+    }
+    charged_nothing(&app, &app.org_id, 1000).await;
+}
+
+#[tokio::test]
+async fn head_v2_search_answers_like_get_without_searching_or_charging() {
+    let app = spawn().await;
+    let v1 = import(&app, "ofac", None, SDN_V1).await;
+    serving(&app, v1["id"].as_str().unwrap()).await;
+    let head =
+        |path: &str, key: &str| app.send(app.http.head(app.url(path)).bearer_auth(key.to_string()));
+    for _ in 0..3 {
+        let r = head("/v2/search?name=Jorge%20Cifuentes%20Villa", &app.key).await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.headers["access-control-allow-origin"], "*");
+        assert_eq!(r.headers["content-type"], "application/json");
+        assert_eq!(r.headers["x-credits-remaining"], "1000");
+        assert!(r.text.is_empty());
+    }
+    charged_nothing(&app, &app.org_id, 1000).await;
+    // The failures a GET would give, in the same statuses.
+    assert_eq!(head("/v2/search", &app.key).await.status, 400);
+    assert_eq!(
+        head("/v2/search?name=x&minMatch=2", &app.key).await.status,
+        400
+    );
+    assert_eq!(
+        head("/v2/search?name=x&colour=red", &app.key).await.status,
+        400
+    );
+    assert_eq!(
+        head("/v2/search?name=x", "sat_test_unknown").await.status,
+        401
+    );
+    let (broke_org, broke) = create_org(&app.store, "Broke", 0).await;
+    assert_eq!(head("/v2/search?name=x", &broke).await.status, 402);
+    assert_eq!(app.get_as("/v2/search?name=x", &broke).await.status, 402);
+    charged_nothing(&app, &broke_org, 0).await;
+    // A GET still searches and is charged.
+    let r = app.get("/v2/search?name=Jorge%20Cifuentes%20Villa").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.headers["x-credits-remaining"], "999");
+    assert_eq!(app.balance().await, 999);
+}
+
+#[tokio::test]
+async fn impossible_dates_are_refused_uncharged_in_both_searches() {
+    let app = spawn().await;
+    let v1 = import(&app, "ofac", None, SDN_V1).await;
+    serving(&app, v1["id"].as_str().unwrap()).await;
+    for dob in [
+        "1999-02-30",
+        "1999-02-29",
+        "1999-13-40",
+        "1999-13",
+        "1999-00",
+        "1999-04-31",
+        "31/02/1999",
+        "30 Feb 1999",
+    ] {
+        let r = search(&app, json!({"name": "Jorge Cifuentes", "dob": dob})).await;
+        assert_eq!(r.status, 400, "{dob}: {}", r.text);
+        let json = r.json();
+        assert_eq!(json["errors"][0]["field"], "dob", "{dob}");
+        assert_eq!(
+            json["message"],
+            "dob must be a date: YYYY-MM-DD, YYYY-MM or YYYY."
+        );
+        assert_eq!(json["credits_used"], 0);
+    }
+    for date in [
+        "1999-02-30",
+        "1999-02-29",
+        "1999-13-40",
+        "1999-13",
+        "1999-00",
+        "1999-04-31",
+    ] {
+        let r = app
+            .get(&format!("/v2/search?name=Jorge&birthDate={date}"))
+            .await;
+        assert_eq!(r.status, 400, "{date}: {}", r.text);
+        assert_eq!(
+            r.json(),
+            json!({"error": "birthDate must be YYYY-MM-DD, YYYY-MM or YYYY"})
+        );
+    }
+    charged_nothing(&app, &app.org_id, 1000).await;
+    // Real dates, partial ones included, are read and echoed as given.
+    let r = search(
+        &app,
+        json!({"name": "Jorge Cifuentes", "dob": "2000-02-29"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["data"]["query"]["dob"], "2000-02-29");
+    let r = search(&app, json!({"name": "Jorge Cifuentes", "dob": "1965-05"})).await;
+    assert_eq!(r.json()["data"]["query"]["dob"], "1965-05");
+    let r = app
+        .get("/v2/search?name=Jorge&type=person&birthDate=1965-05")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.json()["query"]["person"]["birthDate"],
+        "1965-05-01T00:00:00Z"
+    );
+}

@@ -12,9 +12,6 @@ use super::envelope::{ApiError, ErrorKind};
 use crate::api::common::{QueryError, parse_query};
 use crate::domain::text::limits;
 
-/// Longest query parameter name accepted.
-const MAX_QUERY_NAME: usize = 64;
-
 /// JSON body. Malformed JSON, a wrong content type and an oversized body become envelope errors.
 pub struct ApiJson<T>(pub T);
 
@@ -73,9 +70,10 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
         // Every value passes the one text rule of query parameters (no control characters,
         // at most its maximum), whatever the endpoint does with it afterwards.
         for (name, value) in &pairs {
-            if name.chars().count() > MAX_QUERY_NAME || name.chars().any(char::is_control) {
+            if limits::QUERY_NAME.parse(name).is_err() {
                 return Err(ApiError::bad_request(format!(
-                    "Query parameter names must be at most {MAX_QUERY_NAME} characters, without control characters."
+                    "Query parameter names must be at most {} characters, without control characters.",
+                    limits::QUERY_NAME.max_chars
                 )));
             }
             limits::QUERY_VALUE

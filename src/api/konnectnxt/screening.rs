@@ -10,17 +10,16 @@ use super::ApiKeyAuth;
 use super::envelope::{ApiError, ApiResult, Envelope, ErrorKind};
 use super::extract::{ApiJson, QueryParams};
 use crate::api::AppState;
-use crate::app::screening::search::{MAX_LIMIT, MAX_NAME_CHARS, parse_entity_type};
+use crate::app::screening::search::{MAX_LIMIT, parse_entity_type};
 use crate::app::screening::{self, Hit, SearchRequest};
 use crate::app::{AppError, Resource};
+use crate::domain::text::{TextRule, limits};
 use crate::domain::time::format_timestamp;
 use crate::screening::model::PartialDate;
+use crate::screening::names::is_default_ignorable;
 use crate::screening::score::DEFAULT_THRESHOLD;
 use crate::store::decode_json;
 use crate::store::screening::SubjectRow;
-
-/// Longest country accepted.
-const MAX_COUNTRY_CHARS: usize = 64;
 
 /// A 400 naming the field: `message` is `<field> …`, `errors` is `[{field, message}]`.
 fn field_error(field: &str, message: String) -> ApiError {
@@ -31,19 +30,19 @@ fn field_error(field: &str, message: String) -> ApiError {
     .into()
 }
 
-fn optional_text<'a>(
-    body: &'a serde_json::Map<String, Value>,
-    field: &str,
-    max: usize,
-) -> Result<Option<&'a str>, ApiError> {
+/// A text field under the one text rule of the surface (`domain::text`: trimmed, no control
+/// characters, at most its maximum); `None` when absent, null or blank.
+fn optional_text(
+    body: &serde_json::Map<String, Value>,
+    rule: &TextRule,
+) -> Result<Option<String>, ApiError> {
+    let field = rule.field;
     match body.get(field) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Value::String(s)) if s.chars().count() > max => Err(field_error(
-            field,
-            format!("{field} must be at most {max} characters."),
-        )),
-        Some(Value::String(s)) => Ok(Some(s.trim())),
+        Some(Value::String(s)) => Ok(rule
+            .parse_or_message(s)
+            .map_err(|message| field_error(field, message))?
+            .map(String::from)),
         Some(_) => Err(field_error(field, format!("{field} must be a string."))),
     }
 }
@@ -61,24 +60,29 @@ pub(crate) fn parse_search(value: Value) -> Result<SearchRequest, ApiError> {
             return Err(field_error(key, format!("{key} is not a known field.")));
         }
     }
-    let name = optional_text(&body, "name", MAX_NAME_CHARS)?
+    let name = optional_text(&body, &limits::SCREENING_NAME)?
         .ok_or_else(|| field_error("name", "name is required.".into()))?;
-    if !name.chars().any(char::is_alphanumeric) {
+    // Invisible characters are no name (the normaliser drops them).
+    if !name
+        .chars()
+        .any(|c| c.is_alphanumeric() && !is_default_ignorable(c))
+    {
         return Err(field_error("name", "name must contain letters.".into()));
     }
-    let dob = match optional_text(&body, "dob", 32)? {
+    let dob = match optional_text(&body, &limits::SCREENING_DOB)? {
         None => None,
-        Some(d) => Some(PartialDate::parse(d).ok_or_else(|| {
+        // A date that does not exist (`1999-02-30`, month 13) is refused, not shortened.
+        Some(d) => Some(PartialDate::parse_exact(&d).ok_or_else(|| {
             field_error(
                 "dob",
                 "dob must be a date: YYYY-MM-DD, YYYY-MM or YYYY.".into(),
             )
         })?),
     };
-    let country = optional_text(&body, "country", MAX_COUNTRY_CHARS)?.map(str::to_string);
-    let entity_type = match optional_text(&body, "entity_type", 32)? {
+    let country = optional_text(&body, &limits::SCREENING_COUNTRY)?;
+    let entity_type = match optional_text(&body, &limits::SCREENING_ENTITY_TYPE)? {
         None => None,
-        Some(t) => Some(parse_entity_type(t).ok_or_else(|| {
+        Some(t) => Some(parse_entity_type(&t).ok_or_else(|| {
             field_error(
                 "entity_type",
                 "entity_type must be one of person, organization, vessel, aircraft.".into(),
@@ -122,7 +126,7 @@ pub(crate) fn parse_search(value: Value) -> Result<SearchRequest, ApiError> {
         }
     };
     Ok(SearchRequest {
-        name: name.to_string(),
+        name,
         dob,
         country,
         entity_type,

@@ -24,6 +24,7 @@ pub use error::Watchman;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/v2/search", get(search::search))
+        // HEAD answers like GET without searching or charging (axum would run the GET).
+        .route("/v2/search", get(search::search).head(search::head))
         .route("/v2/listinfo", get(search::listinfo))
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::{Query, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{SecondsFormat, TimeZone, Utc};
 use serde_json::{Value, json};
@@ -14,6 +15,7 @@ use super::error::WatchmanError;
 use crate::api::AppState;
 use crate::app::screening::search::{MAX_LIMIT, MAX_NAME_CHARS, parse_entity_type};
 use crate::app::screening::{self, SearchRequest};
+use crate::domain::text::limits;
 use crate::screening::index::Index;
 use crate::screening::model::{Document, Entity, EntityType, Gender, ListKind, PartialDate};
 
@@ -247,6 +249,19 @@ struct Parsed {
 }
 
 fn parse(pairs: &[(String, String)]) -> Result<Parsed, WatchmanError> {
+    // The one text rule of query parameters (`domain::text`): no control characters, a bounded
+    // length, for every name and value.
+    for (key, value) in pairs {
+        if limits::QUERY_NAME.parse(key).is_err() {
+            return Err(WatchmanError::bad_request(format!(
+                "query parameter names must be at most {} characters, without control characters",
+                limits::QUERY_NAME.max_chars
+            )));
+        }
+        limits::QUERY_VALUE
+            .parse(value)
+            .map_err(|e| WatchmanError::bad_request(format!("{key} {e}")))?;
+    }
     let get = |k: &str| {
         pairs
             .iter()
@@ -302,9 +317,9 @@ fn parse(pairs: &[(String, String)]) -> Result<Parsed, WatchmanError> {
     };
     let dob = match get("birthDate") {
         None => None,
-        // Watchman's formats only: YYYY-MM-DD, YYYY-MM, YYYY.
+        // Watchman's formats only: YYYY-MM-DD, YYYY-MM, YYYY, and a date that exists.
         Some(d) => Some(
-            PartialDate::parse(d)
+            PartialDate::parse_exact(d)
                 .filter(|_| d.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
                 .ok_or_else(|| {
                     WatchmanError::bad_request("birthDate must be YYYY-MM-DD, YYYY-MM or YYYY")
@@ -436,6 +451,34 @@ pub async fn search(
         ],
         Json(body),
     )
+        .into_response())
+}
+
+/// `HEAD /v2/search`: what a `GET` would answer — its status and headers, the balance it would
+/// start from — without searching or charging.
+pub async fn head(
+    State(state): State<AppState>,
+    auth: ApiKeyAuth,
+    query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, WatchmanError> {
+    let Query(pairs) =
+        query.map_err(|_| WatchmanError::bad_request("query string could not be parsed"))?;
+    parse(&pairs)?;
+    let balance = screening::search::can_search(
+        &state.store,
+        &state.providers.engine,
+        state.config.screening_search_cost,
+        &auth.org_id,
+    )
+    .await?;
+    Ok(([
+        (header::CONTENT_TYPE, "application/json".to_string()),
+        (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*".to_string()),
+        (
+            header::HeaderName::from_static("x-credits-remaining"),
+            balance.to_string(),
+        ),
+    ],)
         .into_response())
 }
 

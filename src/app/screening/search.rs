@@ -1,6 +1,8 @@
 //! A paid screening search: the engine answers from the current index, and the charge is one
 //! ledger movement (`screening.search`) in its own transaction — no answer without the charge.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::json;
 
@@ -15,7 +17,7 @@ use crate::store::credits::Movement;
 
 pub const SERVICE: &str = "screening.search";
 /// Longest name accepted (in characters).
-pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_NAME_CHARS: usize = crate::domain::text::limits::SCREENING_NAME.max_chars;
 /// Most matches one search returns.
 pub const MAX_LIMIT: usize = 100;
 
@@ -91,7 +93,7 @@ impl Hit {
 #[derive(Debug, Clone)]
 pub struct Searched {
     pub search_id: String,
-    pub index: std::sync::Arc<Index>,
+    pub index: Arc<Index>,
     pub matches: Vec<Match>,
     pub used: i64,
     pub balance: i64,
@@ -119,8 +121,41 @@ pub fn query(request: &SearchRequest) -> Query {
     }
 }
 
+/// The refusal while a process's first index is being built.
+pub const INDEX_BUILDING: &str = "The screening index is being built; try again in a few seconds.";
+/// The refusal while no list is loaded: an empty index would answer "no match" to everyone.
+pub const NO_LIST: &str = "No screening list is loaded, so nothing can be screened; an operator \
+imports one with 'satyapan lists import FILE --format ofac|un|senzing|csl' or \
+POST /admin/screening/lists.";
+
+/// The index a search answers from: `NotReady` while the first one is being built, and while it
+/// holds no list.
+pub fn serving_index(engine: &Engine) -> AppResult<Arc<Index>> {
+    let index = engine.current().ok_or(AppError::NotReady(INDEX_BUILDING))?;
+    if index.is_empty() {
+        return Err(AppError::NotReady(NO_LIST));
+    }
+    Ok(index)
+}
+
+/// What a search would answer before it runs: the index is serving a list and the balance
+/// covers `cost` (a `HEAD` checks this and stops; nothing is searched or charged). Returns the
+/// balance.
+pub async fn can_search(store: &Store, engine: &Engine, cost: i64, org_id: &str) -> AppResult<i64> {
+    serving_index(engine)?;
+    let balance = store.balance(org_id).await?;
+    if cost > 0 && balance < cost {
+        return Err(AppError::InsufficientCredits {
+            required: cost,
+            remaining: balance,
+        });
+    }
+    Ok(balance)
+}
+
 /// Searches and charges `cost` credits. `NotReady` (nothing charged) while the first index is
-/// being built; `InsufficientCredits` (nothing charged, nothing answered) when short.
+/// being built or no list is loaded; `InsufficientCredits` (nothing charged, nothing answered)
+/// when short.
 pub async fn search(
     store: &Store,
     engine: &Engine,
@@ -128,11 +163,7 @@ pub async fn search(
     org_id: &str,
     request: &SearchRequest,
 ) -> AppResult<Searched> {
-    let Some(index) = engine.current() else {
-        return Err(AppError::NotReady(
-            "The screening index is being built; try again in a few seconds.",
-        ));
-    };
+    let index = serving_index(engine)?;
     let matches = index.search(&query(request));
     let search_id = uuid::Uuid::new_v4().to_string();
     let mut balance = store.balance(org_id).await?;
@@ -169,4 +200,27 @@ pub async fn search(
         used: cost.max(0),
         balance,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::screening::model::{Entity, EntityType, ListKind};
+
+    #[test]
+    fn no_search_is_served_while_building_or_with_no_list() {
+        let building = Engine::new();
+        assert!(
+            matches!(serving_index(&building), Err(AppError::NotReady(m)) if m == INDEX_BUILDING)
+        );
+        let empty = Engine::with_index(Index::build(Vec::new()));
+        assert!(matches!(serving_index(&empty), Err(AppError::NotReady(m)) if m == NO_LIST));
+        let listed = Engine::with_index(Index::build(vec![Entity::new(
+            ListKind::OfacSdn,
+            "1",
+            EntityType::Person,
+            "Jorge Cifuentes",
+        )]));
+        assert!(serving_index(&listed).is_ok());
+    }
 }

@@ -334,6 +334,12 @@ fn match_words(a: &Word, b: &Word) -> Option<(f64, PairKind)> {
 /// The level is the same whichever argument is the declared one.
 #[must_use]
 pub fn compare_names(declared: &str, source: &str) -> Comparison {
+    // Invisible characters are not part of a name (`normalise::without_ignorables`).
+    let (declared, source) = (
+        normalise::without_ignorables(declared),
+        normalise::without_ignorables(source),
+    );
+    let (declared, source) = (declared.as_ref(), source.as_ref());
     let d = prepare(declared);
     let s = prepare(source);
 

@@ -4,8 +4,14 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+pub(super) use crate::screening::names::{is_default_ignorable, without_ignorables};
+
 /// Folds text for comparison.
 ///
+/// * Default-ignorable code points (zero-width spaces and joiners, bidi
+///   controls, variation selectors, Hangul fillers, tags …) are removed
+///   first, with the screening normaliser's one table
+///   (`screening::names::is_default_ignorable`).
 /// * Unicode compatibility forms are unified (NFKC), so the same Devanagari
 ///   word typed with precomposed or decomposed nukta compares equal.
 /// * ASCII is lowercased; other ASCII characters become word breaks.
@@ -15,9 +21,10 @@ use unicode_normalization::UnicodeNormalization;
 /// * Apostrophes are deleted rather than treated as breaks, so "D'Souza"
 ///   and "Dsouza" agree.
 pub(super) fn fold(input: &str) -> String {
+    let input = without_ignorables(input);
     let mut out = String::with_capacity(input.len());
     for c in input.nfkc() {
-        if is_apostrophe(c) || is_joiner(c) {
+        if is_apostrophe(c) || is_default_ignorable(c) {
             continue;
         }
         if c.is_ascii() {
@@ -61,11 +68,6 @@ fn is_apostrophe(c: char) -> bool {
         c,
         '\'' | '`' | '\u{2018}' | '\u{2019}' | '\u{00B4}' | '\u{02BC}'
     )
-}
-
-/// Zero-width (non-)joiners only change how Indic text is rendered.
-fn is_joiner(c: char) -> bool {
-    matches!(c, '\u{200C}' | '\u{200D}')
 }
 
 fn is_latin_combining_mark(c: char) -> bool {

@@ -795,3 +795,41 @@ fn labelled_name_pairs_f1() {
         assert!(c.level.is_clear(), "{a} / {b}: {:?} {}", c.level, c.reason);
     }
 }
+
+/// A default-ignorable code point of any class (zero-width space, bidi controls, variation
+/// selectors, Hangul fillers, tags, Mongolian FVS …) inside the words of a name changes nothing:
+/// the names compare as the visible ones do, and so do addresses.
+#[test]
+fn default_ignorable_code_points_are_nothing_to_the_name_decisions() {
+    for (class, low, high) in crate::screening::names::tests::IGNORABLE_CLASSES {
+        for c in [*low, *high] {
+            let hidden = format!("Vi{c}vek {c}Ku{c}mar Pa{c}tel{c}");
+            let name = compare_names(&hidden, "Vivek Kumar Patel");
+            assert_eq!(
+                name.level, Exact,
+                "{class}: U+{:04X} {}",
+                c as u32, name.reason
+            );
+            let name = compare_names("VIVEK KUMAR PATEL", &hidden);
+            assert_eq!(
+                name.level, Exact,
+                "{class}: U+{:04X} {}",
+                c as u32, name.reason
+            );
+            let hidden = format!("Fl{c}at 4B, Lo{c}tus Apart{c}ments, Baner Road, Pune 411045");
+            let address = compare_addresses(
+                &hidden,
+                None,
+                "Flat 4B, Lotus Apartments, Baner Road, Pune 411045",
+                None,
+            );
+            assert_eq!(
+                address.level, Exact,
+                "{class}: U+{:04X} {}",
+                c as u32, address.reason
+            );
+        }
+    }
+    // Invisible characters alone are no name.
+    assert_eq!(compare_names("\u{200B}\u{3164}", "Vivek").level, Mismatch);
+}
