@@ -66,6 +66,10 @@ pub struct Config {
     /// PDF reports rendered at once per process (each takes a core and tens of MB while it
     /// runs); further downloads wait for a slot. A case's PDF is rendered once per version.
     pub max_concurrent_pdf_renders: usize,
+    /// Input PDFs (a KTP or selfie scanned into a PDF) opened and rendered at once per process
+    /// by the document stages (each takes a core and up to about 60 MB while it runs); further
+    /// stages wait. A file's page is rendered once for all its stages (`docs/documents.md`).
+    pub max_concurrent_document_renders: usize,
     /// How long a signed document or report link stays valid.
     pub signed_url_ttl_secs: u64,
     /// Minimum seconds between two report polls of one case by one API key (0: no limit).
@@ -128,6 +132,7 @@ impl Default for Config {
             public_url: None,
             data_encryption_key: None,
             max_concurrent_pdf_renders: 2,
+            max_concurrent_document_renders: 2,
             report_cache_entries: 10_000,
             api_key_cache_secs: 5,
             signed_url_ttl_secs: 3600,

@@ -94,8 +94,11 @@ impl Shared {
         );
         let mut providers = Providers::from_config(config, engine)
             .map_err(|e| anyhow::anyhow!("connector configuration: {e}"))?;
-        providers.kyc =
-            crate::providers::documents::DocumentStages::new(vault.clone()).install(providers.kyc);
+        providers.kyc = crate::providers::documents::DocumentStages::new(
+            vault.clone(),
+            config.max_concurrent_document_renders,
+        )
+        .install(providers.kyc);
         Ok(Shared {
             providers,
             vault,

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use super::ProviderError;
 use super::kyc::{Answered, InputFile, KycStages, NewFingerprint, SandboxStage, Stage, StageInput};
+use super::pictures::Pictures;
 use crate::crypto::Vault;
 use crate::documents::fraud::index::mask;
 use crate::documents::fraud::{Fingerprint, FraudIndex, Strength};
@@ -28,29 +29,39 @@ use crate::files::kind::FileKind;
 /// The name these stages' answers go by.
 pub const SOURCE: &str = "SATYAPAN";
 
-/// The document stages of one process, sharing the readings of recent cards (the fraud stage
-/// needs the OCR stage's reading of the same file) and the tenants' fraud index.
+/// The document stages of one process, sharing the pictures of recent files (a PDF's page is
+/// rendered once for all three stages), the readings of recent cards (the fraud stage needs
+/// the OCR stage's reading of the same file) and the tenants' fraud index.
 #[derive(Clone)]
 pub struct DocumentStages {
+    pictures: Arc<Pictures>,
     readings: Arc<Readings>,
     pub index: Arc<FraudIndex>,
     vault: Arc<Vault>,
 }
 
 impl DocumentStages {
-    pub fn new(vault: Arc<Vault>) -> Self {
+    /// Stages rendering at most `max_concurrent_renders` PDFs at a time
+    /// (`max_concurrent_document_renders`).
+    pub fn new(vault: Arc<Vault>, max_concurrent_renders: usize) -> Self {
         DocumentStages {
+            pictures: Arc::new(Pictures::new(max_concurrent_renders)),
             readings: Arc::new(Readings::default()),
             index: Arc::new(FraudIndex::new()),
             vault,
         }
     }
 
+    /// The picture to read from an input file (`providers::pictures`).
+    async fn picture(&self, file: &InputFile) -> Result<Arc<Vec<u8>>, ProviderError> {
+        self.pictures.picture(file).await
+    }
+
     /// `stages` with OCR, face match and fraud detection answered by these.
     pub fn install(&self, stages: KycStages) -> KycStages {
         stages
             .with(StageKind::Ocr, Arc::new(DocumentOcr(self.clone())))
-            .with(StageKind::FaceMatch, Arc::new(DocumentFace))
+            .with(StageKind::FaceMatch, Arc::new(DocumentFace(self.clone())))
             .with(
                 StageKind::FraudDetection,
                 Arc::new(DocumentFraud(self.clone())),
@@ -133,54 +144,6 @@ fn is_real_image(file: &InputFile) -> bool {
         .is_some_and(|(w, h)| w >= 16 && h >= 16)
 }
 
-/// The picture to read from an input file: the file itself, or a PDF's first page rendered at
-/// 300 dpi by poppler's `pdftoppm` (installed by `scripts/setup.sh`; an ID card scanned into a
-/// PDF is read like a photo of it).
-async fn picture(file: &InputFile) -> Result<Vec<u8>, ProviderError> {
-    if file.kind != FileKind::Pdf {
-        return Ok(file.bytes.clone());
-    }
-    use tokio::io::AsyncWriteExt;
-    let mut command = tokio::process::Command::new("pdftoppm");
-    command.args(["-f", "1", "-l", "1", "-r", "300", "-png", "-singlefile"]);
-    if let Some(password) = &file.password {
-        command.arg("-upw").arg(password);
-    }
-    let mut child = command
-        .arg("-")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| {
-            ProviderError::Unavailable(format!(
-                "pdftoppm could not be started ({e}): run scripts/setup.sh"
-            ))
-        })?;
-    if let Some(mut stdin) = child.stdin.take() {
-        let bytes = file.bytes.clone();
-        // Written beside the wait: a large page fills the output pipe before input ends.
-        tokio::spawn(async move {
-            let _ = stdin.write_all(&bytes).await;
-        });
-    }
-    let out = tokio::time::timeout(PDF_RENDER_TIMEOUT, child.wait_with_output())
-        .await
-        .map_err(|_| ProviderError::Timeout)?
-        .map_err(|e| ProviderError::Unavailable(format!("pdftoppm: {e}")))?;
-    if !out.status.success() || out.stdout.is_empty() {
-        let why = String::from_utf8_lossy(&out.stderr);
-        return Err(ProviderError::Unusable(format!(
-            "unreadable_pdf: the PDF's first page could not be rendered ({})",
-            why.trim().chars().take(200).collect::<String>()
-        )));
-    }
-    Ok(out.stdout)
-}
-
-const PDF_RENDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
-
 fn missing(what: &str) -> ProviderError {
     ProviderError::Unusable(format!("{what} is missing"))
 }
@@ -249,7 +212,7 @@ impl DocumentStage for DocumentOcr {
 
     async fn read(&self, input: &StageInput) -> Result<Answered, ProviderError> {
         let file = input.file("ktp_file").ok_or_else(|| missing("ktp_file"))?;
-        let reading = self.0.read(&picture(file).await?).await?;
+        let reading = self.0.read(&self.0.picture(file).await?).await?;
         if reading.output_status == OutputStatus::Failed {
             return Err(failed(reading.failure.as_ref()));
         }
@@ -333,7 +296,7 @@ pub fn card_answer(reading: &KtpReading) -> StageAnswer {
 }
 
 /// The card's face against the selfie's.
-struct DocumentFace;
+struct DocumentFace(DocumentStages);
 
 #[async_trait]
 impl DocumentStage for DocumentFace {
@@ -345,7 +308,7 @@ impl DocumentStage for DocumentFace {
         let selfie = input
             .file("selfie_file")
             .ok_or_else(|| missing("selfie_file"))?;
-        let (card, selfie) = (picture(card).await?, picture(selfie).await?);
+        let (card, selfie) = (self.0.picture(card).await?, self.0.picture(selfie).await?);
         let m = blocking(move || docs().face_match(&card, &selfie)).await?;
         if m.output_status == OutputStatus::Failed {
             return Err(failed(m.failure.as_ref()));
@@ -378,16 +341,21 @@ impl DocumentStage for DocumentFraud {
 
     async fn read(&self, input: &StageInput) -> Result<Answered, ProviderError> {
         let ktp = input.file("ktp_file").ok_or_else(|| missing("ktp_file"))?;
-        let ktp_bytes = picture(ktp).await?;
+        let ktp_bytes = self.0.picture(ktp).await?;
         let reading = self.0.read(&ktp_bytes).await?;
         let selfie = match input.file("selfie_file") {
-            Some(f) => Some(picture(f).await?),
+            Some(f) => Some(self.0.picture(f).await?),
             None => None,
         };
         let for_evidence = reading.clone();
-        let (mut signals, print) =
-            blocking(move || docs().fraud_evidence(&ktp_bytes, selfie.as_deref(), &for_evidence))
-                .await?;
+        let (mut signals, print) = blocking(move || {
+            docs().fraud_evidence(
+                &ktp_bytes,
+                selfie.as_ref().map(|s| s.as_slice()),
+                &for_evidence,
+            )
+        })
+        .await?;
         // A PDF was read as its rendered page: its own metadata is looked at too.
         for (slot, what) in [("ktp_file", "KTP PDF"), ("selfie_file", "selfie PDF")] {
             if let Some(file) = input.file(slot).filter(|f| f.kind == FileKind::Pdf) {

@@ -8,6 +8,7 @@ pub mod documents;
 pub mod gst;
 pub mod http;
 pub mod kyc;
+pub mod pictures;
 pub mod sandbox;
 pub mod screening;
 

@@ -230,6 +230,26 @@ async fn unreadable_photos_fail_their_stage_and_placeholders_get_the_sandbox() {
     assert_eq!(v["output"]["sandbox"], false);
 }
 
+/// `pdf` encrypted (RC4, 128-bit key) with the user password `password`.
+fn encrypted(pdf: &[u8], password: &str) -> Vec<u8> {
+    use lopdf::{EncryptionState, EncryptionVersion, Object, Permissions};
+    let mut doc = lopdf::Document::load_mem(pdf).unwrap();
+    let id = Object::string_literal(b"scan-0123456789a".to_vec());
+    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    let state = EncryptionState::try_from(EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "the scanner's owner",
+        user_password: password,
+        key_length: 128,
+        permissions: Permissions::all(),
+    })
+    .unwrap();
+    doc.encrypt(&state).unwrap();
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
 /// A one-page PDF showing `jpeg` (a scan of the card), 300 dpi, made by `producer`.
 fn pdf_of(jpeg: &[u8], producer: &str) -> Vec<u8> {
     use lopdf::{Document, Object, Stream, dictionary};
@@ -282,8 +302,12 @@ async fn a_card_scanned_into_a_pdf_is_read_like_a_photo() {
     let truth = truth(31);
     let card = synth::render_card(fonts(), &truth, Some(&alice.image));
     let scan = synth::degrade::encode(&card, Some(85));
-    let upload = |producer: &'static str| {
+    let upload = |producer: &'static str, password: Option<&'static str>| {
         let bytes = pdf_of(&scan, producer);
+        let bytes = match password {
+            Some(password) => encrypted(&bytes, password),
+            None => bytes,
+        };
         let client = &client;
         async move {
             let uploaded = client
@@ -294,7 +318,7 @@ async fn a_card_scanned_into_a_pdf_is_read_like_a_photo() {
                         content_type: "application/pdf",
                         bytes,
                     }],
-                    &[],
+                    password.as_slice(),
                 )
                 .await;
             assert_eq!(uploaded.status, 201, "{}", uploaded.text);
@@ -305,7 +329,7 @@ async fn a_card_scanned_into_a_pdf_is_read_like_a_photo() {
         }
     };
     let selfie = || faces::transformed(alice, Transform::Mirror, fonts(), 9);
-    let ktp = upload("HP Scan 2.1").await;
+    let ktp = upload("HP Scan 2.1", None).await;
     let v = verify_uploaded(&client, ktp, selfie(), true).await;
     assert_eq!(v["status"], "COMPLETED", "{v:#}");
     assert_eq!(v["output"]["ktp"]["nik"], truth.nik.as_str());
@@ -313,8 +337,15 @@ async fn a_card_scanned_into_a_pdf_is_read_like_a_photo() {
     assert_eq!(v["output"]["fraud_detection"]["is_fraud"], false, "{v:#}");
     assert_eq!(v["output"]["sandbox"], false);
 
+    // The same scan encrypted, with its password: decrypted in memory, read alike.
+    let ktp = upload("HP Scan 2.1", Some("scan-pw 42")).await;
+    let v = verify_uploaded(&client, ktp, selfie(), false).await;
+    assert_eq!(v["status"], "COMPLETED", "{v:#}");
+    assert_eq!(v["output"]["ktp"]["nik"], truth.nik.as_str());
+    assert_eq!(v["output"]["is_match_face"], true, "{v:#}");
+
     // The same scan saved by an image editor: the PDF's own metadata says so.
-    let ktp = upload("Adobe Photoshop 25.0 (Windows)").await;
+    let ktp = upload("Adobe Photoshop 25.0 (Windows)", None).await;
     let v = verify_uploaded(&client, ktp, selfie(), true).await;
     assert_eq!(v["status"], "FRAUD_DETECTED", "{v:#}");
     let explained = v["output"]["fraud_detection"]["explained"].to_string();
@@ -322,4 +353,59 @@ async fn a_card_scanned_into_a_pdf_is_read_like_a_photo() {
         explained.contains("editing_software") && explained.contains("KTP PDF"),
         "{explained}"
     );
+}
+
+#[tokio::test]
+async fn a_pdf_whose_page_is_absurdly_large_fails_its_stages_at_once() {
+    let app = TestApp::spawn().await;
+    let (live_org, _) = create_live_org(&app.store, "Large Page Lender", 1000).await;
+    let email = "owner@large-page.test";
+    create_user(&app, &live_org, email, "owner", &[]).await;
+    let client = Client::with_token(&app, &tokens(&app, email).await.access);
+    // A few hundred bytes, one blank 5000 × 5000 pt page (1.76 m a side): rendered at 300 dpi,
+    // 434 megapixels and 1.7 GB for each of the three stages.
+    let huge = satyapan::files::kind::pdf_of_pages("", &["/MediaBox [0 0 5000 5000]"]);
+    assert!(huge.len() < 500);
+    let uploaded = client
+        .upload(
+            "VERIFICATION_INPUT_FILE",
+            &[Part {
+                name: "ktp.pdf",
+                content_type: "application/pdf",
+                bytes: huge,
+            }],
+            &[],
+        )
+        .await;
+    assert_eq!(uploaded.status, 201, "{}", uploaded.text);
+    let ktp = uploaded.json()["files"][0]["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let selfie = synth::degrade::encode(
+        &image::RgbImage::from_pixel(400, 400, image::Rgb([200, 200, 200])),
+        Some(90),
+    );
+    let v = verify_uploaded(&client, ktp, selfie, true).await;
+    assert_eq!(v["status"], "FAILED", "{v:#}");
+
+    // Each stage reading the card failed on its first attempt, saying why.
+    let id = v["id"].as_str().unwrap();
+    let stages = app.store.stages(id, 1).await.unwrap();
+    assert_eq!(stages.len(), 3);
+    for stage in &stages {
+        let error = stage.error.as_deref().unwrap_or_default();
+        assert!(
+            error.contains("page_too_large: the PDF's first page is 5000 × 5000 pt"),
+            "{:?}: {error}",
+            stage.stage
+        );
+        let job = app
+            .store
+            .job(stage.job_id.as_deref().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(job.attempts, 1, "{:?}: no retries", stage.stage);
+    }
 }

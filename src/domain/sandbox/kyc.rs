@@ -15,17 +15,23 @@ use crate::domain::kyc::{KtpCard, PepMatch, StageAnswer, name_score};
 pub const SOURCE: &str = "SANDBOX";
 const MARKER: &[u8] = b"satyapan-sandbox:";
 
-/// The instructions found in a set of files (later files win).
+/// The instructions found in a set of files (later files win). The text after the marker ends
+/// where its carrier ends — a PNG chunk's data or a JPEG segment, by their own lengths (so a
+/// chunk's CRC is not read as text) — and at the first byte that no instruction is written
+/// with ([`is_instruction_byte`]: a PDF comment's line end, a PDF string's `)`).
 pub fn instructions<'a>(files: impl IntoIterator<Item = &'a [u8]>) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for bytes in files {
         let Some(start) = bytes.windows(MARKER.len()).position(|w| w == MARKER) else {
             continue;
         };
-        let rest = &bytes[start + MARKER.len()..];
+        let carrier_end = carrier_end(bytes, start).unwrap_or(bytes.len());
+        let rest = bytes
+            .get(start + MARKER.len()..carrier_end)
+            .unwrap_or_default();
         let end = rest
             .iter()
-            .position(|b| !(0x20..0x7F).contains(b))
+            .position(|b| !is_instruction_byte(*b))
             .unwrap_or(rest.len());
         let text = String::from_utf8_lossy(&rest[..end]);
         for pair in text.split(';') {
@@ -35,6 +41,64 @@ pub fn instructions<'a>(files: impl IntoIterator<Item = &'a [u8]>) -> BTreeMap<S
         }
     }
     out
+}
+
+/// What instructions are written with: ASCII letters and digits, the space, `=` and `;`, and
+/// the punctuation of names, dates and lists (`, . - _ ' / : +`).
+pub fn is_instruction_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b" =;,.-_'/:+".contains(&b)
+}
+
+/// Where the structure of the file holding the marker at `at` ends it: the end of the PNG
+/// chunk's data or of the JPEG marker segment the marker lies in, by their own lengths. `None`
+/// when the marker lies in no chunk or segment (text appended to a file, a PDF, anything else).
+fn carrier_end(bytes: &[u8], at: usize) -> Option<usize> {
+    let be32 = |p: usize| {
+        bytes
+            .get(p..p + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    let be16 = |p: usize| {
+        bytes
+            .get(p..p + 2)
+            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+    };
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        // length (4), type (4), data (length), CRC (4)
+        let mut pos = 8;
+        while let Some(length) = be32(pos) {
+            let data = pos + 8;
+            let end = data.checked_add(length)?;
+            if (data..end).contains(&at) {
+                return Some(end.min(bytes.len()));
+            }
+            if at < data || bytes.get(pos + 4..pos + 8) == Some(b"IEND") {
+                return None;
+            }
+            pos = end.checked_add(4)?;
+        }
+    } else if bytes.starts_with(&[0xFF, 0xD8]) {
+        // FF, marker, then (but for the standalone markers) a length counting itself
+        let mut pos = 2;
+        while bytes.get(pos) == Some(&0xFF) {
+            let marker = *bytes.get(pos + 1)?;
+            match marker {
+                0xFF => pos += 1,
+                0x01 | 0xD0..=0xD7 => pos += 2,
+                // The scan's entropy-coded data or the image's end: no segment beyond.
+                0xD9 | 0xDA => return None,
+                _ => {
+                    let length = be16(pos + 2).filter(|l| *l >= 2)?;
+                    let (data, end) = (pos + 4, pos + 2 + length);
+                    if (data..end).contains(&at) {
+                        return Some(end.min(bytes.len()));
+                    }
+                    pos = end;
+                }
+            }
+        }
+    }
+    None
 }
 
 fn digest_hex(parts: &[&[u8]]) -> String {
@@ -294,13 +358,130 @@ mod tests {
 
     #[test]
     fn instructions_are_read_from_the_bytes() {
-        let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xFE, 0, 40];
-        jpeg.extend_from_slice(b"satyapan-sandbox: name=Siti Rahayu; face=42");
+        let text = b"satyapan-sandbox: name=Siti Rahayu; face=42";
+        let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xFE];
+        jpeg.extend_from_slice(&(text.len() as u16 + 2).to_be_bytes());
+        jpeg.extend_from_slice(text);
         jpeg.extend_from_slice(&[0xFF, 0xD9]);
         let found = instructions([jpeg.as_slice()]);
         assert_eq!(found["name"], "Siti Rahayu");
         assert_eq!(found["face"], "42");
         assert!(instructions([b"plain".as_slice()]).is_empty());
+    }
+
+    /// CRC-32 as PNG computes it.
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    /// A real 32 × 32 PNG with a `tEXt` chunk (`keyword`, `text`) after its header, its CRC
+    /// computed.
+    fn png_with_text(keyword: &str, text: &str) -> (Vec<u8>, [u8; 4]) {
+        let mut png = Vec::new();
+        image::RgbImage::from_pixel(32, 32, image::Rgb([120, 160, 200]))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let mut chunk = b"tEXt".to_vec();
+        chunk.extend_from_slice(keyword.as_bytes());
+        chunk.push(0);
+        chunk.extend_from_slice(text.as_bytes());
+        let crc = crc32(&chunk).to_be_bytes();
+        let mut inserted = (chunk.len() as u32 - 4).to_be_bytes().to_vec();
+        inserted.extend_from_slice(&chunk);
+        inserted.extend_from_slice(&crc);
+        // After the signature (8) and IHDR (4 + 4 + 13 + 4).
+        png.splice(33..33, inserted);
+        (png, crc)
+    }
+
+    #[test]
+    fn a_png_text_chunks_crc_is_not_read_as_part_of_the_last_value() {
+        // Keywords whose chunk's CRC begins with a digit, and with a letter: before, the
+        // value ran on into the CRC (`face=70` read as `707…`, or not a number).
+        let find = |text: &str, first: fn(&u8) -> bool| {
+            (0..10_000)
+                .map(|i| png_with_text(&format!("Comment{i}"), text))
+                .find(|(_, crc)| first(&crc[0]) && crc.iter().all(|b| (0x20..0x7F).contains(b)))
+                .expect("a keyword with such a CRC")
+                .0
+        };
+        for png in [
+            find("satyapan-sandbox: face=70", u8::is_ascii_digit),
+            find("satyapan-sandbox: face=70", u8::is_ascii_alphabetic),
+        ] {
+            image::load_from_memory(&png).expect("a valid PNG, CRCs and all");
+            assert_eq!(instructions([png.as_slice()])["face"], "70");
+        }
+        let png = find(
+            "satyapan-sandbox: face=12; name=Siti Rahayu",
+            u8::is_ascii_alphabetic,
+        );
+        let found = instructions([png.as_slice()]);
+        assert_eq!(found["name"], "Siti Rahayu");
+        assert_eq!(found["face"], "12");
+    }
+
+    #[test]
+    fn instructions_end_with_their_jpeg_segment_and_in_a_pdf_at_the_first_byte_outside_them() {
+        // A real JPEG: the comment segment right after the start of image, an APP segment
+        // before it in the second.
+        let mut jpeg = Vec::new();
+        image::RgbImage::from_pixel(32, 32, image::Rgb([120, 160, 200]))
+            .write_to(
+                &mut std::io::Cursor::new(&mut jpeg),
+                image::ImageFormat::Jpeg,
+            )
+            .unwrap();
+        let segment = |marker: u8, text: &[u8]| {
+            let mut s = vec![0xFF, marker];
+            s.extend_from_slice(&(text.len() as u16 + 2).to_be_bytes());
+            s.extend_from_slice(text);
+            s
+        };
+        let mut commented = jpeg.clone();
+        commented.splice(2..2, segment(0xFE, b"satyapan-sandbox: face=70"));
+        image::load_from_memory(&commented).expect("a valid JPEG");
+        assert_eq!(instructions([commented.as_slice()])["face"], "70");
+        let mut after_app = jpeg.clone();
+        after_app.splice(
+            2..2,
+            [
+                segment(0xE1, b"Exif\0\0II*\0"),
+                segment(0xFE, b"satyapan-sandbox: fraud=edited_photo"),
+            ]
+            .concat(),
+        );
+        assert_eq!(
+            instructions([after_app.as_slice()])["fraud"],
+            "edited_photo"
+        );
+        // A segment's length ends the text even when printable bytes follow.
+        let mut cut = vec![0xFF, 0xD8];
+        cut.extend(segment(0xFE, b"satyapan-sandbox: face=70"));
+        cut.extend_from_slice(b"5 trailing");
+        assert_eq!(instructions([cut.as_slice()])["face"], "70");
+
+        // A PDF: a comment ends at its line's end, a string at its `)`.
+        let mut pdf = crate::files::kind::blank_pdf(1);
+        pdf.splice(9..9, b"%satyapan-sandbox: face=70\r\n".to_vec());
+        assert_eq!(instructions([pdf.as_slice()])["face"], "70");
+        let info = b"%PDF-1.4\n1 0 obj\n<< /Keywords (satyapan-sandbox: face=70)>>\nendobj\n";
+        assert_eq!(instructions([info.as_slice()])["face"], "70");
+        // Text appended to a file is in no chunk: it ends at the first byte outside the grammar.
+        let mut appended = jpeg;
+        appended.extend_from_slice(b"satyapan-sandbox: face=70\x00\x9a7");
+        assert_eq!(instructions([appended.as_slice()])["face"], "70");
     }
 
     #[test]
