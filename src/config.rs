@@ -105,6 +105,13 @@ pub struct Config {
     pub login_window_secs: u64,
     /// AnyCheck requests running longer are answered 408 REQUEST_TIMEOUT.
     pub request_timeout_secs: u64,
+    /// A request's head (request line and headers) must arrive whole within this long, from the
+    /// connection's accept or the request's first byte; else the connection is closed (0: no
+    /// bound).
+    pub http_header_read_timeout_secs: u64,
+    /// A kept-alive connection with no request under way is closed when no next request starts
+    /// within this long (0: no bound).
+    pub http_idle_timeout_secs: u64,
     /// Where the face models are (`scripts/setup.sh` extracts them there); `SATYAPAN_MODELS_DIR`.
     pub models_dir: String,
 }
@@ -154,6 +161,8 @@ impl Default for Config {
             login_max_attempts_per_address: 30,
             login_window_secs: 900,
             request_timeout_secs: 60,
+            http_header_read_timeout_secs: 10,
+            http_idle_timeout_secs: 30,
             models_dir: "models".into(),
         }
     }

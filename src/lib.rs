@@ -281,15 +281,13 @@ impl App {
             )
         });
         state.store.listen_for_key_changes(shutdown.clone());
+        let listener = api::listener(listener, &state.config).await;
         let router = api::router(state);
         let stop = shutdown.clone();
-        axum::serve(
-            api::listener(listener).await,
-            router.into_make_service_with_connect_info::<api::common::wire::PeerAddr>(),
-        )
-        .with_graceful_shutdown(async move { stop.cancelled().await })
-        .await
-        .context("serving HTTP")?;
+        axum::serve(listener, api::common::timeouts::Connections::new(router))
+            .with_graceful_shutdown(async move { stop.cancelled().await })
+            .await
+            .context("serving HTTP")?;
         if let Some(workers) = workers {
             let _ = workers.await;
         }

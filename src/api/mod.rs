@@ -132,11 +132,18 @@ async fn uri_limit(
 
 /// The listener the router is served on: hyper's own answers to requests it cannot parse (before
 /// any route is known) leave in the KonnectNXT envelope, as everything under `/api/` does.
-pub async fn listener(tcp: tokio::net::TcpListener) -> common::wire::Listener {
+pub async fn listener(
+    tcp: tokio::net::TcpListener,
+    config: &crate::config::Config,
+) -> common::wire::Listener {
     common::wire::Listener::new(
         tcp,
         common::wire::FrameworkAnswers::render::<KonnectNxt>().await,
     )
+    .with_timeouts(common::timeouts::Timeouts::from_secs(
+        config.http_header_read_timeout_secs,
+        config.http_idle_timeout_secs,
+    ))
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -202,5 +209,6 @@ pub fn router(state: AppState) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
         )
+        .layer(axum::middleware::from_fn(common::security::middleware))
         .with_state(state)
 }

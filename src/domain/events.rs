@@ -137,6 +137,8 @@ pub fn verification_status_changed(change: &VerificationChange<'_>, now_ms: i64)
         }),
         now_ms,
     );
+    // The vendor's own top-level fields, beside the envelope every event carries.
+    event.payload["event"] = json!(EventType::VerificationStatusChanged.as_str());
     event.payload["timestamp"] = json!(format_iso(now_ms));
     Some(event)
 }
@@ -208,7 +210,10 @@ mod tests {
         };
         let event = verification_status_changed(&change, 0).unwrap();
         assert_eq!(event.payload["type"], "verification.status_changed");
+        assert_eq!(event.payload["event"], "verification.status_changed");
         assert_eq!(event.payload["timestamp"], "1970-01-01T00:00:00Z");
+        let later = verification_status_changed(&change, 1_778_650_320_123).unwrap();
+        assert_eq!(later.payload["timestamp"], "2026-05-13T05:32:00Z");
         assert_eq!(event.payload["data"]["status"], "COMPLETED");
         assert_eq!(event.payload["data"]["webhook_metadata"]["order"], "A-1");
         let same = VerificationChange {

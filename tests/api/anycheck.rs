@@ -492,6 +492,63 @@ async fn uploads_are_recognised_by_content_and_served_to_their_tenant() {
     assert_error(&not_multipart, 400, "INVALID_REQUEST");
 }
 
+/// A file with JPEG's magic that carries a page (HTML with a script) in a comment: it is a
+/// JPEG to the server, and downloaded as one — `image/jpeg`, `attachment` named `.jpg` — by a
+/// signed link, by the tenant, and under a path that names another extension.
+#[tokio::test]
+async fn a_jpeg_carrying_html_downloads_as_a_jpeg_that_cannot_render() {
+    let app = TestApp::spawn().await;
+    let client = owner(&app).await;
+    let page = "<html><body><script>alert(document.cookie)</script></body></html>";
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xFE];
+    bytes.extend_from_slice(&((page.len() + 2) as u16).to_be_bytes());
+    bytes.extend_from_slice(page.as_bytes());
+    bytes.extend_from_slice(&[0xFF, 0xD9]);
+    let uploaded = client
+        .upload(
+            "VERIFICATION_INPUT_FILE",
+            &[Part {
+                name: "page.html",
+                content_type: "text/html",
+                bytes: bytes.clone(),
+            }],
+            &[],
+        )
+        .await;
+    assert_eq!(uploaded.status, 201, "{}", uploaded.text);
+    let file = &uploaded.json()["files"][0];
+    let path = file["path"].as_str().unwrap().to_string();
+    let id = path
+        .trim_start_matches("/uploads/")
+        .trim_end_matches(".jpg")
+        .to_string();
+    let signed = app
+        .http
+        .get(file["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let mut answers = vec![signed.headers().clone()];
+    assert_eq!(
+        signed.bytes().await.unwrap().to_vec(),
+        bytes,
+        "served as uploaded"
+    );
+    for link in [format!("/files{path}"), format!("/files/uploads/{id}.html")] {
+        let response = client.get(&link).await;
+        assert_eq!(response.status, 200, "{link}: {}", response.text);
+        answers.push(response.headers);
+    }
+    for headers in answers {
+        assert_eq!(headers["content-type"], "image/jpeg");
+        assert_eq!(
+            headers["content-disposition"],
+            format!("attachment; filename=\"{id}.jpg\"").as_str()
+        );
+        crate::files::assert_downloads_without_rendering(&headers, &id);
+    }
+}
+
 #[tokio::test]
 async fn folders_belong_to_groups_and_group_users_see_only_theirs() {
     let app = TestApp::spawn().await;
@@ -856,15 +913,14 @@ async fn login_upload_submit_poll_and_every_seed_field() {
         .await
         .unwrap();
     assert_eq!(input.status(), 200);
-    let output_file: Value = app
+    let output_response = app
         .http
         .get(selfie_item["output_file_url"].as_str().unwrap())
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
+    crate::files::assert_downloads_without_rendering(output_response.headers(), "output-");
+    let output_file: Value = output_response.json().await.unwrap();
     assert_eq!(output_file, selfie_item["output"]);
     let one = client
         .get(&format!(
@@ -896,7 +952,13 @@ async fn login_upload_submit_poll_and_every_seed_field() {
     for request in &received {
         let body: Value = serde_json::from_slice(&request.body).unwrap();
         assert_eq!(body["type"], "verification.status_changed");
-        assert!(body["timestamp"].is_string());
+        // The vendor's top-level fields: `event`, and `timestamp` in ISO 8601, UTC.
+        assert_eq!(body["event"], "verification.status_changed");
+        let timestamp = body["timestamp"].as_str().unwrap();
+        assert!(
+            chrono::NaiveDateTime::parse_from_str(timestamp, "%Y-%m-%dT%H:%M:%SZ").is_ok(),
+            "{timestamp}"
+        );
         let data = &body["data"];
         assert_eq!(data["result_id"], result_id.as_str());
         assert!(!body.to_string().contains("whsec_test_1"));
@@ -1111,6 +1173,23 @@ async fn bad_submissions_name_every_problem_and_insufficient_balance_creates_not
         .await;
     let body = assert_error(&bad_hook, 400, "INVALID_VALUE");
     assert_eq!(body["errors"][0]["field"], "webhook_url");
+    // The metadata address through IPv6 translation (NAT64, 6to4, local-use NAT64, Teredo).
+    for url in [
+        "http://[64:ff9b::a9fe:a9fe]/latest/meta-data",
+        "http://[2002:a9fe:a9fe::1]/hooks",
+        "http://[64:ff9b:1::a9fe:a9fe]/hooks",
+        "http://[2001:0:4136:e378:8000:63bf:5601:5601]/hooks",
+    ] {
+        let translated = client
+            .post(
+                "/verifications",
+                &json!({"service_id": service, "folder_id": folder_id, "webhook_url": url,
+                        "configuration": selfie_config(&client, "", "").await}),
+            )
+            .await;
+        let body = assert_error(&translated, 400, "INVALID_VALUE");
+        assert_eq!(body["errors"][0]["field"], "webhook_url", "{url}");
+    }
 
     // 10 credits needed, 5 held: refused, and nothing is created or charged.
     let jobs_before = app.store.job_counts().await.unwrap();

@@ -53,10 +53,35 @@ async fn evidence_downloads(app: &TestApp, case_id: &str) -> Vec<(String, Vec<u8
                 .to_str()
                 .unwrap()
                 .to_string();
+            assert_downloads_without_rendering(response.headers(), "evidence-");
             files.push((content_type, response.bytes().await.unwrap().to_vec()));
         }
     }
     files
+}
+
+/// A file is a download that cannot render: `attachment` under a name of our making, a type
+/// a browser must not second-guess, and a policy that sandboxes it if it is opened anyway.
+pub(crate) fn assert_downloads_without_rendering(headers: &reqwest::header::HeaderMap, stem: &str) {
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .unwrap_or_else(|| panic!("no {name}: {headers:?}"))
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let disposition = get("content-disposition");
+    assert!(
+        disposition.starts_with(&format!("attachment; filename=\"{stem}")),
+        "{disposition}"
+    );
+    assert_eq!(get("x-content-type-options"), "nosniff");
+    let policy = get("content-security-policy");
+    assert!(
+        policy.contains("default-src 'none'") && policy.contains("sandbox"),
+        "{policy}"
+    );
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -111,6 +136,13 @@ async fn evidence_and_pdfs_are_kept_in_the_file_store_not_in_rows() {
     let pdf = app.http.get(&link).send().await.unwrap();
     assert_eq!(pdf.status(), 200);
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert_downloads_without_rendering(pdf.headers(), "bgv-report-");
+    assert!(
+        pdf.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .ends_with(".pdf\"")
+    );
     let pdf = pdf.bytes().await.unwrap().to_vec();
     assert!(pdf.starts_with(b"%PDF"));
     let version = app

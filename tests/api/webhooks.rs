@@ -278,3 +278,80 @@ async fn internal_targets_are_refused_unless_the_operator_allows_them() {
         "receiver address is not allowed (not a public address)"
     );
 }
+
+/// IPv6 translation prefixes carry an IPv4 address: the metadata address (or any internal one)
+/// through NAT64, 6to4 or the IPv4-compatible form is refused like the address itself, and the
+/// prefixes that hide where packets go (local-use NAT64, Teredo, discard-only) are refused
+/// outright — when the URL is set, and again when a delivery is due.
+#[tokio::test]
+async fn ipv6_translation_targets_are_refused_at_configuration_and_delivery() {
+    let app = TestApp::spawn_with(|c| {
+        c.webhook_allowed_networks = Vec::new();
+        c.webhook_retry_schedule_secs = vec![0];
+    })
+    .await;
+    for url in [
+        "http://[64:ff9b::a9fe:a9fe]/latest/meta-data",
+        "http://[64:ff9b::10.0.0.1]/hooks",
+        "http://[64:ff9b:1::a9fe:a9fe]/hooks",
+        "http://[2002:a9fe:a9fe::1]/hooks",
+        "http://[::169.254.169.254]/hooks",
+        "http://[2001:0:4136:e378:8000:63bf:5601:5601]/hooks",
+        "http://[100::a9fe:a9fe]/hooks",
+    ] {
+        let response = app
+            .send(
+                app.http
+                    .put(app.url("/api/v2/webhooks"))
+                    .bearer_auth(&app.key)
+                    .json(&json!({ "url": url })),
+            )
+            .await;
+        assert_eq!(response.status, 400, "{url}: {}", response.text);
+        assert_eq!(
+            response.json()["message"],
+            "url must point to a public address (loopback, private and link-local addresses are refused).",
+            "{url}"
+        );
+    }
+    // NAT64 to a public address is an ordinary receiver on an IPv6-only network.
+    let response = app
+        .send(
+            app.http
+                .put(app.url("/api/v2/webhooks"))
+                .bearer_auth(&app.key)
+                .json(&json!({ "url": "https://[64:ff9b::808:808]/hooks" })),
+        )
+        .await;
+    assert_eq!(response.status, 200, "{}", response.text);
+
+    // A target written past registration is refused when the delivery is due.
+    app.store
+        .set_webhook(
+            &app.org_id,
+            Some("http://[64:ff9b::a9fe:a9fe]/latest/meta-data"),
+            Some("whsec_x"),
+        )
+        .await
+        .unwrap();
+    app.post(
+        "/api/recruiter/v2/bgv-submit/",
+        &json!({"checks": ["aml_check"], "candidates": [{"name": "Asha Rao", "dob": "02-03-1994"}]}),
+    )
+    .await;
+    eventually(60, || async {
+        let counts = app.store.job_counts().await.unwrap();
+        (counts.dead == 2).then_some(())
+    })
+    .await;
+    let listed = app.get("/api/v2/webhooks/events").await.json();
+    let id = listed["data"][0]["id"].as_str().unwrap().to_string();
+    let log = app
+        .get(&format!("/api/v2/webhooks/events/{id}/deliveries"))
+        .await
+        .json();
+    assert_eq!(
+        log["data"][0]["error"],
+        "receiver address is not allowed (not a public address)"
+    );
+}

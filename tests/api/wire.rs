@@ -261,3 +261,168 @@ async fn the_frameworks_own_answers_are_in_the_envelope() {
         );
     }
 }
+
+/// Whether the server closes `stream` (end of stream or a reset) within `secs` seconds, reading
+/// and dropping whatever it sends meanwhile.
+async fn closed_within(stream: &mut tokio::net::TcpStream, secs: u64) -> bool {
+    use tokio::io::AsyncReadExt;
+    let closed = async {
+        let mut chunk = [0u8; 4096];
+        loop {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => continue,
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(secs), closed)
+        .await
+        .is_ok()
+}
+
+fn short_connection_timeouts(config: &mut satyapan::config::Config) {
+    config.http_header_read_timeout_secs = 1;
+    config.http_idle_timeout_secs = 2;
+}
+
+/// A client that trickles header lines, each well within any per-read bound, is cut off when
+/// the header-read timeout runs out: the bound is on the whole head.
+#[tokio::test]
+async fn a_trickled_request_head_is_cut_off() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn_with(short_connection_timeouts).await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    writer
+        .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n")
+        .await
+        .unwrap();
+    let trickle = tokio::spawn(async move {
+        for _ in 0..200 {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            if writer.write_all(b"x-trickle: 1\r\n").await.is_err() {
+                return;
+            }
+        }
+    });
+    let closed = {
+        use tokio::io::AsyncReadExt;
+        let read = async {
+            let mut chunk = [0u8; 4096];
+            loop {
+                match reader.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => continue,
+                }
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(30), read)
+            .await
+            .is_ok()
+    };
+    trickle.abort();
+    assert!(
+        closed,
+        "the connection was held past the header-read timeout"
+    );
+    // The server itself is unharmed.
+    assert_eq!(app.get("/healthz").await.status, 200);
+}
+
+/// A connection that sends nothing at all is closed too, and so is a kept-alive connection
+/// left idle after its answer.
+#[tokio::test]
+async fn silent_and_idle_connections_are_closed() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn_with(short_connection_timeouts).await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut silent = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    assert!(
+        closed_within(&mut silent, 30).await,
+        "a silent connection was held"
+    );
+
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let mut buffer = Vec::new();
+    for _ in 0..2 {
+        stream
+            .write_all(format!("GET /healthz HTTP/1.1\r\nhost: {addr}\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
+        let (status, headers, _) = read_response(&mut stream, &mut buffer).await.unwrap();
+        assert_eq!(status, 200);
+        assert!(
+            !headers
+                .iter()
+                .any(|(k, v)| k == "connection" && v == "close"),
+            "the answer keeps the connection: {headers:?}"
+        );
+    }
+    assert!(
+        closed_within(&mut stream, 30).await,
+        "an idle keep-alive connection was held"
+    );
+}
+
+/// A request being answered is not cut short by either bound, however long it takes: the
+/// clocks run only while the connection waits for a request.
+#[tokio::test]
+async fn a_slow_answer_outlasts_both_bounds() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn_with(|c| {
+        short_connection_timeouts(c);
+        c.sandbox_latency_ms = 3500;
+    })
+    .await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let body = json!({"mobile_number": "9553226860", "full_name": "Manish Gupta"}).to_string();
+    let request = format!(
+        "POST /api/v2/finance/customer-data-pull HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        app.key,
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut buffer = Vec::new();
+    let (status, _, body) = read_response(&mut stream, &mut buffer).await.unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    // Then the connection is idle, and closed in its turn.
+    assert!(closed_within(&mut stream, 30).await);
+}
+
+/// Stopping the server is not held up by a connection trickling its head.
+#[tokio::test]
+async fn shutdown_is_not_held_by_a_trickling_connection() {
+    use tokio::io::AsyncWriteExt;
+    let (url, _dir) = crate::helpers::fresh_database().await;
+    let files = tempfile::tempdir().unwrap();
+    let mut config = crate::helpers::test_config(&url);
+    config.files_dir = files.path().display().to_string();
+    config.http_header_read_timeout_secs = 2;
+    let app = satyapan::App::build(config).await.unwrap();
+    let addr = format!("127.0.0.1:{}", app.port());
+    let stop = app.shutdown_token();
+    let server = tokio::spawn(app.run_until_stopped());
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n")
+        .await
+        .unwrap();
+    let trickle = tokio::spawn(async move {
+        for _ in 0..200 {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            if stream.write_all(b"x-trickle: 1\r\n").await.is_err() {
+                return;
+            }
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    stop.cancel();
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(30), server).await;
+    trickle.abort();
+    assert!(
+        matches!(stopped, Ok(Ok(Ok(())))),
+        "the server did not stop: {stopped:?}"
+    );
+}

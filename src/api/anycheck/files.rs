@@ -2,16 +2,17 @@
 //! their tenant (JWT or API key) or to anyone holding a signed, unexpired link.
 
 use axum::extract::{FromRequestParts, Path, Request, State};
-use axum::http::header;
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use super::auth::Caller;
 use super::errors::{AcError, AcResult};
 use crate::api::AppState;
-use crate::api::common::files::authorise;
+use crate::api::common::files::{attachment, authorise, download};
 use crate::api::common::parse_query;
 use crate::app::auth::Actor;
 use crate::app::{AppError, Resource};
+use crate::files::Content;
 
 /// The authenticated caller, or `None` for a valid signed link.
 async fn reader(state: &AppState, link_path: &str, request: Request) -> AcResult<Option<Actor>> {
@@ -34,6 +35,7 @@ fn split(file: &str, ext: &str) -> AcResult<String> {
         .ok_or_else(|| AcError::from(AppError::NotFound(Resource::File)))
 }
 
+/// A file this server made (an output, an export), as a download.
 fn serve(content_type: &str, disposition: String, bytes: Vec<u8>) -> Response {
     (
         [
@@ -59,11 +61,13 @@ pub async fn upload(
     let id = split(&file, &format!(".{ext}"))?;
     let (row, bytes) =
         crate::app::uploads::read(&state.store, &state.files, org.as_deref(), &id).await?;
-    Ok(serve(
-        &row.content_type,
-        format!("inline; filename=\"{id}.{ext}\""),
-        bytes,
-    ))
+    // Typed by its bytes and named by that kind, whatever extension the path gives.
+    let mut response = download(Content::Bytes(bytes), &row.id).await;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=300"),
+    );
+    Ok(response)
 }
 
 /// `GET /files/outputs/{verification_id}.json`: a verification's output as a JSON file.
@@ -81,7 +85,7 @@ pub async fn output(
             .await?;
     Ok(serve(
         "application/json",
-        format!("inline; filename=\"output-{id}.json\""),
+        attachment(&format!("output-{id}"), "json"),
         bytes,
     ))
 }
@@ -100,7 +104,7 @@ pub async fn export(
         crate::app::verifications::export(&state.store, &state.files, actor.as_ref(), &id).await?;
     Ok(serve(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("attachment; filename=\"verifications-{id}.xlsx\""),
+        attachment(&format!("verifications-{id}"), "xlsx"),
         bytes,
     ))
 }

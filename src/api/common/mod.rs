@@ -6,6 +6,8 @@ pub mod auth;
 pub mod files;
 pub mod idempotency;
 pub mod keep_alive;
+pub mod security;
+pub mod timeouts;
 pub mod wire;
 
 use std::collections::HashMap;

@@ -22,6 +22,7 @@ use axum::http::StatusCode;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
+use super::timeouts::{Timed, Timeouts};
 use super::{HttpError, Surface};
 
 /// The longest request URI (path and query) accepted: 8 KiB.
@@ -68,8 +69,13 @@ impl FrameworkAnswers {
     }
 
     fn response(status: StatusCode, content_type: &str, body: &[u8]) -> Bytes {
+        // The headers every answer carries (`super::security`), on these too.
+        let security: String = super::security::headers_for("")
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}\r\n"))
+            .collect();
         let mut out = format!(
-            "HTTP/1.1 {} {}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            "HTTP/1.1 {} {}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n{security}connection: close\r\n\r\n",
             status.as_u16(),
             status.canonical_reason().unwrap_or(""),
             body.len()
@@ -98,10 +104,12 @@ impl FrameworkAnswers {
     }
 }
 
-/// A TCP listener whose connections answer hyper's automatic errors in the surface's body.
+/// A TCP listener whose connections answer hyper's automatic errors in the surface's body and
+/// are closed when they wait too long for a request ([`Timeouts`]).
 pub struct Listener {
     inner: TcpListener,
     answers: Arc<FrameworkAnswers>,
+    timeouts: Timeouts,
 }
 
 impl Listener {
@@ -109,12 +117,19 @@ impl Listener {
         Listener {
             inner,
             answers: Arc::new(answers),
+            timeouts: Timeouts::default(),
         }
+    }
+
+    /// The header-read and idle bounds of every connection accepted.
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
     }
 }
 
 impl axum::serve::Listener for Listener {
-    type Io = Connection<TcpStream>;
+    type Io = Timed<Connection<TcpStream>>;
     type Addr = SocketAddr;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
@@ -122,7 +137,8 @@ impl axum::serve::Listener for Listener {
             match self.inner.accept().await {
                 Ok((stream, addr)) => {
                     let _ = stream.set_nodelay(true);
-                    return (Connection::new(stream, self.answers.clone()), addr);
+                    let connection = Connection::new(stream, self.answers.clone());
+                    return (Timed::new(connection, self.timeouts), addr);
                 }
                 Err(error) => {
                     // Out of file descriptors and the like: wait instead of spinning.
@@ -224,6 +240,10 @@ mod tests {
         let replaced = answers.replacement(AUTOMATIC).unwrap();
         let text = String::from_utf8_lossy(replaced);
         assert!(text.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"));
+        assert!(
+            text.contains("\r\nx-content-type-options: nosniff\r\n"),
+            "{text}"
+        );
         assert!(text.ends_with(
             r#"{"status":"error","code":431,"message":"Request headers are too large.","data":null}"#
         ));
