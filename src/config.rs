@@ -58,10 +58,10 @@ pub struct Config {
     /// Completed reports held in memory per process (0: none); a read of one then costs no
     /// database work beyond authentication. A completed report never changes.
     pub report_cache_entries: usize,
-    /// How long a serving process holds an active API key in memory instead of looking it up
-    /// (0: every request looks it up). A key changed through the same process, or on
-    /// PostgreSQL by any process (`NOTIFY`), is dropped at once; on SQLite a key revoked by
-    /// another process (`satyapan admin key revoke`) keeps working for at most this long.
+    /// How long a serving process holds an active API key in memory at most instead of looking
+    /// it up (0: every request looks it up). A key changed by any process, on either backend, is
+    /// refused on the next request regardless: each request reads the keys' generation counter
+    /// (`store::keys`).
     pub api_key_cache_secs: u64,
     /// PDF reports rendered at once per process (each takes a core and tens of MB while it
     /// runs); further downloads wait for a slot. A case's PDF is rendered once per version.
@@ -98,6 +98,10 @@ pub struct Config {
     pub upload_max_file_bytes: usize,
     /// Most files one `POST /uploads` may carry.
     pub upload_max_files: usize,
+    /// Upload bytes held in memory at once across the process (a PDF being counted, a part on
+    /// its way to the file store); uploads arrive into temporary files, so a burst waits here
+    /// instead of growing the process.
+    pub upload_buffer_bytes: usize,
     /// Failed logins one account may make per `login_window_secs` before it must wait.
     pub login_max_failures: u32,
     /// Login attempts one client address may make per `login_window_secs`.
@@ -157,6 +161,7 @@ impl Default for Config {
             files_s3: None,
             upload_max_file_bytes: 10 * 1024 * 1024,
             upload_max_files: 10,
+            upload_buffer_bytes: 64 * 1024 * 1024,
             login_max_failures: 5,
             login_max_attempts_per_address: 30,
             login_window_secs: 900,

@@ -233,6 +233,7 @@ impl App {
                 i64::try_from(config.login_window_secs).unwrap_or(900),
             )),
             files: shared.files.clone(),
+            upload_budget: crate::files::spool::UploadBudget::new(config.upload_buffer_bytes),
             config: Arc::new(config),
             metrics: telemetry::metrics_handle(),
         };
@@ -280,7 +281,7 @@ impl App {
                 shutdown.clone(),
             )
         });
-        state.store.listen_for_key_changes(shutdown.clone());
+        state.store.watch_key_generation(shutdown.clone());
         let listener = api::listener(listener, &state.config).await;
         let router = api::router(state);
         let stop = shutdown.clone();

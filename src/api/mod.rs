@@ -50,6 +50,8 @@ pub struct AppState {
     pub login_limiter: Arc<crate::app::auth::LoginLimiter>,
     /// Uploaded files, outputs and exports.
     pub files: crate::files::FileStore,
+    /// Bounds the upload bytes held in memory at once (`files::spool`).
+    pub upload_budget: crate::files::spool::UploadBudget,
 }
 
 #[derive(OpenApi)]
@@ -91,12 +93,15 @@ pub struct AppState {
         anycheck::services::get,
         anycheck::uploads::upload,
         anycheck::folders::create,
+        anycheck::folders::get,
         anycheck::folders::list,
         anycheck::verifications::submit,
         anycheck::verifications::list,
         anycheck::verifications::get,
         anycheck::verifications::update,
-        anycheck::verifications::retry
+        anycheck::verifications::retry,
+        anycheck::keys::list,
+        anycheck::keys::revoke
     ),
     components(schemas(
         konnectnxt::credits::TransactionsPage,

@@ -631,6 +631,18 @@ fn schemas() -> Map<String, Value> {
             &["object_id", "file_category", "files"],
         ),
     );
+    add(
+        "ApiKey",
+        object(
+            json!({
+                "id": uuid_string(),
+                "prefix": { "type": "string", "description": "The key's first characters (sat_test_… or sat_live_…); the key itself is shown once, when it is made." },
+                "state": { "type": "string", "enum": ["active", "inactive", "revoked"] },
+                "created_at": { "type": "string", "format": "date-time" },
+            }),
+            &["id", "prefix", "state", "created_at"],
+        ),
+    );
     schemas
 }
 
@@ -969,6 +981,11 @@ fn operations() -> Vec<Op> {
             .answers(400, "Invalid name or group_id", Option::None)
             .answers(403, "Not a member of the group", Option::None)
             .answers(404, "No such group", Option::None),
+        Op::new("getFolder", "get", "/folders/{id}", AnyCheck, ac)
+            .answers(200, "The folder", Some(schema_ref("Folder")))
+            .answers(400, "INVALID_ID", Option::None)
+            .answers(403, "Not a member of the folder's group", Option::None)
+            .answers(404, "No such folder", Option::None),
         Op::new("listFolders", "get", "/groups/{group_id}/folders", AnyCheck, ac)
             .query("page_size", page_param(1, Some(100), "Default 10."))
             .query("page_offset", page_param(0, None, "Default 0."))
@@ -1037,6 +1054,14 @@ fn operations() -> Vec<Op> {
             .answers(400, "INVALID_ID or body", Option::None)
             .answers(404, "No such verification", Option::None)
             .answers(409, "Nothing to retry", Option::None),
+        Op::new("listApiKeys", "get", "/api-keys", AnyCheck, ac)
+            .answers(200, "{total, items}, oldest first", Some(object(json!({ "total": count_schema(), "items": { "type": "array", "items": schema_ref("ApiKey") } }), &["total", "items"])))
+            .answers(403, "FORBIDDEN: not a signed-in owner (an API key or a group user)", Option::None),
+        Op::new("revokeApiKey", "post", "/api-keys/{id}/revoke", AnyCheck, ac)
+            .answers(200, "The key, revoked (refused from the next request; final)", Some(schema_ref("ApiKey")))
+            .answers(400, "INVALID_ID", Option::None)
+            .answers(403, "FORBIDDEN: not a signed-in owner (an API key or a group user)", Option::None)
+            .answers(404, "No such key in the organisation", Option::None),
     ]
 }
 

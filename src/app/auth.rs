@@ -26,7 +26,8 @@ pub struct Claims {
     /// `access` or `refresh`.
     pub typ: String,
     pub jti: String,
-    /// The login a refresh token descends from.
+    /// The login (refresh-token family) the token descends from: an access token is refused
+    /// once its family is revoked. Access tokens issued before they carried it have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fam: Option<String>,
     pub iat: i64,
@@ -78,7 +79,7 @@ impl Tokens {
             org: user.org_id.clone(),
             typ: "access".into(),
             jti: uuid::Uuid::new_v4().to_string(),
-            fam: None,
+            fam: Some(family.to_string()),
             iat: now,
             exp: now + ACCESS_TOKEN_SECS,
             iss: ISSUER.into(),
@@ -213,7 +214,7 @@ pub async fn login(
 
 /// Rotates a refresh token: the token is spent and a new pair of the same family issued. A
 /// token already spent (someone replays it) revokes the family, so the thief's and the
-/// owner's sessions both end.
+/// owner's sessions both end: its refresh tokens, and its access tokens from the next request.
 pub async fn refresh(store: &Store, tokens: &Tokens, token: &str) -> AppResult<TokenPair> {
     let claims = tokens
         .verify(token, "refresh")
@@ -231,7 +232,7 @@ pub async fn refresh(store: &Store, tokens: &Tokens, token: &str) -> AppResult<T
         }
         return Err(AppError::Unauthenticated(AuthFailure::InvalidToken));
     };
-    let user = store
+    let user = tx
         .user(&row.user_id)
         .await?
         .ok_or(AppError::Unauthenticated(AuthFailure::InvalidToken))?;
@@ -252,16 +253,18 @@ pub struct SignedIn {
     pub access: Access,
 }
 
-/// Resolves an access token to its user; a disabled user is refused at once.
+/// Resolves an access token to its user; a disabled user, and a token of a revoked family, are
+/// refused at once (both are read with the user, in one statement).
 pub async fn authenticate(store: &Store, tokens: &Tokens, token: &str) -> AppResult<SignedIn> {
     let claims = tokens
         .verify(token, "access")
         .map_err(AppError::Unauthenticated)?;
     let user = store
-        .user(&claims.sub)
+        .user_for_access_token(&claims.sub, claims.fam.as_deref())
         .await?
-        .filter(|u| u.org_id == claims.org)
-        .ok_or(AppError::Unauthenticated(AuthFailure::InvalidToken))?;
+        .filter(|u| u.user.org_id == claims.org && !u.family_revoked)
+        .ok_or(AppError::Unauthenticated(AuthFailure::InvalidToken))?
+        .user;
     if user.disabled {
         return Err(AppError::Forbidden("This account is disabled.".into()));
     }

@@ -20,6 +20,7 @@ pub enum Resource {
     ResultGroup,
     Service,
     ScreeningSubject,
+    ApiKey,
 }
 
 /// Why a caller could not be authenticated (beyond API keys, which the shared HTTP code checks).

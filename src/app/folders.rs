@@ -2,12 +2,13 @@
 
 use crate::app::auth::Actor;
 use crate::app::{AppError, AppResult, Resource};
+use crate::domain::text::{TextError, limits};
 use crate::store::folders::{FolderFilter, FolderRow, NewFolder};
 use crate::store::users::GroupRow;
-use crate::store::{Store, now_ms};
+use crate::store::{Store, Tx, now_ms};
 
 /// The longest folder name.
-pub const MAX_NAME: usize = 100;
+pub const MAX_NAME: usize = limits::FOLDER_NAME.max_chars;
 
 /// The group a request names (it must be the organisation's, 404 otherwise, and one the caller
 /// reaches, 403 otherwise), or the caller's own: a group user's first group, else the
@@ -54,13 +55,22 @@ pub async fn create(
     group_id: Option<&str>,
     name: &str,
 ) -> AppResult<FolderRow> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME {
-        return Err(AppError::invalid(
-            "name",
-            format!("must be 1 to {MAX_NAME} characters"),
-        ));
-    }
+    let name = match limits::FOLDER_NAME.parse(name) {
+        Ok(Some(name)) => name,
+        Err(TextError::ControlCharacter) => {
+            return Err(AppError::invalid(
+                "name",
+                TextError::ControlCharacter.to_string(),
+            ));
+        }
+        Ok(None) | Err(TextError::TooLong(_)) => {
+            return Err(AppError::invalid(
+                "name",
+                format!("must be 1 to {MAX_NAME} characters"),
+            ));
+        }
+    };
+    let name = name.as_str();
     let group = group_for(store, actor, group_id).await?;
     let id = uuid::Uuid::new_v4().to_string();
     let label = actor.label();
@@ -102,10 +112,16 @@ pub async fn list(
 /// A folder the caller may work in: the organisation's (404 otherwise) and in a group the
 /// caller reaches (403 otherwise).
 pub async fn reachable(store: &Store, actor: &Actor, folder_id: &str) -> AppResult<FolderRow> {
-    let folder = store
-        .folder(&actor.org_id, folder_id)
-        .await?
-        .ok_or(AppError::NotFound(Resource::Folder))?;
+    may_work_in(actor, store.folder(&actor.org_id, folder_id).await?)
+}
+
+/// As [`reachable`], read through the caller's open transaction.
+pub async fn reachable_in(tx: &mut Tx, actor: &Actor, folder_id: &str) -> AppResult<FolderRow> {
+    may_work_in(actor, tx.folder(&actor.org_id, folder_id).await?)
+}
+
+fn may_work_in(actor: &Actor, folder: Option<FolderRow>) -> AppResult<FolderRow> {
+    let folder = folder.ok_or(AppError::NotFound(Resource::Folder))?;
     if !actor.access.reaches_group(&folder.group_id) {
         return Err(AppError::Forbidden(
             "This folder belongs to a group you are not a member of.".into(),

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod error;
 pub mod folders;
 pub mod gst;
+pub mod keys;
 pub mod links;
 pub mod screening;
 pub mod uploads;

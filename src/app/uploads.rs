@@ -1,13 +1,16 @@
 //! Uploads: files recognised by their bytes (JPEG, PNG, PDF), PDF pages counted, stored in the
-//! file store and recorded for the organisation in one transaction.
+//! file store and recorded for the organisation in one transaction. Each file arrives spooled to
+//! disk (`files::spool`); what is read into memory holds the process's upload budget.
 
 use crate::app::auth::Actor;
 use crate::app::links::Links;
 use crate::app::{AppError, AppResult};
 use crate::crypto::Vault;
 use crate::domain::FieldIssue;
+use crate::domain::users::Access;
 use crate::domain::verifications::FileCategory;
 use crate::files::FileStore;
+use crate::files::spool::{Spooled, UploadBudget};
 use crate::files::kind::{FileKind, pdf_page_count};
 use crate::store::uploads::UploadRow;
 use crate::store::{Store, now_ms};
@@ -15,7 +18,7 @@ use crate::store::{Store, now_ms};
 /// One file as received.
 pub struct IncomingFile {
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub spooled: Spooled,
     /// The password of an encrypted PDF (`file_passwords[]`, same position).
     pub password: Option<String>,
 }
@@ -51,10 +54,31 @@ pub fn signed_url(links: &Links, row: &UploadRow) -> String {
     links.url(&format!("/files/uploads/{}.{ext}", row.id))
 }
 
+/// The group an upload is made for: a group user's first group; the organisation's (`None`)
+/// for its owner or API key.
+fn upload_group(actor: &Actor) -> Option<String> {
+    match &actor.access {
+        Access::Organisation => None,
+        Access::Groups(groups) => groups.first().cloned(),
+    }
+}
+
+/// A group user may read and submit only their groups' uploads (403, as for outputs).
+pub(crate) fn may_use(actor: &Actor, row: &UploadRow) -> AppResult<()> {
+    if actor.access.reaches_upload(row.group_id.as_deref()) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "This file was uploaded for a group you are not a member of.".into(),
+        ))
+    }
+}
+
 /// Checks every file (all problems reported), then stores the bytes and records the files.
 pub async fn upload(
     store: &Store,
     files: &FileStore,
+    budget: &UploadBudget,
     vault: &Vault,
     actor: &Actor,
     category: FileCategory,
@@ -64,7 +88,7 @@ pub async fn upload(
     let mut accepted = Vec::new();
     for (i, file) in incoming.into_iter().enumerate() {
         let field = format!("files[{i}]");
-        let Some(kind) = FileKind::detect(&file.bytes) else {
+        let Some(kind) = FileKind::detect(file.spooled.head()) else {
             issues.push(FieldIssue::new(
                 field,
                 "is not a JPEG, PNG or PDF file (files are recognised by their content)",
@@ -76,7 +100,8 @@ pub async fn upload(
             continue;
         }
         let page_count = if kind == FileKind::Pdf {
-            let bytes = file.bytes.clone();
+            let _held = budget.reserve(file.spooled.size()).await;
+            let bytes = file.spooled.read_all().map_err(AppError::internal)?;
             let password = file.password.clone();
             let counted =
                 tokio::task::spawn_blocking(move || pdf_page_count(&bytes, password.as_deref()))
@@ -103,9 +128,9 @@ pub async fn upload(
     for (file, kind, page_count) in accepted {
         let id = uuid::Uuid::new_v4().to_string();
         let storage_key = format!("uploads/{}/{id}.{}", actor.org_id, kind.extension());
-        let size = file.bytes.len() as i64;
+        let size = i64::try_from(file.spooled.size()).unwrap_or(i64::MAX);
         files
-            .put(&storage_key, file.bytes)
+            .put_spooled(&storage_key, &file.spooled, budget)
             .await
             .map_err(AppError::internal)?;
         rows.push(UploadRow {
@@ -125,6 +150,7 @@ pub async fn upload(
                 .map(|p| vault.seal(&p)),
             uploaded_by: actor.label(),
             created_at: now,
+            group_id: upload_group(actor),
         });
     }
     let mut tx = store.begin().await?;
@@ -153,15 +179,18 @@ pub async fn upload(
 pub async fn read(
     store: &Store,
     files: &FileStore,
-    org_id: Option<&str>,
+    reader: Option<&Actor>,
     id: &str,
 ) -> AppResult<(UploadRow, Vec<u8>)> {
     let not_found = || AppError::NotFound(crate::app::Resource::File);
     let row = store
         .upload(id)
         .await?
-        .filter(|row| org_id.is_none_or(|org| org == row.org_id))
+        .filter(|row| reader.is_none_or(|actor| actor.org_id == row.org_id))
         .ok_or_else(not_found)?;
+    if let Some(actor) = reader {
+        may_use(actor, &row)?;
+    }
     let bytes = files
         .get(&row.storage_key)
         .await

@@ -85,7 +85,8 @@ pub enum OrgCommand {
     AlwaysAudit {
         #[arg(long)]
         org: String,
-        #[arg(value_parser = clap::value_parser!(bool))]
+        /// `true` or `false`
+        #[arg(action = clap::ArgAction::Set, value_parser = clap::value_parser!(bool))]
         enabled: bool,
     },
     /// Keep subjects screened by the organisation's checks and screen them again when a list
@@ -93,7 +94,8 @@ pub enum OrgCommand {
     ScreeningMonitoring {
         #[arg(long)]
         org: String,
-        #[arg(value_parser = clap::value_parser!(bool))]
+        /// `true` or `false`
+        #[arg(action = clap::ArgAction::Set, value_parser = clap::value_parser!(bool))]
         enabled: bool,
     },
     /// Set the organisation's own price for a check type (credits).

@@ -135,3 +135,47 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Lists { command } => lists::run(config, command).await,
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::*;
+
+    /// clap's own checks of every command's definition (a positional `bool` that became a flag
+    /// fails here, as it would when the command is run in a debug build).
+    #[test]
+    fn every_command_is_well_defined() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn organisation_switches_take_true_or_false() {
+        for (words, expected) in [
+            (["always-audit", "true"], true),
+            (["always-audit", "false"], false),
+            (["screening-monitoring", "false"], false),
+            (["screening-monitoring", "true"], true),
+        ] {
+            let cli =
+                Cli::try_parse_from(["satyapan", "admin", "org", words[0], "--org", "o", words[1]])
+                    .unwrap();
+            let Command::Admin {
+                command: admin::AdminCommand::Org { command },
+            } = cli.command
+            else {
+                panic!("{words:?}");
+            };
+            let enabled = match command {
+                admin::OrgCommand::AlwaysAudit { enabled, .. }
+                | admin::OrgCommand::ScreeningMonitoring { enabled, .. } => enabled,
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(enabled, expected, "{words:?}");
+        }
+        let missing =
+            Cli::try_parse_from(["satyapan", "admin", "org", "always-audit", "--org", "o"]);
+        assert!(missing.is_err(), "the value is required");
+    }
+}

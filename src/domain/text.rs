@@ -184,6 +184,9 @@ pub mod limits {
     // PUT /api/v2/webhooks
     pub const WEBHOOK_URL: TextRule = TextRule::line("url", crate::domain::webhooks::MAX_URL_LEN);
 
+    // POST /folders (AnyCheck)
+    pub const FOLDER_NAME: TextRule = TextRule::line("name", 100);
+
     // Every query parameter of every endpoint.
     pub const QUERY_VALUE: TextRule = TextRule::line("query parameter", 256);
     /// A query parameter's name.
@@ -222,6 +225,7 @@ pub mod limits {
         ("screening/search", SCREENING_COUNTRY),
         ("screening/search", SCREENING_ENTITY_TYPE),
         ("webhooks", WEBHOOK_URL),
+        ("folders", FOLDER_NAME),
         ("every endpoint", QUERY_VALUE),
     ];
 
@@ -233,6 +237,43 @@ pub mod limits {
         ("bgv-submit", SANDBOX_OUTCOMES),
         ("audit", OVERRIDES),
     ];
+}
+
+/// Where a JSON document holds a NUL (U+0000) in a key or a string, as a field path
+/// (`webhook_metadata.webhook_secret`, `files[0]`): no text may, since PostgreSQL cannot store
+/// it, and free-form documents (metadata, configuration, a review's output) are checked by this
+/// where no [`TextRule`] names their fields.
+pub fn nul_path(value: &serde_json::Value) -> Option<String> {
+    fn walk(value: &serde_json::Value, path: &mut String) -> bool {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => s.contains('\0'),
+            Value::Array(items) => items.iter().enumerate().any(|(i, item)| {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                let found = walk(item, path);
+                if !found {
+                    path.truncate(len);
+                }
+                found
+            }),
+            Value::Object(map) => map.iter().any(|(key, item)| {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&key.replace('\0', "\\u0000"));
+                let found = key.contains('\0') || walk(item, path);
+                if !found {
+                    path.truncate(len);
+                }
+                found
+            }),
+            _ => false,
+        }
+    }
+    let mut path = String::new();
+    walk(value, &mut path).then_some(path)
 }
 
 #[cfg(test)]

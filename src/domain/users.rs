@@ -34,6 +34,16 @@ impl Access {
             Access::Groups(groups) => groups.iter().any(|g| g == group_id),
         }
     }
+
+    /// Whether the caller may see and submit an uploaded file: a group user only their groups'
+    /// uploads (`None`: the owner's or the API key's, which are the organisation's).
+    pub fn reaches_upload(&self, group_id: Option<&str>) -> bool {
+        match (self, group_id) {
+            (Access::Organisation, _) => true,
+            (Access::Groups(_), None) => false,
+            (Access::Groups(_), Some(group)) => self.reaches_group(group),
+        }
+    }
 }
 
 /// Normalises an e-mail address for look-ups: trimmed, lower case.

@@ -607,6 +607,52 @@ pub enum Cell {
     Empty,
 }
 
+/// The largest `output` a reviewer may set: its JSON text, its nesting and its cells (the
+/// scalars a spreadsheet export makes columns of). An export holds 16,384 columns at most.
+pub const REVIEW_OUTPUT_MAX_BYTES: usize = 256 * 1024;
+pub const REVIEW_OUTPUT_MAX_DEPTH: usize = 16;
+pub const REVIEW_OUTPUT_MAX_CELLS: usize = 2_000;
+
+/// Why a reviewer's `output` is refused, if it is.
+pub fn review_output_issue(output: &Value) -> Option<String> {
+    fn walk(value: &Value, depth: usize, cells: &mut usize) -> Result<(), String> {
+        if depth > REVIEW_OUTPUT_MAX_DEPTH {
+            return Err(format!(
+                "may be nested at most {REVIEW_OUTPUT_MAX_DEPTH} levels deep"
+            ));
+        }
+        match value {
+            Value::Object(map) if !map.is_empty() => {
+                map.values().try_for_each(|v| walk(v, depth + 1, cells))
+            }
+            Value::Array(items) if !items.is_empty() => {
+                items.iter().try_for_each(|v| walk(v, depth + 1, cells))
+            }
+            _ => {
+                *cells += 1;
+                if *cells > REVIEW_OUTPUT_MAX_CELLS {
+                    Err(format!(
+                        "may hold at most {REVIEW_OUTPUT_MAX_CELLS} values (keys and array items)"
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+    if !output.is_object() {
+        return Some("must be an object".into());
+    }
+    let size = serde_json::to_vec(output).map_or(usize::MAX, |b| b.len());
+    if size > REVIEW_OUTPUT_MAX_BYTES {
+        return Some(format!(
+            "may be at most {} KB of JSON",
+            REVIEW_OUTPUT_MAX_BYTES / 1024
+        ));
+    }
+    walk(output, 0, &mut 0).err()
+}
+
 /// Flattens a JSON output into columns: nested keys joined with `.`, array items by index
 /// (`pep.matches.0.name`); scalars become cells.
 pub fn flatten(value: &Value) -> BTreeMap<String, Cell> {

@@ -5,6 +5,7 @@
 //! or through signed, expiring links (`app::links::Links`).
 
 pub mod kind;
+pub mod spool;
 
 use std::sync::Arc;
 

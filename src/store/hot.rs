@@ -68,6 +68,7 @@ pub fn hot_queries(backend: Backend) -> Vec<HotQuery> {
     vec![
         // Authentication, every request.
         q("key by hash", orgs::KEY_BY_HASH, &[Text("0f0f")]),
+        q("key generation", super::keys::KEY_GENERATION, &[]),
         q("organisation", orgs::ORG_BY_ID, &[ORG]),
         q("balance", credits::BALANCE, &[ORG]),
         q("move balance", credits::MOVE_BALANCE, &[ORG, Int(-1)]),
@@ -203,6 +204,11 @@ pub fn hot_queries(backend: Backend) -> Vec<HotQuery> {
         // AnyCheck sessions: login, refresh, profile.
         q("user by email", orgs::USER_BY_EMAIL, &[Text("a@b.c")]),
         q("user", users::USER, &[ID]),
+        q(
+            "user for an access token",
+            users::USER_FOR_ACCESS_TOKEN,
+            &[ID, ID],
+        ),
         q("user groups", users::USER_GROUPS, &[ID]),
         q("group", users::GROUP, &[ID, ORG]),
         q("group named", users::GROUP_NAMED, &[ORG, Text("Default")]),
@@ -218,6 +224,14 @@ pub fn hot_queries(backend: Backend) -> Vec<HotQuery> {
             "revoke a user's refresh tokens",
             users::REVOKE_USER_REFRESH_TOKENS,
             &[ID, NOW],
+        ),
+        // Owners' API keys.
+        q("organisation's keys", orgs::ORG_API_KEYS, &[ORG]),
+        q("organisation's key", orgs::ORG_API_KEY, &[ID, ORG]),
+        q(
+            "revoke organisation's key",
+            orgs::REVOKE_ORG_KEY,
+            &[ID, ORG],
         ),
         q(
             "disable user",

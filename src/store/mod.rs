@@ -13,6 +13,7 @@ pub mod credits;
 pub mod fingerprints;
 pub mod folders;
 pub mod gst;
+mod held;
 pub mod hot;
 pub mod idempotency;
 pub mod jobs;
@@ -79,6 +80,8 @@ pub struct Store {
     job_wakeup: Arc<Notify>,
     /// Active API keys held briefly for authentication (`keys`).
     keys: Arc<keys::KeyCache>,
+    /// The tasks that hold a transaction (`held`): none of them may ask for a second connection.
+    pub(crate) held: Arc<held::HeldTransactions>,
 }
 
 /// Which backend a store runs on (for logs, readiness and tests).
@@ -102,6 +105,7 @@ impl Store {
             pool,
             job_wakeup: Arc::new(Notify::new()),
             keys: Arc::default(),
+            held: Arc::default(),
         };
         store.migrate().await?;
         Ok(store)
@@ -178,12 +182,13 @@ pub fn now_ms() -> i64 {
 
 /// Runs `$body` with `$pool` bound to the concrete pool of the store's backend.
 macro_rules! with_conn {
-    ($store:expr, |$pool:ident| $body:block) => {
+    ($store:expr, |$pool:ident| $body:block) => {{
+        $store.held.check();
         match &$store.pool {
             $crate::store::Pool::Sqlite($pool) => $body,
             $crate::store::Pool::Postgres($pool) => $body,
         }
-    };
+    }};
 }
 pub(crate) use with_conn;
 
@@ -192,11 +197,13 @@ pub(crate) use with_conn;
 /// starts with `BEGIN IMMEDIATE` so a writer takes the write lock up front instead of failing
 /// to upgrade a read lock under contention.
 macro_rules! in_tx {
-    ($store:expr, |$tx:ident| $body:block) => {
+    ($store:expr, |$tx:ident| $body:block) => {{
+        $store.held.check();
         match &$store.pool {
             $crate::store::Pool::Sqlite(pool) => {
                 #[allow(unused_mut)]
                 let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let _held = $store.held.hold();
                 let out = $body;
                 $tx.commit().await?;
                 out
@@ -204,12 +211,13 @@ macro_rules! in_tx {
             $crate::store::Pool::Postgres(pool) => {
                 #[allow(unused_mut)]
                 let mut $tx = pool.begin().await?;
+                let _held = $store.held.hold();
                 let out = $body;
                 $tx.commit().await?;
                 out
             }
         }
-    };
+    }};
 }
 pub(crate) use in_tx;
 

@@ -201,12 +201,14 @@ impl super::Store {
         })
     }
 
-    /// Moves a key to `state`. A revoked key is left alone: revocation is final.
+    /// Moves a key to `state`. A revoked key is left alone: revocation is final. A key taken out
+    /// of use is refused by every serving process once this returns.
     pub async fn set_key_state(
         &self,
         key_id: &str,
         state: KeyState,
     ) -> StoreResult<Option<ApiKeyRow>> {
+        // The `api_keys` trigger raises the key generation in the same statement (`store::keys`).
         let changed = with_conn!(self, |pool| {
             sqlx::query_as::<_, ApiKeyRow>(
                 "UPDATE api_keys SET state = $2 WHERE id = $1 AND state <> $3
@@ -218,10 +220,48 @@ impl super::Store {
             .fetch_optional(pool)
             .await?
         });
-        // This process's cache at once; other processes hear of it by NOTIFY (PostgreSQL) or
-        // when their entry expires.
-        self.forget_key(key_id);
+        if changed.is_some() && state != KeyState::Active {
+            self.settle_key_change().await;
+        }
         Ok(changed)
+    }
+
+    /// The organisation's API keys, oldest first.
+    pub async fn org_api_keys(&self, org_id: &str) -> StoreResult<Vec<ApiKeyRow>> {
+        with_conn!(self, |pool| {
+            Ok(sqlx::query_as::<_, ApiKeyRow>(ORG_API_KEYS)
+                .bind(org_id)
+                .fetch_all(pool)
+                .await?)
+        })
+    }
+
+    /// Revokes the organisation's key `key_id`: the key as it now is (a key revoked already is
+    /// left alone), or `None` when the organisation has no such key. The key is refused by every
+    /// serving process once this returns.
+    pub async fn revoke_org_key(
+        &self,
+        org_id: &str,
+        key_id: &str,
+    ) -> StoreResult<Option<ApiKeyRow>> {
+        let revoked = with_conn!(self, |pool| {
+            sqlx::query_as::<_, ApiKeyRow>(REVOKE_ORG_KEY)
+                .bind(key_id)
+                .bind(org_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        if revoked.is_some() {
+            self.settle_key_change().await;
+            return Ok(revoked);
+        }
+        with_conn!(self, |pool| {
+            Ok(sqlx::query_as::<_, ApiKeyRow>(ORG_API_KEY)
+                .bind(key_id)
+                .bind(org_id)
+                .fetch_optional(pool)
+                .await?)
+        })
     }
 
     pub async fn api_key(&self, key_id: &str) -> StoreResult<Option<ApiKeyRow>> {
@@ -254,6 +294,16 @@ pub(super) const KEY_BY_HASH: &str =
     o.is_sandbox AS is_sandbox
     FROM api_keys k JOIN orgs o ON o.id = k.org_id
     WHERE k.key_hash = $1";
+
+pub(super) const ORG_API_KEYS: &str = "SELECT id, org_id, prefix, state, created_at
+     FROM api_keys WHERE org_id = $1 ORDER BY created_at, id";
+
+pub(super) const ORG_API_KEY: &str = "SELECT id, org_id, prefix, state, created_at
+     FROM api_keys WHERE id = $1 AND org_id = $2";
+
+pub(super) const REVOKE_ORG_KEY: &str = "UPDATE api_keys SET state = 'revoked'
+     WHERE id = $1 AND org_id = $2 AND state <> 'revoked'
+     RETURNING id, org_id, prefix, state, created_at";
 
 pub(super) const USER_BY_EMAIL: &str =
     "SELECT id, org_id, email, password_hash, name, role, disabled, created_at

@@ -9,10 +9,25 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 pub(super) async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
     let options = PgConnectOptions::from_str(url)?.application_name("satyapan");
     PgPoolOptions::new()
-        .max_connections(max_connections.max(2))
+        .max_connections(max_connections.max(1))
         .acquire_timeout(Duration::from_secs(30))
         .connect_with(options)
         .await
+}
+
+/// A `LISTEN` connection of its own: a listener holds its connection for good, so it is not
+/// taken from the work pool (where it would leave `database_max_connections - 1` for work, and
+/// none at all with a pool of one).
+pub(super) async fn dedicated_listener(
+    pool: &PgPool,
+) -> Result<sqlx::postgres::PgListener, sqlx::Error> {
+    let own = PgPoolOptions::new()
+        .max_connections(1)
+        .max_lifetime(None)
+        .idle_timeout(None)
+        .connect_with((*pool.connect_options()).clone())
+        .await?;
+    sqlx::postgres::PgListener::connect_with(&own).await
 }
 
 /// The channel a committed enqueue notifies, so workers in other processes wake at once.
@@ -42,7 +57,7 @@ pub(super) fn spawn_listener(
 ) {
     tokio::spawn(async move {
         while !shutdown.is_cancelled() {
-            let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+            let mut listener = match dedicated_listener(&pool).await {
                 Ok(listener) => listener,
                 Err(error) => {
                     tracing::warn!(%error, "job listener could not connect; retrying");

@@ -15,12 +15,15 @@ pub struct Tx {
     store: Store,
     /// Whether a job was enqueued: its workers are woken after the commit.
     pub(crate) enqueued: bool,
+    /// Counts this transaction against its task until it ends (`held`).
+    _held: super::held::Held,
 }
 
 impl Store {
     /// Begins a transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`), so
     /// a writer never fails to upgrade a read lock under contention.
     pub async fn begin(&self) -> StoreResult<Tx> {
+        self.held.check();
         let inner = match &self.pool {
             Pool::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
@@ -29,6 +32,7 @@ impl Store {
             inner,
             store: self.clone(),
             enqueued: false,
+            _held: self.held.hold(),
         })
     }
 }
@@ -36,12 +40,19 @@ impl Store {
 impl Tx {
     /// Commits, then wakes the workers if a job was enqueued.
     pub async fn commit(self) -> StoreResult<()> {
-        match self.inner {
+        let Tx {
+            inner,
+            store,
+            enqueued,
+            _held,
+        } = self;
+        match inner {
             TxInner::Sqlite(tx) => tx.commit().await?,
             TxInner::Postgres(tx) => tx.commit().await?,
         }
-        if self.enqueued {
-            self.store.jobs_committed().await;
+        drop(_held);
+        if enqueued {
+            store.jobs_committed().await;
         }
         Ok(())
     }

@@ -21,6 +21,8 @@ pub struct UploadRow {
     pub password_sealed: Option<String>,
     pub uploaded_by: String,
     pub created_at: i64,
+    /// The group a group user uploaded for; `None` for the organisation's owner or API key.
+    pub group_id: Option<String>,
 }
 
 impl Tx {
@@ -40,6 +42,7 @@ impl Tx {
                 .bind(&row.password_sealed)
                 .bind(&row.uploaded_by)
                 .bind(row.created_at)
+                .bind(&row.group_id)
                 .execute(&mut *conn)
                 .await?;
         });
@@ -79,8 +82,8 @@ impl super::Store {
 pub(super) const INSERT_UPLOAD: &str =
     "INSERT INTO uploads (id, org_id, object_id, file_category, path, storage_key,
      content_type, size_bytes, page_count, original_name,
-     password_sealed, uploaded_by, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+     password_sealed, uploaded_by, created_at, group_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 
 pub(super) const UPLOAD_BY_PATH: &str = "SELECT * FROM uploads WHERE path = $1 AND org_id = $2";
 

@@ -29,6 +29,14 @@ pub struct RefreshRow {
     pub revoked_at: Option<i64>,
 }
 
+/// The user an access token names, and whether the token's family has been revoked.
+#[derive(Debug, Clone, FromRow)]
+pub struct TokenUser {
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    pub family_revoked: bool,
+}
+
 /// A user to create.
 pub struct NewUser<'a> {
     pub id: &'a str,
@@ -61,6 +69,22 @@ impl super::Store {
         with_conn!(self, |pool| {
             Ok(sqlx::query_as::<_, UserRow>(USER)
                 .bind(user_id)
+                .fetch_optional(pool)
+                .await?)
+        })
+    }
+
+    /// The user an access token of `family` names (`None`: a token from before tokens named
+    /// their family), with its family's revocation: one statement, two primary-key reads.
+    pub async fn user_for_access_token(
+        &self,
+        user_id: &str,
+        family: Option<&str>,
+    ) -> StoreResult<Option<TokenUser>> {
+        with_conn!(self, |pool| {
+            Ok(sqlx::query_as::<_, TokenUser>(USER_FOR_ACCESS_TOKEN)
+                .bind(user_id)
+                .bind(family)
                 .fetch_optional(pool)
                 .await?)
         })
@@ -162,6 +186,16 @@ impl super::Store {
 }
 
 impl Tx {
+    /// The user, read through the transaction.
+    pub async fn user(&mut self, user_id: &str) -> StoreResult<Option<UserRow>> {
+        on_tx!(self, |conn| {
+            Ok(sqlx::query_as::<_, UserRow>(USER)
+                .bind(user_id)
+                .fetch_optional(&mut *conn)
+                .await?)
+        })
+    }
+
     pub async fn insert_refresh_token(
         &mut self,
         id: &str,
@@ -207,10 +241,17 @@ impl Tx {
         })
     }
 
-    /// Revokes every token of a login's family (reuse of a rotated token was detected).
+    /// Revokes every token of a login's family (reuse of a rotated token was detected): its
+    /// refresh tokens, and — by the family's row, read with every access token — its access
+    /// tokens.
     pub async fn revoke_refresh_family(&mut self, family_id: &str, now: i64) -> StoreResult<()> {
         on_tx!(self, |conn| {
             sqlx::query(REVOKE_REFRESH_FAMILY)
+                .bind(family_id)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(REVOKE_TOKEN_FAMILY)
                 .bind(family_id)
                 .bind(now)
                 .execute(&mut *conn)
@@ -230,6 +271,12 @@ pub(super) const INSERT_USER: &str =
 pub(super) const USER: &str =
     "SELECT id, org_id, email, password_hash, name, role, disabled, created_at
      FROM users WHERE id = $1";
+
+pub(super) const USER_FOR_ACCESS_TOKEN: &str =
+    "SELECT u.id, u.org_id, u.email, u.password_hash, u.name, u.role, u.disabled, u.created_at,
+            r.family_id IS NOT NULL AS family_revoked
+     FROM users u LEFT JOIN revoked_token_families r ON r.family_id = $2
+     WHERE u.id = $1";
 
 pub(super) const SET_USER_DISABLED: &str =
     "UPDATE users SET disabled = $2 WHERE email = $1 RETURNING id";
@@ -273,3 +320,7 @@ pub(super) const REFRESH_TOKEN: &str =
 
 pub(super) const REVOKE_REFRESH_FAMILY: &str = "UPDATE refresh_tokens SET revoked_at = $2
      WHERE family_id = $1 AND revoked_at IS NULL";
+
+pub(super) const REVOKE_TOKEN_FAMILY: &str =
+    "INSERT INTO revoked_token_families (family_id, revoked_at) VALUES ($1, $2)
+     ON CONFLICT (family_id) DO NOTHING";

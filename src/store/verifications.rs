@@ -120,6 +120,7 @@ pub struct Outcome<'a> {
 }
 
 impl Tx {
+    /// A new result group; an id already taken (by any tenant) is left as it is.
     pub async fn insert_result_group(
         &mut self,
         id: &str,
@@ -637,7 +638,7 @@ impl super::Store {
 
 pub(super) const INSERT_RESULT_GROUP: &str =
     "INSERT INTO result_groups (id, org_id, folder_id, version, created_at, updated_at)
-     VALUES ($1, $2, $3, 0, $4, $4)";
+     VALUES ($1, $2, $3, 0, $4, $4) ON CONFLICT (id) DO NOTHING";
 
 pub(super) const RESULT_GROUP: &str = "SELECT * FROM result_groups WHERE id = $1 AND org_id = $2";
 

@@ -9,7 +9,11 @@ use crate::anycheck_client::{
 use crate::helpers::{TestApp, create_org};
 
 /// Asserts the AnyCheck error body: exactly `{error_code, message, errors}`.
-fn assert_error(response: &crate::helpers::TestResponse, status: u16, code: &str) -> Value {
+pub(crate) fn assert_error(
+    response: &crate::helpers::TestResponse,
+    status: u16,
+    code: &str,
+) -> Value {
     assert_eq!(response.status, status, "{}", response.text);
     let body = response.json();
     assert_eq!(body["error_code"], code, "{}", response.text);
@@ -723,7 +727,7 @@ fn assert_seed_shape(item: &Value, nullable: &[&str]) {
     }
 }
 
-async fn service_id(client: &Client<'_>, code: &str) -> String {
+pub(crate) async fn service_id(client: &Client<'_>, code: &str) -> String {
     let list = client.get("/services").await.json();
     list["items"]
         .as_array()
@@ -737,7 +741,7 @@ async fn service_id(client: &Client<'_>, code: &str) -> String {
 }
 
 /// Polls the group until no verification is waiting or running.
-async fn finished_group(client: &Client<'_>, result_id: &str) -> Value {
+pub(crate) async fn finished_group(client: &Client<'_>, result_id: &str) -> Value {
     crate::helpers::eventually(60, || async {
         let list = client
             .get(&format!("/verifications?result_id={result_id}"))
@@ -983,7 +987,7 @@ async fn login_upload_submit_poll_and_every_seed_field() {
 
 /// A KTP & selfie configuration over two fresh uploads carrying `card` and `selfie` sandbox
 /// instructions.
-async fn selfie_config(client: &Client<'_>, card: &str, selfie: &str) -> Value {
+pub(crate) async fn selfie_config(client: &Client<'_>, card: &str, selfie: &str) -> Value {
     let ktp = client.upload_one("ktp.jpg", jpeg(card)).await;
     let selfie = client.upload_one("selfie.jpg", jpeg(selfie)).await;
     json!({
@@ -993,7 +997,7 @@ async fn selfie_config(client: &Client<'_>, card: &str, selfie: &str) -> Value {
     })
 }
 
-async fn submit(
+pub(crate) async fn submit(
     client: &Client<'_>,
     service: &str,
     folder_id: &str,

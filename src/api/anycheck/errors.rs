@@ -259,6 +259,7 @@ impl From<AppError> for AcError {
                     Resource::GstRequest => "Request not found.",
                     Resource::WebhookEvent => "Webhook event not found.",
                     Resource::ScreeningSubject => "Screening subject not found.",
+                    Resource::ApiKey => "API key not found.",
                 },
             ),
             AppError::Invalid { field, message } => AcError::value(&field, message),

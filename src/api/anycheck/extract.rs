@@ -22,10 +22,24 @@ where
     type Rejection = AcError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(AcJson(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        let value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(value)) => value,
+            Err(rejection) => return Err(json_rejection(rejection)),
+        };
+        // No text anywhere in a body may hold a NUL (named fields also pass their text rule).
+        if let Some(path) = crate::domain::text::nul_path(&value) {
+            let field = if path.is_empty() { "body" } else { &path };
+            return Err(AcError::request(
+                field,
+                crate::domain::text::TextError::ControlCharacter.to_string(),
+            ));
         }
+        serde_json::from_value(value).map(AcJson).map_err(|e| {
+            AcError::new(
+                ErrorCode::InvalidRequest,
+                format!("The request body is invalid: {e}"),
+            )
+        })
     }
 }
 

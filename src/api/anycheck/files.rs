@@ -56,11 +56,10 @@ pub async fn upload(
     request: Request,
 ) -> AcResult<Response> {
     let actor = reader(&state, &format!("/files/uploads/{file}"), request).await?;
-    let org = actor.map(|a| a.org_id);
     let ext = file.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     let id = split(&file, &format!(".{ext}"))?;
     let (row, bytes) =
-        crate::app::uploads::read(&state.store, &state.files, org.as_deref(), &id).await?;
+        crate::app::uploads::read(&state.store, &state.files, actor.as_ref(), &id).await?;
     // Typed by its bytes and named by that kind, whatever extension the path gives.
     let mut response = download(Content::Bytes(bytes), &row.id).await;
     response.headers_mut().insert(

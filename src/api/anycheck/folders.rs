@@ -1,4 +1,4 @@
-//! `POST /folders`, `GET /groups/{group_id}/folders`.
+//! `POST /folders`, `GET /folders/{id}`, `GET /groups/{group_id}/folders`.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -48,6 +48,19 @@ pub async fn create(
     };
     let folder = folders::create(&state.store, &caller.actor, group_id.as_deref(), name).await?;
     Ok((StatusCode::CREATED, Json(folder_json(&folder))))
+}
+
+/// The folder, if it is the caller's organisation's (404) in a group the caller reaches (403).
+#[utoipa::path(get, path = "/folders/{id}", tag = "anycheck", params(("id" = String, Path)))]
+#[tracing::instrument(skip_all, fields(folder_id = %id))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AcResult<Json<Value>> {
+    let id = parse_uuid(&id, "id")?;
+    let folder = folders::reachable(&state.store, &caller.actor, &id).await?;
+    Ok(Json(folder_json(&folder)))
 }
 
 /// `?page_size=&page_offset=&search=` → `{total, items}`.

@@ -9,6 +9,8 @@ pub mod errors;
 pub mod extract;
 pub mod files;
 pub mod folders;
+pub mod keys;
+pub mod idempotency;
 pub mod services;
 pub mod session;
 pub mod uploads;
@@ -51,19 +53,30 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(uploads::upload).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/files/uploads/{file}", get(files::upload))
-        .route("/folders", post(folders::create))
+        .route("/folders/{id}", get(folders::get))
         .route("/groups/{group_id}/folders", get(folders::list))
-        .route(
-            "/verifications",
-            post(verifications::submit).get(verifications::list),
-        )
         .route(
             "/verifications/{id}",
             get(verifications::get).put(verifications::update),
         )
-        .route("/verifications/{id}/retry", post(verifications::retry))
+        .merge(
+            // The POSTs that create or charge: a retry with the same key gets the first answer.
+            Router::new()
+                .route("/folders", post(folders::create))
+                .route(
+                    "/verifications",
+                    post(verifications::submit).get(verifications::list),
+                )
+                .route("/verifications/{id}/retry", post(verifications::retry))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    idempotency::middleware,
+                )),
+        )
         .route("/files/outputs/{file}", get(files::output))
         .route("/files/exports/{file}", get(files::export))
+        .route("/api-keys", get(keys::list))
+        .route("/api-keys/{id}/revoke", post(keys::revoke))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             request_timeout,

@@ -12,6 +12,7 @@ use crate::api::AppState;
 use crate::app::uploads::{self, IncomingFile, link_path};
 use crate::domain::FieldIssue;
 use crate::domain::verifications::FileCategory;
+use crate::files::spool::SpoolWriter;
 
 fn multipart_error(status: StatusCode) -> AcError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -80,20 +81,21 @@ pub async fn upload(
                     ));
                 }
                 let name = field.file_name().unwrap_or("").to_string();
-                let mut bytes = Vec::new();
+                // Written to disk as it arrives: only a chunk at a time is in memory.
+                let mut spool = SpoolWriter::new().map_err(AcError::internal)?;
                 while let Some(chunk) = field
                     .chunk()
                     .await
                     .map_err(|e| multipart_error(e.status()))?
                 {
-                    if bytes.len() + chunk.len() > limit {
+                    if spool.size() as usize + chunk.len() > limit {
                         return Err(too_large(index, limit));
                     }
-                    bytes.extend_from_slice(&chunk);
+                    spool.write(&chunk).await.map_err(AcError::internal)?;
                 }
                 files.push(IncomingFile {
                     name,
-                    bytes,
+                    spooled: spool.finish().await.map_err(AcError::internal)?,
                     password: None,
                 });
             }
@@ -124,6 +126,7 @@ pub async fn upload(
     let uploaded = uploads::upload(
         &state.store,
         &state.files,
+        &state.upload_budget,
         &state.vault,
         &caller.actor,
         category,

@@ -23,47 +23,65 @@ pub const HEADER: &str = "idempotency-key";
 /// How long an unfinished claim blocks retries before it is considered abandoned (a crash).
 const IN_FLIGHT_TIMEOUT_MS: i64 = 5 * 60 * 1000;
 
-/// The middleware for the routes of surface `S` (its errors are rendered by `S`).
+/// The middleware for the KonnectNXT routes (errors rendered by `S`): keys are scoped by the
+/// API key sent.
 pub async fn middleware<S: Surface>(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
-    if request.method() != Method::POST {
-        return next.run(request).await;
+    let key = match claimed_key(&request) {
+        Claimed::None => return next.run(request).await,
+        Claimed::Invalid => return S::render(HttpError::IdempotencyKeyInvalid),
+        Claimed::Key(key) => key,
+    };
+    // Only an active key may have a kept answer replayed: authentication runs first, so a key
+    // revoked or deactivated since gets its 401/403, never the stored data.
+    if let Err(error) = super::auth::authenticate(&state, request.headers()).await {
+        return S::render(error);
     }
-    let Some(key) = request.headers().get(HEADER) else {
-        return next.run(request).await;
-    };
-    let key = match key.to_str() {
-        Ok(k) if !k.trim().is_empty() && k.len() <= 255 => k.trim().to_string(),
-        _ => return S::render(HttpError::IdempotencyKeyInvalid),
-    };
-    match run(state, key, request, next).await {
+    let credential = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.as_bytes().to_vec())
+        .unwrap_or_default();
+    let scope = hex::encode(Sha256::digest(&credential));
+    match run(state, scope, key, request, next).await {
         Ok(response) => response,
         Err(error) => S::render(error),
     }
 }
 
-async fn run(
+pub(crate) enum Claimed {
+    None,
+    Invalid,
+    Key(String),
+}
+
+/// The key a POST names, if any.
+pub(crate) fn claimed_key(request: &Request) -> Claimed {
+    if request.method() != Method::POST {
+        return Claimed::None;
+    }
+    match request.headers().get(HEADER).map(|k| k.to_str()) {
+        None => Claimed::None,
+        Some(Ok(k)) if !k.trim().is_empty() && k.len() <= 255 => Claimed::Key(k.trim().to_string()),
+        Some(_) => Claimed::Invalid,
+    }
+}
+
+/// Replays the kept answer to (`scope`, `key`), or runs the request and keeps its answer.
+pub(crate) async fn run(
     state: AppState,
+    scope: String,
     key: String,
     request: Request,
     next: Next,
 ) -> Result<Response, HttpError> {
-    // Only an active key may have a kept answer replayed: authentication runs first, so a key
-    // revoked or deactivated since gets its 401/403, never the stored data.
-    super::auth::authenticate(&state, request.headers()).await?;
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, state.config.max_body_bytes)
         .await
         .map_err(|_| HttpError::PayloadTooLarge)?;
-    let credential = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .map(|v| v.as_bytes().to_vec())
-        .unwrap_or_default();
-    let scope = hex::encode(Sha256::digest(&credential));
     let mut hasher = Sha256::new();
     hasher.update(parts.method.as_str());
     hasher.update([0]);

@@ -290,6 +290,7 @@ impl From<AppError> for ApiError {
                 Resource::ResultGroup => "No result group found for this id.",
                 Resource::Service => "No service found for this id.",
                 Resource::ScreeningSubject => "No screening subject found for this id.",
+                Resource::ApiKey => "No API key found for this id.",
             }),
             AppError::Invalid { message, .. } => ApiError::bad_request(message),
             AppError::InvalidFields(issues) => ApiError::bad_request(

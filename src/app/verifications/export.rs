@@ -71,6 +71,19 @@ fn fixed_cells(row: &VerificationRow) -> Vec<Cell> {
     ]
 }
 
+/// Columns in one sheet (the format's limit).
+const MAX_COLUMNS: u16 = 16_384;
+/// Characters in one cell (the format's limit).
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// A text within a cell's limit (a longer one is cut, marked with an ellipsis).
+fn fit_cell(text: &str) -> String {
+    match text.char_indices().nth(MAX_CELL_CHARS - 1) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
 fn workbook(rows: &[VerificationRow]) -> AppResult<Vec<u8>> {
     let mut flattened = Vec::with_capacity(rows.len());
     let mut columns = BTreeSet::new();
@@ -83,6 +96,12 @@ fn workbook(rows: &[VerificationRow]) -> AppResult<Vec<u8>> {
         columns.extend(cells.keys().cloned());
         flattened.push(cells);
     }
+    // A sheet holds 16,384 columns: outputs with more keys than fit (rows written before their
+    // output was bounded) keep the first ones, and a last column counts the ones left out;
+    // the whole output stays in the verification's output file.
+    let room = usize::from(MAX_COLUMNS) - FIXED.len() - 1;
+    let omitted_any = columns.len() > room;
+    let columns: Vec<String> = columns.into_iter().take(room).collect();
     let build = || -> Result<Vec<u8>, XlsxError> {
         let mut book = Workbook::new();
         let bold = Format::new().set_bold();
@@ -92,22 +111,28 @@ fn workbook(rows: &[VerificationRow]) -> AppResult<Vec<u8>> {
             .iter()
             .map(|h| h.to_string())
             .chain(columns.iter().map(|c| format!("output.{c}")))
+            .chain(omitted_any.then(|| "output_columns_omitted".to_string()))
             .collect();
         for (col, header) in headers.iter().enumerate() {
-            sheet.write_string_with_format(0, col as u16, header, &bold)?;
+            sheet.write_string_with_format(0, col as u16, fit_cell(header), &bold)?;
         }
         for (i, (row, output)) in rows.iter().zip(&flattened).enumerate() {
             let r = (i + 1) as u32;
-            let cells = fixed_cells(row).into_iter().chain(
-                columns
-                    .iter()
-                    .map(|c| output.get(c).cloned().unwrap_or(Cell::Empty)),
-            );
+            let kept = columns.iter().filter(|c| output.contains_key(*c)).count();
+            let omitted = omitted_any.then(|| Cell::Number((output.len() - kept) as f64));
+            let cells = fixed_cells(row)
+                .into_iter()
+                .chain(
+                    columns
+                        .iter()
+                        .map(|c| output.get(c).cloned().unwrap_or(Cell::Empty)),
+                )
+                .chain(omitted);
             for (col, cell) in cells.enumerate() {
                 let col = col as u16;
                 match cell {
                     Cell::Text(s) => {
-                        sheet.write_string(r, col, s)?;
+                        sheet.write_string(r, col, fit_cell(&s))?;
                     }
                     Cell::Number(n) => {
                         sheet.write_number(r, col, n)?;

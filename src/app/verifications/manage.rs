@@ -7,22 +7,37 @@ use serde_json::{Value, json};
 use super::submit::resolve_files;
 use super::{announce, configuration, ledger_service, plan_run};
 use crate::app::auth::Actor;
-use crate::app::folders::reachable;
+use crate::app::folders::reachable_in;
 use crate::app::{AppError, AppResult, Resource};
 use crate::domain::credits::LedgerKind;
 use crate::domain::services::by_code;
-use crate::domain::verifications::{Configuration, OutputStatus, StageStatus, VerificationStatus};
+use crate::domain::verifications::{
+    Configuration, OutputStatus, StageStatus, VerificationStatus, review_output_issue,
+};
 use crate::store::credits::Movement;
 use crate::store::verifications::{NewReview, Outcome, VerificationRow};
 use crate::store::{Store, Tx, decode_json, now_ms};
 
 /// The locked verification, if the caller may change it.
-async fn locked(store: &Store, tx: &mut Tx, actor: &Actor, id: &str) -> AppResult<VerificationRow> {
+/// Everything is read through the transaction: a second connection asked for while it is held
+/// waits on the pool the transaction itself holds (`store::held`).
+async fn locked(tx: &mut Tx, actor: &Actor, id: &str) -> AppResult<VerificationRow> {
     let row = tx
         .lock_org_verification(&actor.org_id, id)
         .await?
         .ok_or(AppError::NotFound(Resource::Verification))?;
-    reachable(store, actor, &row.folder_id).await?;
+    reachable_in(tx, actor, &row.folder_id).await?;
+    Ok(row)
+}
+
+/// The verification as the transaction leaves it, then the commit: the answer never needs a
+/// connection after the work is done (a commit answered with a 500 would be paid twice).
+async fn commit_and_read(mut tx: Tx, actor: &Actor, id: &str) -> AppResult<VerificationRow> {
+    let row = tx
+        .lock_org_verification(&actor.org_id, id)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Verification))?;
+    tx.commit().await?;
     Ok(row)
 }
 
@@ -47,7 +62,7 @@ pub async fn retry(
 ) -> AppResult<VerificationRow> {
     let now = now_ms();
     let mut tx = store.begin().await?;
-    let row = locked(store, &mut tx, actor, id).await?;
+    let row = locked(&mut tx, actor, id).await?;
     if !row.status.can_retry(force) {
         return Err(AppError::Conflict(format!(
             "Only a FAILED verification can be retried, or with force: true any finished one \
@@ -93,11 +108,7 @@ pub async fn retry(
     })
     .await?;
     tx.bump_result_group(&row.result_id, now).await?;
-    tx.commit().await?;
-    store
-        .verification(&actor.org_id, id)
-        .await?
-        .ok_or(AppError::NotFound(Resource::Verification))
+    commit_and_read(tx, actor, id).await
 }
 
 /// Cancels a verification that has not finished. One still `IN_QUEUE` in its first run had no
@@ -110,7 +121,7 @@ pub async fn cancel(
 ) -> AppResult<VerificationRow> {
     let now = now_ms();
     let mut tx = store.begin().await?;
-    let row = locked(store, &mut tx, actor, id).await?;
+    let row = locked(&mut tx, actor, id).await?;
     if !row.status.can_cancel() {
         return Err(AppError::Conflict(format!(
             "Only a verification IN_QUEUE or IN_PROGRESS can be cancelled; this one is {}.",
@@ -186,11 +197,7 @@ pub async fn cancel(
         now,
     )
     .await?;
-    tx.commit().await?;
-    store
-        .verification(&actor.org_id, id)
-        .await?
-        .ok_or(AppError::NotFound(Resource::Verification))
+    commit_and_read(tx, actor, id).await
 }
 
 /// A reviewer's decision: any of the fields may be given.
@@ -222,14 +229,12 @@ pub async fn review(
             "must be COMPLETED, FAILED, FRAUD_DETECTED or NEED_REVIEW (or CANCELLED to cancel)",
         ));
     }
-    if let Some(output) = change.output
-        && !output.is_object()
-    {
-        return Err(AppError::invalid("output", "must be an object"));
+    if let Some(issue) = change.output.and_then(review_output_issue) {
+        return Err(AppError::invalid("output", issue));
     }
     let now = now_ms();
     let mut tx = store.begin().await?;
-    let row = locked(store, &mut tx, actor, id).await?;
+    let row = locked(&mut tx, actor, id).await?;
     if !row.status.can_review() {
         return Err(AppError::Conflict(format!(
             "Only a finished verification that was not cancelled can be reviewed; this one is {}.",
@@ -240,7 +245,7 @@ pub async fn review(
         let today = chrono::Utc::now().date_naive();
         let config = Configuration::parse(by_code(row.service_code).verification_type, raw, today)
             .map_err(AppError::InvalidFields)?;
-        let files = resolve_files(&mut tx, &row.org_id, &config).await?;
+        let files = resolve_files(&mut tx, actor, &config).await?;
         tx.clear_verification_files(&row.id).await?;
         for (slot, position, upload) in &files {
             tx.insert_verification_file(&row.id, slot, *position, &upload.id)
@@ -302,9 +307,5 @@ pub async fn review(
         now,
     )
     .await?;
-    tx.commit().await?;
-    store
-        .verification(&actor.org_id, id)
-        .await?
-        .ok_or(AppError::NotFound(Resource::Verification))
+    commit_and_read(tx, actor, id).await
 }

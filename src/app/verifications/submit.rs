@@ -33,9 +33,10 @@ pub struct Submission<'a> {
 /// unknown path, another tenant's file (the same answer) or a file of the wrong kind.
 pub(crate) async fn resolve_files(
     tx: &mut Tx,
-    org_id: &str,
+    actor: &Actor,
     config: &Configuration,
 ) -> AppResult<Vec<(String, usize, UploadRow)>> {
+    let org_id = &actor.org_id;
     let mut issues = Vec::new();
     let mut found = Vec::new();
     for (slot, position, path) in config.files() {
@@ -57,7 +58,10 @@ pub(crate) async fn resolve_files(
             {
                 issues.push(FieldIssue::new(field, "must be a JPEG or PNG image"))
             }
-            Some(upload) => found.push((slot.to_string(), position, upload)),
+            Some(upload) => {
+                crate::app::uploads::may_use(actor, &upload)?;
+                found.push((slot.to_string(), position, upload))
+            }
         }
     }
     if issues.is_empty() {
@@ -107,7 +111,7 @@ fn webhook(
 }
 
 /// Creates one verification (in a new result group unless `result_id` names one of the
-/// organisation's, in the same folder), charged at the service's cost.
+/// organisation's, in the same folder, or a new one), charged at the service's cost.
 pub async fn submit(
     store: &Store,
     actor: &Actor,
@@ -123,6 +127,12 @@ pub async fn submit(
     let mut tx = store.begin().await?;
     let result_id = match sub.result_id {
         Some(id) => {
+            // A UUID the tenant has not used names a new group of its own ("optional result ID
+            // to group verifications"); another tenant's group stays a 404.
+            if tx.result_group(&actor.org_id, id).await?.is_none() {
+                tx.insert_result_group(id, &actor.org_id, &folder.id, now)
+                    .await?;
+            }
             let group = tx
                 .result_group(&actor.org_id, id)
                 .await?
@@ -142,7 +152,7 @@ pub async fn submit(
             id
         }
     };
-    let files = resolve_files(&mut tx, &actor.org_id, &config).await?;
+    let files = resolve_files(&mut tx, actor, &config).await?;
     let id = uuid::Uuid::new_v4().to_string();
     let cost = sub.service.credit_cost;
     let input = serde_json::json!({
