@@ -36,8 +36,9 @@ impl CheckKind for Criminal {
     }
 
     /// Court records: a record about the candidate is one whose name matches *and* which a
-    /// second detail (father's name, address, date of birth) corroborates; a name-only match is
-    /// a possible match for a reviewer.
+    /// second detail corroborates — the father's name (a clear match) or the address (at least
+    /// a partial match); a name-only match is a possible match for a reviewer. The date of birth
+    /// is required by the catalog but this rule does not read it.
     fn decide(&self, input: &CheckInput, record: &SourceRecord) -> Decision {
         let mut result = CheckResult::Clear;
         let mut entries = Vec::new();
