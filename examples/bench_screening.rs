@@ -17,9 +17,8 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use satyapan::screening::bench_queries::{
-    Rng, Variant, disturb, negative_queries, positive_queries,
-};
+use satyapan::domain::rng::Rng;
+use satyapan::screening::bench_queries::{Variant, disturb, negative_queries, positive_queries};
 use satyapan::screening::data_dir::sanctions_dir;
 use satyapan::screening::index::{Index, Query};
 use satyapan::screening::loaders::load_list;
@@ -242,7 +241,7 @@ fn token(rng: &mut Rng) -> String {
 }
 
 fn generated(n: usize, seed: u64) -> Vec<Entity> {
-    let mut rng = Rng::new(seed);
+    let mut rng = Rng::from_state(seed);
     (0..n)
         .map(|i| {
             let words = 2 + rng.below(2);
@@ -261,7 +260,7 @@ fn scale(n: usize) -> Result<(), Box<dyn Error>> {
     let (rss0, _) = rss_mib();
     let entities = generated(n, 7);
     let (rss_entities, _) = rss_mib();
-    let mut rng = Rng::new(11);
+    let mut rng = Rng::from_state(11);
     let mut queries: Vec<Labelled> = Vec::with_capacity(2 * QUERIES);
     while queries.len() < QUERIES {
         let e = &entities[rng.below(entities.len())];

@@ -16,6 +16,7 @@ pub mod matching;
 pub mod orgs;
 pub mod person;
 pub mod ratelimit;
+pub mod rng;
 pub mod sandbox;
 pub mod services;
 pub mod source;

@@ -7,40 +7,7 @@ use std::collections::HashMap;
 
 use super::model::{Entity, ListKind};
 use super::names::normalise;
-
-/// SplitMix64: small, seeded, good enough for picking test data.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`0` when `n` is 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            return 0;
-        }
-        (self.next_u64() % n as u64) as usize
-    }
-
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
-        if items.is_empty() {
-            None
-        } else {
-            items.get(self.below(items.len()))
-        }
-    }
-}
+use crate::domain::rng::Rng;
 
 /// How a query was made from a listed name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -176,7 +143,7 @@ fn typo_once(words: &[String], rng: &mut Rng) -> Option<String> {
     let eligible: Vec<usize> = (0..words.len())
         .filter(|&i| letters(&words[i]) >= 4 && words[i].is_ascii())
         .collect();
-    let &wi = rng.pick(&eligible)?;
+    let &wi = rng.choose(&eligible)?;
     let mut chars: Vec<char> = words[wi].chars().collect();
     let n = chars.len();
     // Not the first letter: people rarely get that wrong.
@@ -236,7 +203,7 @@ fn transliterate(words: &[String], rng: &mut Rng) -> Option<String> {
             }
         }
     }
-    if let Some(&(i, v)) = rng.pick(&options) {
+    if let Some(&(i, v)) = rng.choose(&options) {
         let mut out = words.to_vec();
         out[i] = same_case(&words[i], v);
         return Some(out.join(" "));
@@ -255,7 +222,7 @@ fn transliterate(words: &[String], rng: &mut Rng) -> Option<String> {
             }
         }
     }
-    let &(i, from, to) = rng.pick(&swaps)?;
+    let &(i, from, to) = rng.choose(&swaps)?;
     let lw = words[i].to_lowercase();
     let at = 1 + lw.get(1..)?.find(from)?;
     let replaced = format!("{}{}{}", &lw[..at], to, &lw[at + from.len()..]);
@@ -281,7 +248,7 @@ pub fn disturb(name: &str, variant: Variant, rng: &mut Rng) -> Option<String> {
 /// names that normalise differently from every other entity's names are used, so that each
 /// query has one right answer (the same person is often on both lists).
 pub fn positive_queries(entities: &[Entity], n: usize, seed: u64) -> Vec<BenchQuery> {
-    let mut rng = Rng::new(seed);
+    let mut rng = Rng::from_state(seed);
     let mut owners: HashMap<Vec<String>, (usize, bool)> = HashMap::new();
     for (i, e) in entities.iter().enumerate() {
         for name in e.names() {
@@ -316,7 +283,7 @@ pub fn positive_queries(entities: &[Entity], n: usize, seed: u64) -> Vec<BenchQu
     while out.len() < n && attempts < n * 50 {
         attempts += 1;
         let pool = if out.len() % 2 == 0 { &ofac } else { &un };
-        let Some(&(ei, name)) = rng.pick(pool) else {
+        let Some(&(ei, name)) = rng.choose(pool) else {
             break;
         };
         let variant = Variant::POSITIVE[rng.below(Variant::POSITIVE.len())];
@@ -500,7 +467,7 @@ const INDONESIAN_FAMILY: &[&str] = &[
 
 /// `n` everyday Indian and Indonesian names (two or three words), half of each.
 pub fn negative_queries(n: usize, seed: u64) -> Vec<BenchQuery> {
-    let mut rng = Rng::new(seed);
+    let mut rng = Rng::from_state(seed);
     let mut out = Vec::with_capacity(n);
     let mut seen = std::collections::HashSet::new();
     let mut attempts = 0;
@@ -512,11 +479,11 @@ pub fn negative_queries(n: usize, seed: u64) -> Vec<BenchQuery> {
             (INDONESIAN_GIVEN, INDONESIAN_FAMILY)
         };
         let mut words: Vec<&str> = Vec::with_capacity(3);
-        words.extend(rng.pick(given));
+        words.extend(rng.choose(given));
         if rng.below(10) < 3 {
-            words.extend(rng.pick(given));
+            words.extend(rng.choose(given));
         }
-        words.extend(rng.pick(family));
+        words.extend(rng.choose(family));
         words.dedup();
         let name = words.join(" ");
         if words.len() < 2 || !seen.insert(name.clone()) {
@@ -539,7 +506,7 @@ mod tests {
 
     #[test]
     fn variants_change_names_as_described() {
-        let mut rng = Rng::new(7);
+        let mut rng = Rng::from_state(7);
         let name = "CIFUENTES VILLA, Jorge Milton";
         assert_eq!(
             natural_words(name),

@@ -49,13 +49,13 @@ impl Degradation {
     pub fn moderate(seed: u64) -> Self {
         let mut rng = Rng::new(seed);
         Self {
-            rotation_deg: rng.range(-10.0, 10.0),
-            perspective: rng.range(0.0, 0.05),
+            rotation_deg: rng.uniform(-10.0, 10.0),
+            perspective: rng.uniform(0.0, 0.05),
             background: true,
-            card_width: rng.range(900.0, 1150.0) as u32,
-            blur_sigma: rng.range(0.0, 1.0),
-            noise_sigma: rng.range(0.0, 6.0),
-            brightness: rng.range(0.8, 1.1),
+            card_width: rng.uniform(900.0, 1150.0) as u32,
+            blur_sigma: rng.uniform(0.0, 1.0),
+            noise_sigma: rng.uniform(0.0, 6.0),
+            brightness: rng.uniform(0.8, 1.1),
             jpeg_quality: Some(40),
             seed,
         }
@@ -72,8 +72,8 @@ pub fn degrade(card: &RgbImage, d: &Degradation) -> Vec<u8> {
         let mut bg = background(w, h, &mut rng);
         // Card corners: centred (a little off), rotated, each corner moved by the tilt.
         let (cx, cy) = (
-            w as f32 / 2.0 + rng.range(-0.05, 0.05) * w as f32,
-            h as f32 / 2.0 + rng.range(-0.05, 0.05) * h as f32,
+            w as f32 / 2.0 + rng.uniform(-0.05, 0.05) * w as f32,
+            h as f32 / 2.0 + rng.uniform(-0.05, 0.05) * h as f32,
         );
         let (s, c) = d.rotation_deg.to_radians().sin_cos();
         let mut to = [(0.0f32, 0.0f32); 4];
@@ -86,8 +86,8 @@ pub fn degrade(card: &RgbImage, d: &Degradation) -> Vec<u8> {
         .into_iter()
         .enumerate()
         {
-            let jx = rng.range(-d.perspective, d.perspective) * cw;
-            let jy = rng.range(-d.perspective, d.perspective) * cw;
+            let jx = rng.uniform(-d.perspective, d.perspective) * cw;
+            let jy = rng.uniform(-d.perspective, d.perspective) * cw;
             to[i] = (cx + x * c - y * s + jx, cy + x * s + y * c + jy);
         }
         let from = [
@@ -180,8 +180,8 @@ fn background(w: u32, h: u32, rng: &mut Rng) -> RgbImage {
         [60.0, 66.0, 58.0],
     ]);
     let (lx, ly) = (rng.unit() * w as f32, rng.unit() * h as f32);
-    let freq = rng.range(0.02, 0.06);
-    let phase = rng.range(0.0, 6.0);
+    let freq = rng.uniform(0.02, 0.06);
+    let phase = rng.uniform(0.0, 6.0);
     let diag = ((w * w + h * h) as f32).sqrt();
     RgbImage::from_fn(w, h, |x, y| {
         let (xf, yf) = (x as f32, y as f32);

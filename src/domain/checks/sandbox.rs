@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 
 use super::source::{CheckInput, Evidence, SandboxOutcome, SourceRecord};
-use crate::domain::sandbox::{Person, SOURCE, Seeded, person};
+use crate::domain::rng::Rng;
+use crate::domain::sandbox::{Person, SOURCE, person};
 
 /// An Aadhaar ending in these digits returns the record of the vendor's documented example
 /// ("Nallala Vivek", 08-01-2001, Male).
@@ -25,7 +26,7 @@ pub const ACTS: &[&str] = &[
 ];
 
 /// A name that differs only by an initial (minor) or by a different surname (discrepancy).
-pub fn varied_name(name: &str, outcome: SandboxOutcome, rng: &mut Seeded) -> String {
+pub fn varied_name(name: &str, outcome: SandboxOutcome, rng: &mut Rng) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
     match (outcome, words.as_slice()) {
         // Each variant is one the matching rules rate "partial" (docs/matching.md): a name
@@ -91,7 +92,7 @@ pub fn date(d: Option<NaiveDate>) -> String {
 pub struct SandboxContext {
     /// The outcome the record should lead the decision to (`Clear` when none was asked for).
     pub outcome: SandboxOutcome,
-    pub rng: Seeded,
+    pub rng: Rng,
     /// A person who is not the candidate, for records that must differ.
     pub someone: Person,
     /// The candidate's name as the outcome varies it.
@@ -104,7 +105,7 @@ impl SandboxContext {
     pub fn new(input: &CheckInput) -> Self {
         let outcome = input.sandbox_outcome.unwrap_or(SandboxOutcome::Clear);
         let key = format!("{}|{}|{}", input.check_type(), input.name, date(input.dob));
-        let mut rng = Seeded::new("check", &key);
+        let mut rng = Rng::keyed("check", &key);
         let someone = person("check", &key);
         let name = varied_name(&input.name, outcome, &mut rng);
         SandboxContext {

@@ -36,6 +36,7 @@ use chrono::NaiveDate;
 
 use super::checksum::{luhn_digit, verhoeff_digit, verhoeff_is_valid};
 use super::{Aadhaar, AadhaarVid, Epic, Gstin, Nik, Pan};
+use crate::domain::rng::Rng;
 
 const STDNUM_REQUIRED: &str = "python-stdnum is required: pip install python-stdnum";
 
@@ -63,7 +64,7 @@ const PAN_HOLDERS: &[u8] = b"ABCFGHJKLPT";
 const PAN_NON_HOLDERS: &[u8] = b"DEIMNOQRSUVWXYZ";
 
 /// GST state codes in both stdnum and our table.
-const SHARED_GST_STATES: std::ops::RangeInclusive<u32> = 1..=37;
+const SHARED_GST_STATES: std::ops::RangeInclusive<u64> = 1..=37;
 /// GST state codes we accept but stdnum 2.2 does not know.
 const EXTRA_GST_STATES: [&str; 3] = ["38", "97", "99"];
 
@@ -86,39 +87,6 @@ const NIK_UNKNOWN_PROVINCES: [&str; 12] = [
 /// deterministic (stdnum's verdict does not depend on the date).
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()
-}
-
-/// SplitMix64: tiny, deterministic, good enough to spread candidates.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-
-    fn range(&mut self, lo: u32, hi_inclusive: u32) -> u32 {
-        lo + self.below((hi_inclusive - lo + 1) as usize) as u32
-    }
-
-    fn percent(&mut self, p: usize) -> bool {
-        self.below(100) < p
-    }
-
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[self.below(xs.len())]
-    }
-
-    fn chars(&mut self, alphabet: &[u8], n: usize) -> String {
-        (0..n).map(|_| char::from(self.pick(alphabet))).collect()
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,9 +177,9 @@ fn mutate(rng: &mut Rng, s: &str, alphabet: &[u8], from: usize) -> String {
     match rng.below(6) {
         0 | 1 => {
             let i = from + rng.below(span);
-            let mut c = rng.pick(alphabet);
+            let mut c = *rng.pick(alphabet);
             while c == b[i] {
-                c = rng.pick(alphabet);
+                c = *rng.pick(alphabet);
             }
             b[i] = c;
         }
@@ -224,12 +192,12 @@ fn mutate(rng: &mut Rng, s: &str, alphabet: &[u8], from: usize) -> String {
         }
         4 => {
             let i = from + rng.below(span + 1);
-            b.insert(i, rng.pick(alphabet));
+            b.insert(i, *rng.pick(alphabet));
         }
         _ => {
             for _ in 0..2 {
                 let i = from + rng.below(span);
-                b[i] = rng.pick(alphabet);
+                b[i] = *rng.pick(alphabet);
             }
         }
     }
@@ -265,7 +233,7 @@ fn present_alnum(rng: &mut Rng, s: &str) -> String {
         1 => s
             .chars()
             .map(|c| {
-                if rng.percent(50) {
+                if rng.chance(50) {
                     c.to_ascii_lowercase()
                 } else {
                     c
@@ -281,7 +249,7 @@ fn present_alnum(rng: &mut Rng, s: &str) -> String {
 /// between groups of four. stdnum strips them wherever they are and accepts;
 /// we refuse (only the printed grouping is a documented input form).
 fn misplaced_separators(rng: &mut Rng, kind: Kind, digits: &str) -> Case {
-    let sep = if rng.percent(50) { "-" } else { " " };
+    let sep = if rng.chance(50) { "-" } else { " " };
     let mid = 1 + rng.below(digits.len() - 1);
     let input = match rng.below(5) {
         // (A space there is surrounding whitespace, trimmed by both sides.)
@@ -317,7 +285,7 @@ fn aadhaar_cases(rng: &mut Rng) -> Vec<Case> {
     for _ in 0..2500 {
         let valid = with_verhoeff(&format!("{}{}", rng.range(2, 9), rng.chars(DIGITS, 10)));
         cases.push(agree(k, present_digits(rng, &valid)));
-        let alphabet = if rng.percent(90) { DIGITS } else { ALNUM };
+        let alphabet = if rng.chance(90) { DIGITS } else { ALNUM };
         let m = mutate(rng, &valid, alphabet, 0);
         cases.push(agree(k, present_digits(rng, &m)));
     }
@@ -367,7 +335,7 @@ fn vid_cases(rng: &mut Rng) -> Vec<Case> {
     for _ in 0..2500 {
         let valid = with_verhoeff(&format!("{}{}", rng.range(2, 9), rng.chars(DIGITS, 14)));
         cases.push(agree(k, present_digits(rng, &valid)));
-        let alphabet = if rng.percent(90) { DIGITS } else { ALNUM };
+        let alphabet = if rng.chance(90) { DIGITS } else { ALNUM };
         let m = mutate(rng, &valid, alphabet, 0);
         cases.push(agree(k, present_digits(rng, &m)));
     }
@@ -405,7 +373,7 @@ fn vid_cases(rng: &mut Rng) -> Vec<Case> {
     cases
 }
 
-fn random_pan_with(rng: &mut Rng, holder: u8, serial: u32) -> String {
+fn random_pan_with(rng: &mut Rng, holder: u8, serial: u64) -> String {
     format!(
         "{}{}{}{serial:04}{}",
         rng.chars(UPPER, 3),
@@ -416,7 +384,7 @@ fn random_pan_with(rng: &mut Rng, holder: u8, serial: u32) -> String {
 }
 
 fn random_pan(rng: &mut Rng) -> String {
-    let holder = rng.pick(PAN_HOLDERS);
+    let holder = *rng.pick(PAN_HOLDERS);
     let serial = rng.range(1, 9999);
     random_pan_with(rng, holder, serial)
 }
@@ -431,12 +399,12 @@ fn pan_cases(rng: &mut Rng) -> Vec<Case> {
         cases.push(agree(k, present_alnum(rng, &m)));
     }
     for _ in 0..400 {
-        let holder = rng.pick(PAN_NON_HOLDERS);
+        let holder = *rng.pick(PAN_NON_HOLDERS);
         let serial = rng.range(1, 9999);
         cases.push(agree(k, random_pan_with(rng, holder, serial)));
     }
     for _ in 0..300 {
-        let holder = rng.pick(PAN_HOLDERS);
+        let holder = *rng.pick(PAN_HOLDERS);
         cases.push(agree(k, random_pan_with(rng, holder, 0)));
     }
     for _ in 0..400 {
@@ -466,7 +434,7 @@ fn gstin_cases(rng: &mut Rng) -> Vec<Case> {
     for _ in 0..2500 {
         let state = shared_gst_state(rng);
         let pan = random_pan(rng);
-        let entity = char::from(rng.pick(entities));
+        let entity = char::from(*rng.pick(entities));
         let valid = gstin_from(&state, &pan, entity, 'Z');
         cases.push(agree(k, present_alnum(rng, &valid)));
         let m = mutate(rng, &valid, ALNUM, 0);
@@ -478,14 +446,14 @@ fn gstin_cases(rng: &mut Rng) -> Vec<Case> {
         let state = shared_gst_state(rng);
         let pan = random_pan(rng);
         cases.push(agree(k, gstin_from(&state, &pan, '0', 'Z')));
-        let default = char::from(rng.pick(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXY"));
-        let entity = char::from(rng.pick(entities));
+        let default = char::from(*rng.pick(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXY"));
+        let entity = char::from(*rng.pick(entities));
         cases.push(agree(k, gstin_from(&state, &pan, entity, default)));
-        let holder = rng.pick(PAN_NON_HOLDERS);
+        let holder = *rng.pick(PAN_NON_HOLDERS);
         let serial = rng.range(1, 9999);
         let bad_holder = random_pan_with(rng, holder, serial);
         cases.push(agree(k, gstin_from(&state, &bad_holder, entity, 'Z')));
-        let holder = rng.pick(PAN_HOLDERS);
+        let holder = *rng.pick(PAN_HOLDERS);
         let zero_serial = random_pan_with(rng, holder, 0);
         cases.push(agree(k, gstin_from(&state, &zero_serial, entity, 'Z')));
         let bad_shape = mutate(rng, &pan, DIGITS, 0);
@@ -494,7 +462,7 @@ fn gstin_cases(rng: &mut Rng) -> Vec<Case> {
         }
         let bad_state = loop {
             let code = format!("{:02}", rng.range(0, 99));
-            let known = SHARED_GST_STATES.contains(&code.parse::<u32>().unwrap())
+            let known = SHARED_GST_STATES.contains(&code.parse::<u64>().unwrap())
                 || EXTRA_GST_STATES.contains(&code.as_str());
             if !known {
                 break code;
@@ -511,7 +479,7 @@ fn gstin_cases(rng: &mut Rng) -> Vec<Case> {
     for state in EXTRA_GST_STATES {
         for _ in 0..30 {
             let pan = random_pan(rng);
-            let entity = char::from(rng.pick(entities));
+            let entity = char::from(*rng.pick(entities));
             let g = gstin_from(state, &pan, entity, 'Z');
             cases.push(differ(k, g, true, false, "state code unknown to stdnum"));
         }
@@ -530,7 +498,7 @@ fn epic_cases(rng: &mut Rng) -> Vec<Case> {
             luhn_digit(&digits).unwrap()
         );
         cases.push(agree(k, present_alnum(rng, &valid)));
-        let alphabet = if rng.percent(70) { DIGITS } else { ALNUM };
+        let alphabet = if rng.chance(70) { DIGITS } else { ALNUM };
         let m = mutate(rng, &valid, alphabet, 0);
         cases.push(agree(k, present_alnum(rng, &m)));
     }
@@ -551,10 +519,10 @@ fn epic_cases(rng: &mut Rng) -> Vec<Case> {
 /// `PPRRDD` + birth date + serial, with random regency and district.
 fn nik_from(
     province: &str,
-    day_field: u32,
-    month: u32,
-    yy: u32,
-    serial: u32,
+    day_field: u64,
+    month: u64,
+    yy: u64,
+    serial: u64,
     rng: &mut Rng,
 ) -> String {
     format!(
@@ -564,12 +532,12 @@ fn nik_from(
 }
 
 /// Days per month in a non-leap year; leap days get their own cases.
-const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const MONTH_DAYS: [u64; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 fn random_valid_nik(rng: &mut Rng, province: &str) -> String {
     let month = rng.range(1, 12);
     let day = rng.range(1, MONTH_DAYS[(month - 1) as usize]);
-    let day_field = if rng.percent(50) { day + 40 } else { day };
+    let day_field = if rng.chance(50) { day + 40 } else { day };
     let yy = rng.range(0, 99);
     let serial = rng.range(1, 9999);
     nik_from(province, day_field, month, yy, serial, rng)
@@ -579,21 +547,21 @@ fn nik_cases(rng: &mut Rng) -> Vec<Case> {
     let k = Kind::Nik;
     let mut cases = Vec::new();
     for _ in 0..2500 {
-        let province = rng.pick(&NIK_SHARED_PROVINCES);
+        let province = *rng.pick(&NIK_SHARED_PROVINCES);
         let valid = random_valid_nik(rng, province);
-        let shown = if rng.percent(10) {
+        let shown = if rng.chance(10) {
             format!(" {valid} ")
         } else {
             valid.clone()
         };
         cases.push(agree(k, shown));
-        let alphabet = if rng.percent(90) { DIGITS } else { ALNUM };
+        let alphabet = if rng.chance(90) { DIGITS } else { ALNUM };
         cases.push(agree(k, mutate(rng, &valid, alphabet, 0)));
     }
     for _ in 0..100 {
-        let province = rng.pick(&NIK_SHARED_PROVINCES);
+        let province = *rng.pick(&NIK_SHARED_PROVINCES);
         let serial = rng.range(1, 9999);
-        let female = if rng.percent(50) { 40 } else { 0 };
+        let female = if rng.chance(50) { 40 } else { 0 };
         // 29 February: valid for leap years (00 means 2000 for both).
         let yy = rng.range(0, 99);
         cases.push(agree(
@@ -601,16 +569,16 @@ fn nik_cases(rng: &mut Rng) -> Vec<Case> {
             nik_from(province, 29 + female, 2, yy, serial, rng),
         ));
         // Impossible days and months.
-        let day = rng.pick(&[0, 32, 35, 39, 40, 72, 79]);
+        let day = *rng.pick(&[0, 32, 35, 39, 40, 72, 79]);
         let month = rng.range(1, 12);
         cases.push(agree(k, nik_from(province, day, month, yy, serial, rng)));
         let day = rng.range(1, 28);
-        let month = rng.pick(&[0, 13, 20, 99]);
+        let month = *rng.pick(&[0, 13, 20, 99]);
         cases.push(agree(k, nik_from(province, day, month, yy, serial, rng)));
         let day = 30 + rng.range(0, 1) + female;
         cases.push(agree(k, nik_from(province, day, 2, yy, serial, rng)));
         // Provinces neither side knows.
-        let unknown = rng.pick(&NIK_UNKNOWN_PROVINCES);
+        let unknown = *rng.pick(&NIK_UNKNOWN_PROVINCES);
         cases.push(agree(k, random_valid_nik(rng, unknown)));
     }
     for n in [0, 15, 17] {
@@ -618,7 +586,7 @@ fn nik_cases(rng: &mut Rng) -> Vec<Case> {
     }
     for _ in 0..30 {
         // Deliberate differences, each side's verdict pinned.
-        let new = rng.pick(&NIK_NEW_PROVINCES);
+        let new = *rng.pick(&NIK_NEW_PROVINCES);
         let nik = random_valid_nik(rng, new);
         cases.push(differ(
             k,
@@ -627,7 +595,7 @@ fn nik_cases(rng: &mut Rng) -> Vec<Case> {
             false,
             "Kemendagri 2022 province unknown to stdnum",
         ));
-        let province = rng.pick(&NIK_SHARED_PROVINCES);
+        let province = *rng.pick(&NIK_SHARED_PROVINCES);
         let (day, month, yy) = (rng.range(1, 28), rng.range(1, 12), rng.range(0, 99));
         let nik = nik_from(province, day, month, yy, 0, rng);
         cases.push(differ(k, nik, false, true, "serial 0000"));
@@ -659,7 +627,7 @@ fn skip_reason(case: &Case) -> Option<&'static str> {
             extra.then_some("extra GST state code")
         }
         Kind::Nik if t.len() == 16 && t.bytes().all(|b| b.is_ascii_digit()) => {
-            let day: u32 = t[6..8].parse().unwrap();
+            let day: u64 = t[6..8].parse().unwrap();
             if NIK_NEW_PROVINCES.contains(&&t[..2]) {
                 Some("NIK province unknown to stdnum")
             } else if &t[12..] == "0000" {
@@ -753,7 +721,7 @@ struct Tally {
 fn parsers_agree_with_python_stdnum() {
     require_stdnum();
     let started = Instant::now();
-    let mut rng = Rng(0x5A7_9A9A);
+    let mut rng = Rng::from_state(0x5A7_9A9A);
     let mut cases = Vec::new();
     cases.extend(aadhaar_cases(&mut rng));
     cases.extend(vid_cases(&mut rng));

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use sha2::{Digest, Sha256};
 
-use super::Seeded;
 use crate::domain::kyc::{KtpCard, PepMatch, StageAnswer, name_score};
+use crate::domain::rng::Rng;
 
 /// Where sandbox answers say they come from.
 pub const SOURCE: &str = "SANDBOX";
@@ -177,7 +177,7 @@ pub fn read_card(
     if own.get("ocr").map(String::as_str) == Some("unreadable") {
         return Err(SandboxFailure::NotFound);
     }
-    let mut rng = Seeded::new("ktp", &digest_hex(&[card]));
+    let mut rng = Rng::keyed("ktp", &digest_hex(&[card]));
     let female = rng.chance(50);
     let given = *rng.pick(if female { GIVEN_FEMALE } else { GIVEN_MALE });
     let family = *rng.pick(FAMILY);
@@ -261,7 +261,7 @@ pub fn compare_faces(
             details: None,
         });
     }
-    let mut rng = Seeded::new("face", &digest_hex(&[card, selfie]));
+    let mut rng = Rng::keyed("face", &digest_hex(&[card, selfie]));
     Ok(StageAnswer::Face {
         score: 85.0 + rng.range(0, 1400) as f64 / 100.0,
         details: None,

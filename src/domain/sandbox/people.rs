@@ -3,8 +3,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::seeded::Seeded;
 use crate::domain::ids::{Gstin, Pan};
+use crate::domain::rng::Rng;
 
 const MALE_NAMES: &[&str] = &[
     "Vivek", "Rahul", "Amit", "Suresh", "Ramesh", "Arjun", "Karthik", "Manish", "Sanjay",
@@ -105,7 +105,7 @@ impl Person {
 
 /// The person the sandbox holds for `key` (a mobile number, an Aadhaar number, …).
 pub fn person(domain: &str, key: &str) -> Person {
-    let mut rng = Seeded::new(domain, key);
+    let mut rng = Rng::keyed(domain, key);
     let male = rng.chance(55);
     let first_name = rng
         .pick(if male { MALE_NAMES } else { FEMALE_NAMES })
@@ -149,7 +149,7 @@ pub fn person(domain: &str, key: &str) -> Person {
 }
 
 /// A structurally valid PAN for a holder type whose 5th letter is the name's initial.
-pub fn sandbox_pan(rng: &mut Seeded, holder: char, name: &str) -> Pan {
+pub fn sandbox_pan(rng: &mut Rng, holder: char, name: &str) -> Pan {
     let initial = name
         .chars()
         .find(|c| c.is_ascii_alphabetic())

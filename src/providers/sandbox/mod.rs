@@ -11,8 +11,9 @@ use chrono::{Datelike, NaiveDate, Utc};
 
 // The deterministic data is pure domain code; these keep the old paths working.
 pub use crate::domain::checks::sandbox::SEED_EXAMPLE_AADHAAR_LAST4;
+use crate::domain::rng::Rng;
 pub use crate::domain::sandbox::{
-    Address, PLACES, Person, SOURCE, Seeded, person, sandbox_gstin, sandbox_pan,
+    Address, PLACES, Person, SOURCE, person, sandbox_gstin, sandbox_pan,
 };
 
 use super::ProviderError;
@@ -76,9 +77,9 @@ impl BureauProvider for Sandbox {
         }
         let mobile = query.mobile.as_str();
         let p = person("bureau", mobile);
-        let mut rng = Seeded::new("bureau-report", mobile);
+        let mut rng = Rng::keyed("bureau-report", mobile);
         let today = Utc::now().date_naive();
-        let reported = |rng: &mut Seeded| iso_date(today - chrono::Days::new(rng.range(20, 400)));
+        let reported = |rng: &mut Rng| iso_date(today - chrono::Days::new(rng.range(20, 400)));
         let mut phones = vec![PhoneInfo {
             sequence: "1".into(),
             reported_date: reported(&mut rng),
@@ -227,7 +228,7 @@ impl GstProvider for Sandbox {
             }
             _ => {}
         }
-        let mut rng = Seeded::new("gst", gstin.as_str());
+        let mut rng = Rng::keyed("gst", gstin.as_str());
         let holder = pan.holder_type();
         let initial = pan.card_holder_name_initial();
         let owner = person("gst-owner", gstin.as_str());
@@ -279,7 +280,7 @@ impl GstProvider for Sandbox {
         let months = ((today.year() - registered.year()) * 12 + today.month() as i32
             - registered.month() as i32)
             .max(1) as i64;
-        let filed = |rng: &mut Seeded| (months - rng.range(0, 3) as i64).max(0);
+        let filed = |rng: &mut Rng| (months - rng.range(0, 3) as i64).max(0);
         let last_filed = today
             .with_day(11)
             .and_then(|d| d.checked_sub_months(chrono::Months::new(1)))
