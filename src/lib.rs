@@ -121,45 +121,36 @@ impl Shared {
 /// The job handlers every worker process runs.
 pub fn job_registry(store: &Store, shared: &Shared, config: &Config) -> Registry {
     let mut registry = Registry::new();
-    registry.register(
-        app::gst::JOB_KIND,
-        Arc::new(app::gst::FetchHandler {
-            store: store.clone(),
-            providers: shared.providers.clone(),
-        }),
-    );
-    registry.register(
-        app::cases::CHECK_JOB,
-        Arc::new(app::cases::CheckHandler {
-            store: store.clone(),
-            providers: shared.providers.clone(),
-            vault: shared.vault.clone(),
-            webhook_attempts: Shared::webhook_attempts(config),
-            files: shared.files.clone(),
-        }),
-    );
-    registry.register(
-        app::verifications::STAGE_JOB,
-        Arc::new(app::verifications::StageHandler {
+    registry.register_kind::<app::gst::FetchJob>(Arc::new(app::gst::FetchHandler {
+        store: store.clone(),
+        providers: shared.providers.clone(),
+    }));
+    registry.register_kind::<app::cases::CheckJob>(Arc::new(app::cases::CheckHandler {
+        store: store.clone(),
+        providers: shared.providers.clone(),
+        vault: shared.vault.clone(),
+        webhook_attempts: Shared::webhook_attempts(config),
+        files: shared.files.clone(),
+    }));
+    registry.register_kind::<app::verifications::StageJob>(Arc::new(
+        app::verifications::StageHandler {
             store: store.clone(),
             files: shared.files.clone(),
             stages: shared.providers.kyc.clone(),
             vault: shared.vault.clone(),
             webhook_attempts: Shared::webhook_attempts(config),
             timeout: shared.providers.timeout,
-        }),
-    );
-    registry.register(
-        app::screening::RESCREEN_JOB,
-        Arc::new(app::screening::RescreenHandler {
+        },
+    ));
+    registry.register_kind::<app::screening::RescreenJob>(Arc::new(
+        app::screening::RescreenHandler {
             store: store.clone(),
             engine: shared.providers.engine.clone(),
             webhook_attempts: Shared::webhook_attempts(config),
-        }),
-    );
-    registry.register(
-        app::webhooks::DELIVERY_JOB,
-        Arc::new(app::webhooks::DeliveryHandler::new(
+        },
+    ));
+    registry.register_kind::<app::webhooks::DeliveryJob>(Arc::new(
+        app::webhooks::DeliveryHandler::new(
             store.clone(),
             shared.webhook_targets.clone(),
             std::time::Duration::from_secs(config.webhook_timeout_secs.max(1)),
@@ -168,8 +159,8 @@ pub fn job_registry(store: &Store, shared: &Shared, config: &Config) -> Registry
                 .iter()
                 .map(|s| std::time::Duration::from_secs(*s))
                 .collect(),
-        )),
-    );
+        ),
+    ));
     registry
 }
 

@@ -3,21 +3,27 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::app::{AppError, AppResult};
+use crate::app::AppResult;
 use crate::domain::credits::LedgerKind;
 use crate::domain::gst::GstStatus;
 use crate::domain::ids::Gstin;
-use crate::jobs::{Job, JobError, JobHandler, NewJob};
+use crate::jobs::{Job, JobError, JobHandler, JobKind};
 use crate::providers::{ProviderError, Providers};
 use crate::store::credits::Movement;
 use crate::store::{Store, StoreResult};
 
 pub const SERVICE: &str = "gst_verification";
-pub const JOB_KIND: &str = "gst.fetch";
+/// The job that fetches one GST request's record.
+pub struct FetchJob;
+
+impl JobKind for FetchJob {
+    const KIND: &'static str = "gst.fetch";
+    type Payload = FetchPayload;
+}
 
 #[derive(Debug, Serialize, Deserialize)]
-struct FetchPayload {
-    request_id: String,
+pub struct FetchPayload {
+    pub request_id: String,
 }
 
 /// Charges `cost`, records the request and enqueues its fetch, in one transaction. Returns the
@@ -39,18 +45,14 @@ pub async fn initiate(
         input: Some(&input),
         output: None,
     };
-    let payload = serde_json::to_value(FetchPayload {
+    let payload = FetchPayload {
         request_id: request_id.clone(),
-    })
-    .map_err(AppError::internal)?;
-    let job = NewJob::new(JOB_KIND, payload)
-        .for_org(org_id)
-        .max_attempts(5);
+    };
     let mut tx = store.begin().await?;
     let balance = tx.apply_movement(&charge).await??;
     tx.insert_gst_request(&request_id, org_id, gstin.as_str(), cost)
         .await?;
-    tx.insert_job(&job).await?;
+    tx.enqueue::<FetchJob>(&payload, Some(org_id), 5).await?;
     tx.commit().await?;
     Ok((request_id, balance))
 }
@@ -104,8 +106,7 @@ pub struct FetchHandler {
 #[async_trait]
 impl JobHandler for FetchHandler {
     async fn run(&self, job: &Job) -> Result<(), JobError> {
-        let payload: FetchPayload = serde_json::from_str(&job.payload)
-            .map_err(|e| JobError::Fatal(format!("bad payload: {e}")))?;
+        let payload = FetchJob::payload(job)?;
         let Some(request) = self.store.gst_request_for_job(&payload.request_id).await? else {
             return Err(JobError::Fatal("GST request no longer exists".into()));
         };
@@ -142,7 +143,7 @@ impl JobHandler for FetchHandler {
     }
 
     async fn on_dead(&self, job: &Job, error: &str) {
-        let Ok(payload) = serde_json::from_str::<FetchPayload>(&job.payload) else {
+        let Ok(payload) = FetchJob::payload(job) else {
             return;
         };
         if let Err(e) = fail_with_refund(&self.store, &payload.request_id, error).await {

@@ -5,22 +5,41 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::app::{AppError, AppResult, Resource};
 use crate::crypto::webhook_signature;
 use crate::domain::events::Event;
 use crate::domain::webhooks::TargetPolicy;
-use crate::jobs::{Job, JobError, JobHandler, NewJob};
+use crate::jobs::{Job, JobError, JobHandler, JobKind};
 use crate::store::webhooks::NewDelivery;
 use crate::store::{Store, StoreResult, Tx};
 
-pub const DELIVERY_JOB: &str = "webhook.deliver";
+/// The job that delivers one webhook event.
+pub struct DeliveryJob;
 
-fn delivery_job(org_id: &str, event_id: &str, max_attempts: i64) -> NewJob {
-    NewJob::new(DELIVERY_JOB, serde_json::json!({ "event_id": event_id }))
-        .for_org(org_id)
-        .max_attempts(max_attempts)
+impl JobKind for DeliveryJob {
+    const KIND: &'static str = "webhook.deliver";
+    type Payload = DeliveryPayload;
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DeliveryPayload {
+    pub event_id: String,
+}
+
+/// Enqueues the delivery of `event_id` in `tx`.
+async fn enqueue_delivery(
+    tx: &mut Tx,
+    org_id: &str,
+    event_id: &str,
+    max_attempts: i64,
+) -> StoreResult<()> {
+    let payload = DeliveryPayload {
+        event_id: event_id.to_string(),
+    };
+    tx.enqueue::<DeliveryJob>(&payload, Some(org_id), max_attempts)
+        .await
 }
 
 /// Records `event` in the open transaction and, when the organisation has a webhook, enqueues
@@ -33,8 +52,7 @@ pub async fn record_event(
 ) -> StoreResult<()> {
     tx.insert_event(org_id, event).await?;
     if tx.webhook_url(org_id).await?.is_some() {
-        tx.insert_job(&delivery_job(org_id, &event.id, max_attempts))
-            .await?;
+        enqueue_delivery(tx, org_id, &event.id, max_attempts).await?;
     }
     Ok(())
 }
@@ -53,8 +71,7 @@ pub async fn record_verification_event(
     tx.insert_event_about(org_id, event, Some(verification_id))
         .await?;
     if has_url {
-        tx.insert_job(&delivery_job(org_id, &event.id, max_attempts))
-            .await?;
+        enqueue_delivery(tx, org_id, &event.id, max_attempts).await?;
     }
     Ok(())
 }
@@ -76,8 +93,7 @@ pub async fn redeliver(
     if !tx.event_exists(org_id, event_id).await? {
         return Err(AppError::NotFound(Resource::WebhookEvent));
     }
-    tx.insert_job(&delivery_job(org_id, event_id, max_attempts))
-        .await?;
+    enqueue_delivery(&mut tx, org_id, event_id, max_attempts).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -86,11 +102,6 @@ pub async fn redeliver(
 pub const SIGNATURE_HEADER: &str = "Satyapan-Signature";
 /// The unix time (seconds) the delivery was signed at, also inside the signature.
 pub const TIMESTAMP_HEADER: &str = "Satyapan-Timestamp";
-
-#[derive(Deserialize)]
-struct Payload {
-    event_id: String,
-}
 
 pub struct DeliveryHandler {
     pub store: Store,
@@ -151,8 +162,7 @@ impl DeliveryHandler {
 #[async_trait]
 impl JobHandler for DeliveryHandler {
     async fn run(&self, job: &Job) -> Result<(), JobError> {
-        let payload: Payload = serde_json::from_str(&job.payload)
-            .map_err(|e| JobError::Fatal(format!("bad payload: {e}")))?;
+        let payload = DeliveryJob::payload(job)?;
         let Some(event) = self.store.webhook_event_for_job(&payload.event_id).await? else {
             return Err(JobError::Fatal("event no longer exists".into()));
         };

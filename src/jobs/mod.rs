@@ -5,6 +5,7 @@
 //! (completion is conditional on still holding the lease). Handlers must make their business
 //! effects idempotent, because a job may *start* more than once after a crash.
 
+mod kind;
 mod worker;
 
 use std::collections::HashMap;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use crate::store::jobs::{Job, NewJob};
+pub use kind::JobKind;
 pub use worker::{WorkerConfig, WorkerPool};
 
 /// How a handler failed.
@@ -61,6 +63,11 @@ impl Registry {
     pub fn register(&mut self, kind: &str, handler: Arc<dyn JobHandler>) -> &mut Self {
         self.handlers.insert(kind.to_string(), handler);
         self
+    }
+
+    /// Registers `handler` for the kind `K`.
+    pub fn register_kind<K: JobKind>(&mut self, handler: Arc<dyn JobHandler>) -> &mut Self {
+        self.register(K::KIND, handler)
     }
 
     pub fn get(&self, kind: &str) -> Option<Arc<dyn JobHandler>> {

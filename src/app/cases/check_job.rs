@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::StoredCandidate;
 use crate::app::screening::monitor::{self, Screened};
@@ -19,7 +19,7 @@ use crate::domain::events;
 use crate::domain::ids::Aadhaar;
 use crate::domain::source::{CheckInput, Evidence};
 use crate::files::{FileStore, sha256_hex};
-use crate::jobs::{Job, JobError, JobHandler};
+use crate::jobs::{Job, JobError, JobHandler, JobKind};
 use crate::providers::{ProviderError, Providers};
 use crate::reports::model::Field;
 use crate::store::cases::{CheckCompletion, StoredEvidence};
@@ -35,9 +35,17 @@ pub struct CheckHandler {
     pub files: FileStore,
 }
 
-#[derive(Deserialize)]
-struct CheckPayload {
-    check_id: String,
+/// The job that runs one check of a case.
+pub struct CheckJob;
+
+impl JobKind for CheckJob {
+    const KIND: &'static str = "check.run";
+    type Payload = CheckPayload;
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CheckPayload {
+    pub check_id: String,
 }
 
 /// Where a check belongs, besides its input.
@@ -51,8 +59,7 @@ struct CheckContext {
 
 impl CheckHandler {
     async fn input(&self, job: &Job) -> Result<Option<(CheckContext, CheckInput)>, JobError> {
-        let payload: CheckPayload = serde_json::from_str(&job.payload)
-            .map_err(|e| JobError::Fatal(format!("bad payload: {e}")))?;
+        let payload = CheckJob::payload(job)?;
         let Some((check, case)) = self.store.check_for_job(&payload.check_id).await? else {
             return Err(JobError::Fatal("check no longer exists".into()));
         };

@@ -17,12 +17,11 @@ use crate::domain::person::{Email, PersonName, Pincode};
 use crate::domain::source::{EmployerClaim, SandboxOutcome};
 
 pub use audit::{Audit, Audited, Override, audit};
-pub use check_job::{CheckHandler, evidence_key};
+pub use check_job::{CheckHandler, CheckJob, CheckPayload, evidence_key};
 pub use report::{RenderGate, ReportCache, evidence, keep_pdf, kept_pdf, pdf, pdf_key, report};
 pub use submit::{CaseCreated, Submitted, submit};
 
 pub const SERVICE: &str = "bgv";
-pub const CHECK_JOB: &str = "check.run";
 /// Attempts a check gets before it is decided `unable_to_verify`.
 pub const CHECK_ATTEMPTS: i64 = 4;
 /// Candidates one submission may carry.

@@ -3,14 +3,14 @@
 
 use serde::Serialize;
 
-use super::{CHECK_ATTEMPTS, CHECK_JOB, Candidate, SERVICE, StoredCandidate};
+use super::{CHECK_ATTEMPTS, Candidate, CheckJob, CheckPayload, SERVICE, StoredCandidate};
 use crate::app::{AppError, AppResult};
 use crate::crypto::Vault;
 use crate::domain::catalog::CheckSpec;
 use crate::domain::credits::LedgerKind;
 use crate::domain::ids::Aadhaar;
 use crate::domain::orgs::OrgSettings;
-use crate::jobs::NewJob;
+use crate::jobs::{JobKind, NewJob};
 use crate::store::Store;
 use crate::store::cases::{NewCase, NewCheck};
 use crate::store::credits::Movement;
@@ -80,9 +80,11 @@ pub async fn submit(
             .iter()
             .map(|spec| {
                 let id = uuid::Uuid::new_v4().to_string();
-                let job = NewJob::new(CHECK_JOB, serde_json::json!({ "check_id": id }))
-                    .for_org(org_id)
-                    .max_attempts(CHECK_ATTEMPTS);
+                let job = CheckJob::job(&CheckPayload {
+                    check_id: id.clone(),
+                })
+                .for_org(org_id)
+                .max_attempts(CHECK_ATTEMPTS);
                 let check = NewCheck {
                     id,
                     check_type: spec.key.to_string(),

@@ -9,6 +9,6 @@ pub mod refresh;
 pub mod search;
 
 pub use lists::{Imported, ListSummary, import, summary};
-pub use monitor::{RESCREEN_JOB, RescreenHandler};
+pub use monitor::{RescreenHandler, RescreenJob, RescreenPayload};
 pub use refresh::spawn_refresher;
 pub use search::{Hit, SearchRequest, Searched, search};

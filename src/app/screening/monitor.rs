@@ -15,7 +15,7 @@ use tracing::Instrument;
 use super::refresh;
 use crate::app::webhooks::record_event;
 use crate::domain::events;
-use crate::jobs::{Job, JobError, JobHandler, NewJob};
+use crate::jobs::{Job, JobError, JobHandler, JobKind};
 use crate::providers::screening::{MAX_HITS, hit_json};
 use crate::screening::engine::Engine;
 use crate::screening::index::{Index, Query};
@@ -23,16 +23,23 @@ use crate::screening::model::{EntityType, PartialDate};
 use crate::store::screening::{NewSubject, SubjectRow};
 use crate::store::{Store, StoreResult, Tx, decode_json, now_ms};
 
-pub const RESCREEN_JOB: &str = "screening.rescreen";
 /// Subjects per re-screening job.
 pub const BATCH: i64 = 200;
 /// Attempts a batch gets (it waits for the worker's index to reach the new version).
 const ATTEMPTS: i64 = 20;
 
+/// The job that re-screens one batch of kept subjects against a new list version.
+pub struct RescreenJob;
+
+impl JobKind for RescreenJob {
+    const KIND: &'static str = "screening.rescreen";
+    type Payload = RescreenPayload;
+}
+
 #[derive(Debug, Serialize, Deserialize)]
-struct Payload {
-    version_id: String,
-    subject_ids: Vec<String>,
+pub struct RescreenPayload {
+    pub version_id: String,
+    pub subject_ids: Vec<String>,
 }
 
 /// Queues the re-screening of every kept subject for list version `version_id`, in `tx`.
@@ -45,13 +52,11 @@ pub async fn queue_rescreening(tx: &mut Tx, version_id: &str) -> StoreResult<usi
         let Some(last) = ids.last().cloned() else {
             break;
         };
-        let payload = Payload {
+        let payload = RescreenPayload {
             version_id: version_id.to_string(),
             subject_ids: ids,
         };
-        let payload = serde_json::to_value(&payload).unwrap_or(Value::Null);
-        tx.insert_job(&NewJob::new(RESCREEN_JOB, payload).max_attempts(ATTEMPTS))
-            .await?;
+        tx.enqueue::<RescreenJob>(&payload, None, ATTEMPTS).await?;
         jobs += 1;
         after = last;
     }
@@ -242,8 +247,7 @@ impl RescreenHandler {
 #[async_trait]
 impl JobHandler for RescreenHandler {
     async fn run(&self, job: &Job) -> Result<(), JobError> {
-        let payload: Payload = serde_json::from_str(&job.payload)
-            .map_err(|e| JobError::Fatal(format!("bad payload: {e}")))?;
+        let payload = RescreenJob::payload(job)?;
         let span = tracing::info_span!(
             "screening.rescreen",
             version_id = %payload.version_id,

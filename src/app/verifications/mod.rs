@@ -14,7 +14,7 @@ use serde_json::Value;
 
 pub use export::{export, export_key};
 pub use manage::{Review, cancel, retry, review};
-pub use pipeline::{STAGE_JOB, StageHandler};
+pub use pipeline::{StageHandler, StageJob, StagePayload};
 pub use submit::{Submission, submit};
 pub use view::{Detail, GroupPage, get, list, output_file, read_output};
 
@@ -24,7 +24,7 @@ use crate::domain::services::{ServiceCode, by_code};
 use crate::domain::verifications::{
     Configuration, OutputStatus, StageStatus, Verdict, VerificationStatus,
 };
-use crate::jobs::NewJob;
+use crate::jobs::{JobKind, NewJob};
 use crate::store::verifications::{NewStage, VerificationRow};
 use crate::store::{StoreResult, Tx, decode_json};
 
@@ -116,9 +116,11 @@ pub(crate) async fn plan_run(
 }
 
 pub(crate) fn stage_job(org_id: &str, stage_id: &str) -> NewJob {
-    NewJob::new(STAGE_JOB, serde_json::json!({ "stage_id": stage_id }))
-        .for_org(org_id)
-        .max_attempts(STAGE_ATTEMPTS)
+    StageJob::job(&StagePayload {
+        stage_id: stage_id.to_string(),
+    })
+    .for_org(org_id)
+    .max_attempts(STAGE_ATTEMPTS)
 }
 
 /// Records `verification.status_changed` for a move from `from` to `to` (when announced), and

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{StageRecord, announce, configuration, stage_job};
 use crate::app::screening::monitor::{self, Screened};
@@ -20,7 +20,7 @@ use crate::domain::verifications::{
 };
 use crate::files::FileStore;
 use crate::files::kind::FileKind;
-use crate::jobs::{Job, JobError, JobHandler};
+use crate::jobs::{Job, JobError, JobHandler, JobKind};
 use crate::providers::ProviderError;
 use crate::providers::documents::fingerprint_from_columns;
 use crate::providers::kyc::{InputFile, KycStages, NewFingerprint, StageInput};
@@ -28,11 +28,17 @@ use crate::store::fingerprints::{FINGERPRINT_PAGE, NewFingerprintRow};
 use crate::store::verifications::{Outcome, StageRow, VerificationRow};
 use crate::store::{Store, Tx, decode_json, now_ms};
 
-pub const STAGE_JOB: &str = "verification.stage";
+/// The job that runs one stage of a verification.
+pub struct StageJob;
 
-#[derive(Deserialize)]
-struct Payload {
-    stage_id: String,
+impl JobKind for StageJob {
+    const KIND: &'static str = "verification.stage";
+    type Payload = StagePayload;
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct StagePayload {
+    pub stage_id: String,
 }
 
 /// Runs one stage of one verification.
@@ -359,8 +365,7 @@ impl StageHandler {
 #[async_trait]
 impl JobHandler for StageHandler {
     async fn run(&self, job: &Job) -> Result<(), JobError> {
-        let payload: Payload = serde_json::from_str(&job.payload)
-            .map_err(|e| JobError::Fatal(format!("bad payload: {e}")))?;
+        let payload = StageJob::payload(job)?;
         let Some((stage, v)) = self.store.stage_for_job(&payload.stage_id).await? else {
             return Err(JobError::Fatal("stage no longer exists".into()));
         };
@@ -454,7 +459,7 @@ impl JobHandler for StageHandler {
     }
 
     async fn on_dead(&self, job: &Job, error: &str) {
-        let Ok(payload) = serde_json::from_str::<Payload>(&job.payload) else {
+        let Ok(payload) = StageJob::payload(job) else {
             return;
         };
         let outcome = match self.store.stage_for_job(&payload.stage_id).await {
