@@ -84,6 +84,15 @@ key=$(json '["api_key"]' <<<"$org")
 "$bin" admin --database-url "$url" user create --org "$org_id" --email analyst@example.com \
   --password 'correct horse battery staple' >/dev/null
 
+# A screening list loaded, as on any installation that screens: with none, a search is refused
+# with a 503 (nothing can be screened), which the fuzzer would count as a server error.
+list=../shared/data/sanctions/us_csl_sample.csv
+if [[ -f $list ]]; then
+  "$bin" lists import --database-url "$url" --format csl "$list" >/dev/null
+else
+  echo "warning: $list not found: screening searches will answer 503" >&2
+fi
+
 # The admin token is the API key, so one Authorization header serves every operation. Outbound
 # HTTP goes to a proxy that refuses it: webhook URLs the fuzzer sets are never called.
 SATYAPAN_ADMIN_TOKEN=$key HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 \
