@@ -216,7 +216,9 @@ impl App {
             webhook_targets: shared.webhook_targets.clone(),
             pdf_renders: app::cases::RenderGate::new(config.max_concurrent_pdf_renders),
             reports: app::cases::ReportCache::new(config.report_cache_entries),
-            poll_limiter: Arc::default(),
+            poll_limiter: Arc::new(api::konnectnxt::recruiter::poll_limiter(
+                config.report_poll_interval_secs,
+            )),
             tokens: Arc::new(app::auth::Tokens::new(&shared.jwt_key)),
             login_limiter: Arc::new(app::auth::LoginLimiter::new(
                 config.login_max_failures,

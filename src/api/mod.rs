@@ -41,9 +41,8 @@ pub struct AppState {
     pub pdf_renders: crate::app::cases::RenderGate,
     /// Completed reports this process has read.
     pub reports: crate::app::cases::ReportCache,
-    /// Last report poll per (API key, case), for the polling limit.
-    pub poll_limiter:
-        Arc<std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>>,
+    /// The report-polling limit per (API key, case) (`konnectnxt::recruiter::poll_limiter`).
+    pub poll_limiter: Arc<std::sync::Mutex<crate::domain::ratelimit::FixedWindow>>,
     pub metrics: PrometheusHandle,
     /// Signs and checks the AnyCheck surface's JWTs.
     pub tokens: Arc<crate::app::auth::Tokens>,

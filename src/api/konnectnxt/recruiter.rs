@@ -2,6 +2,7 @@
 //! `GET /api/recruiter/v2/report-json/?case_id=`, `POST /api/recruiter/v2/cases/{case_id}/audit`.
 
 use std::collections::BTreeMap;
+use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::{Path, State};
@@ -22,6 +23,7 @@ use crate::domain::cases::CheckResult;
 use crate::domain::catalog::{self, CheckSpec, Detail};
 use crate::domain::ids::{Aadhaar, Mobile, Pan, Uan};
 use crate::domain::person::{Email, PersonName, Pincode};
+use crate::domain::ratelimit::FixedWindow;
 use crate::domain::source::{EmployerClaim, SandboxOutcome};
 use crate::domain::text::{TextRule, limits};
 use crate::reports::model::Report;
@@ -493,36 +495,44 @@ pub(crate) fn case_id(params: &QueryParams) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::bad_request("Invalid case_id provided in query params"))
 }
 
+/// The report-poll limiter: one poll per (API key, case) per `interval_secs`, timed in
+/// nanoseconds of a monotonic clock ([`poll_clock`]) so that a wall-clock step changes nothing.
+pub fn poll_limiter(interval_secs: u64) -> Mutex<FixedWindow> {
+    let window = i64::try_from(Duration::from_secs(interval_secs).as_nanos()).unwrap_or(i64::MAX);
+    Mutex::new(FixedWindow::new(1, window))
+}
+
+/// Nanoseconds since this process first asked: the poll limiter's monotonic time.
+fn poll_clock() -> i64 {
+    static START: LazyLock<Instant> = LazyLock::new(Instant::now);
+    i64::try_from(START.elapsed().as_nanos()).unwrap_or(i64::MAX)
+}
+
 /// At most one poll of a case per key per interval (the vendor asks for ≥ 15 s). Per process.
 fn check_poll_rate(state: &AppState, key_id: &str, case_id: &str) -> Result<(), ApiError> {
     let interval = Duration::from_secs(state.config.report_poll_interval_secs);
     if interval.is_zero() {
         return Ok(());
     }
-    let now = Instant::now();
-    let Ok(mut seen) = state.poll_limiter.lock() else {
+    let now = poll_clock();
+    // A poisoned lock lets the poll through: the limit protects the vendor, not the data.
+    let Ok(mut limiter) = state.poll_limiter.lock() else {
         return Ok(());
     };
-    if seen.len() > 100_000 {
-        seen.retain(|_, at| now.duration_since(*at) < interval);
+    // A NUL never occurs in a key id or a UUID, so the joined key is unambiguous.
+    let Err(exceeded) = limiter.admit(&format!("{key_id}\u{0}{case_id}"), now) else {
+        return Ok(());
+    };
+    let remaining = u64::try_from(exceeded.reset_at.saturating_sub(now)).unwrap_or(0);
+    let wait = Duration::from_nanos(remaining).as_secs_f64().ceil() as u64;
+    Err(ErrorKind::TooManyRequests {
+        message: format!(
+            "Too many requests: poll a case at most once every {} seconds. Retry after {wait} seconds.",
+            interval.as_secs()
+        ),
+        retry_after_secs: wait.max(1),
     }
-    let key = (key_id.to_string(), case_id.to_string());
-    if let Some(last) = seen.get(&key) {
-        let elapsed = now.duration_since(*last);
-        if elapsed < interval {
-            let wait = (interval - elapsed).as_secs_f64().ceil() as u64;
-            return Err(ErrorKind::TooManyRequests {
-                message: format!(
-                    "Too many requests: poll a case at most once every {} seconds. Retry after {wait} seconds.",
-                    interval.as_secs()
-                ),
-                retry_after_secs: wait.max(1),
-            }
-            .into());
-        }
-    }
-    seen.insert(key, now);
-    Ok(())
+    .into())
 }
 
 /// Fetch the BGV report for a case as JSON
