@@ -59,9 +59,9 @@ pub struct Config {
     /// database work beyond authentication. A completed report never changes.
     pub report_cache_entries: usize,
     /// How long a serving process holds an active API key in memory at most instead of looking
-    /// it up (0: every request looks it up). A key changed by any process, on either backend, is
-    /// refused on the next request regardless: each request reads the keys' generation counter
-    /// (`store::keys`).
+    /// it up (0: every request looks it up). A key taken out of use by any process, on either
+    /// backend, is refused from the next request after the change returned regardless: requests
+    /// check the keys' generation counter (`store::keys`).
     pub api_key_cache_secs: u64,
     /// PDF reports rendered at once per process (each takes a core and tens of MB while it
     /// runs); further downloads wait for a slot. A case's PDF is rendered once per version.

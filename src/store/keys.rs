@@ -2,12 +2,11 @@
 //! look-up of the key.
 //!
 //! Only active keys are held (an unknown, inactive or revoked key is looked up every time, so a
-//! key created or re-activated elsewhere works at once). What is held is always as fresh as the
-//! request: every change of a key — or of its organisation's name or sandbox flag — raises the
-//! `key_generation` counter in the same transaction (triggers, so no process or code path can
-//! forget it, `satyapan admin key revoke` included), and every request first reads the counter
-//! and drops whatever was read at an older value. A key revoked by any process, on either
-//! backend, is refused on the very next request.
+//! key created or re-activated elsewhere works at once). Every change of a key — or of its
+//! organisation's name or sandbox flag — raises the `key_generation` counter in the same
+//! transaction (triggers, so no process or code path can forget it, `satyapan admin key revoke`
+//! included), and whatever was read at an older value of the counter is dropped. A key revoked by
+//! any process, on either backend, is refused on the next request after the revocation returned.
 //!
 //! A request needs a read of the counter that began after the change it must see was committed.
 //! Reading it on every request costs a round trip to the database each (about 40 % of the

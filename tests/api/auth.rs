@@ -106,9 +106,9 @@ async fn inactive_then_active_then_revoked() {
 
 /// Authentication holds active keys in memory, yet a key changed by another process (here a
 /// second connection to the database, as `satyapan admin key …` would be) is refused on the very
-/// next request, on both backends: every request compares the keys' generation in the database
-/// with the one its cached keys were read at. The cache's own expiry is an hour here, so nothing
-/// else could drop an entry; twenty rounds leave no room for a change heard late.
+/// next request, on both backends: a cached key is trusted only on a read of the keys' generation
+/// that began after the change committed. The cache's own expiry is an hour here, so nothing else
+/// could drop an entry; twenty rounds leave no room for a change heard late.
 #[tokio::test]
 async fn a_key_changed_by_another_process_is_refused_on_the_next_request() {
     let app = TestApp::spawn_with(|c| c.api_key_cache_secs = 3600).await;
@@ -162,5 +162,30 @@ async fn a_key_changed_by_another_process_is_refused_on_the_next_request() {
         with_header(&app, Some(&header)).await,
         (403, revoked.to_string())
     );
+    other.close().await;
+}
+
+/// A process that runs no background read of the key generation (a store as the CLI opens it,
+/// with its cache turned on) reads the generation itself and sees a change made elsewhere too.
+#[tokio::test]
+async fn a_process_without_the_background_read_sees_a_change_too() {
+    let app = TestApp::spawn().await;
+    let other = satyapan::store::Store::connect(&app.database_url, 2)
+        .await
+        .unwrap();
+    other.set_key_cache_ttl(std::time::Duration::from_secs(3600));
+    let hash = satyapan::domain::api_keys::hash_key(&app.key);
+    for _ in 0..2 {
+        let key = other.authenticate_key(&hash).await.unwrap().unwrap();
+        assert_eq!(key.key_state, KeyState::Active);
+    }
+    let key_id = other.authenticate_key(&hash).await.unwrap().unwrap().key_id;
+    app.store
+        .set_key_state(&key_id, KeyState::Inactive)
+        .await
+        .unwrap()
+        .expect("deactivated");
+    let key = other.authenticate_key(&hash).await.unwrap().unwrap();
+    assert_eq!(key.key_state, KeyState::Inactive);
     other.close().await;
 }
