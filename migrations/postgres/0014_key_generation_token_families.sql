@@ -1,8 +1,9 @@
 -- Authentication holds active API keys in memory (`store::keys`). Every change of a key, or of
 -- what is held with it (its organisation's name and sandbox flag), raises this one counter in the
--- same transaction, whichever process makes it (the CLI included); every request reads the
--- counter (one primary-key read, shared by the requests that arrive together) and drops what it
--- holds from before, so a revoked key is refused on the next request. This replaces the
+-- same transaction, whichever process makes it (the CLI included); a serving process trusts a
+-- held key only on a read of the counter begun after the change committed (read in the
+-- background every few milliseconds, or by the request itself), so a revoked key is refused on
+-- the next request. This replaces the
 -- `NOTIFY` of 0012, which arrived after the commit: a request in between still found the key.
 DROP TRIGGER api_keys_changed ON api_keys;
 DROP FUNCTION satyapan_api_key_changed();
