@@ -12,6 +12,10 @@ use super::FieldIssue;
 use super::person::PersonName;
 use super::state::text_enum;
 
+mod plan;
+
+pub use plan::{Plan, SKIPPED_BECAUSE, Step, plan};
+
 text_enum! {
     /// A verification's status, and a result group's `overall_status` (the same ten words).
     ///

@@ -16,7 +16,8 @@ use crate::app::screening::monitor::{self, Screened};
 use crate::crypto::Vault;
 use crate::domain::kyc::{self, KtpCard};
 use crate::domain::verifications::{
-    Configuration, StageEnd, StageKind, StageStatus, VerificationStatus, conclude, merge_outputs,
+    Configuration, SKIPPED_BECAUSE, StageEnd, StageKind, StageStatus, Step, VerificationStatus,
+    conclude, merge_outputs, plan,
 };
 use crate::files::FileStore;
 use crate::files::kind::FileKind;
@@ -226,43 +227,32 @@ impl StageHandler {
     }
 
     /// Queues the stages whose prerequisites completed, skips those whose prerequisites failed,
-    /// and concludes the verification once every stage has ended.
+    /// and concludes the verification once every stage has ended: the planner
+    /// ([`plan`]) decides, this writes.
     async fn advance(&self, tx: &mut Tx, v: &VerificationRow, now: i64) -> Result<(), JobError> {
         let config = configuration(v)?;
-        let verification_type = config.verification_type();
-        loop {
-            let stages = tx.run_stages(&v.id, v.run).await?;
-            let status_of = |kind: StageKind| {
-                stages
-                    .iter()
-                    .find(|s| s.stage == kind)
-                    .map(|s| s.status)
-                    .unwrap_or(StageStatus::Failed)
+        let mut stages = tx.run_stages(&v.id, v.run).await?;
+        let states: Vec<_> = stages.iter().map(|s| (s.stage, s.status)).collect();
+        let next = plan(config.verification_type(), &states);
+        for step in &next.steps {
+            let (Step::Queue(kind) | Step::Skip(kind)) = *step;
+            let Some(stage) = stages.iter().find(|s| s.stage == kind) else {
+                continue;
             };
-            let mut changed = false;
-            for stage in stages.iter().filter(|s| s.status == StageStatus::Pending) {
-                let needs = verification_type.prerequisites(stage.stage);
-                if needs.iter().any(|k| {
-                    matches!(
-                        status_of(*k),
-                        StageStatus::Failed | StageStatus::Skipped | StageStatus::Cancelled
-                    )
-                }) {
+            match step {
+                Step::Skip(_) => {
                     tx.move_stage(
                         &stage.id,
                         StageStatus::Pending,
                         StageStatus::Skipped,
                         None,
                         None,
-                        Some("a stage it needs failed"),
+                        Some(SKIPPED_BECAUSE),
                         now,
                     )
                     .await?;
-                    changed = true;
-                } else if needs
-                    .iter()
-                    .all(|k| status_of(*k) == StageStatus::Completed)
-                {
+                }
+                Step::Queue(_) => {
                     let job = stage_job(&v.org_id, &stage.id);
                     tx.insert_job(&job).await?;
                     tx.move_stage(
@@ -275,23 +265,16 @@ impl StageHandler {
                         now,
                     )
                     .await?;
-                    changed = true;
                 }
             }
-            if changed {
-                continue;
-            }
-            let ended = stages.iter().all(|s| {
-                matches!(
-                    s.status,
-                    StageStatus::Completed | StageStatus::Failed | StageStatus::Skipped
-                )
-            });
-            if ended {
-                self.conclude(tx, v, &config, &stages, now).await?;
-            }
-            return Ok(());
         }
+        if next.ended {
+            if !next.steps.is_empty() {
+                stages = tx.run_stages(&v.id, v.run).await?;
+            }
+            self.conclude(tx, v, &config, &stages, now).await?;
+        }
+        Ok(())
     }
 
     async fn conclude(
