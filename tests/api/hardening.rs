@@ -246,30 +246,21 @@ async fn a_review_output_is_bounded_and_the_export_survives_any_stored_output() 
     // exports: the sheet keeps the columns that fit and counts the rest.
     let mut stored = wide;
     stored.insert("long".into(), json!("x".repeat(40_000)));
-    let stored = Value::Object(stored).to_string();
-    let changed = match app.store.backend() {
-        satyapan::store::Backend::Sqlite => {
-            let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
-            sqlx::query("UPDATE verifications SET output = $1 WHERE id = $2")
-                .bind(&stored)
-                .bind(&verification)
-                .execute(&pool)
-                .await
-                .unwrap()
-                .rows_affected()
-        }
-        satyapan::store::Backend::Postgres => {
-            let pool = sqlx::PgPool::connect(&app.database_url).await.unwrap();
-            sqlx::query("UPDATE verifications SET output = $1::jsonb WHERE id = $2")
-                .bind(&stored)
-                .bind(&verification)
-                .execute(&pool)
-                .await
-                .unwrap()
-                .rows_affected()
-        }
-    };
-    assert_eq!(changed, 1);
+    let stored = Value::Object(stored);
+    let mut tx = app.store.begin().await.unwrap();
+    tx.set_outcome(
+        &verification,
+        &satyapan::store::verifications::Outcome {
+            status: satyapan::domain::verifications::VerificationStatus::Completed,
+            output: Some(&stored),
+            output_status: None,
+            end_date: None,
+            now: satyapan::store::now_ms(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
     // A changed group gets a new export file.
     client
         .put(
