@@ -110,7 +110,7 @@ impl JobHandler for FetchHandler {
         let Some(request) = self.store.gst_request_for_job(&payload.request_id).await? else {
             return Err(JobError::Fatal("GST request no longer exists".into()));
         };
-        if request.status.is_final() {
+        if request.status.is_terminal() {
             return Ok(());
         }
         let gstin = Gstin::parse(&request.gstin)

@@ -83,8 +83,20 @@ text_enum! {
 
 impl CaseStatus {
     /// A completed case no longer changes: its report can be kept and served as it is.
-    pub fn is_final(self) -> bool {
+    pub fn is_terminal(self) -> bool {
         self == CaseStatus::Completed
+    }
+
+    /// [`Self::is_terminal`] under its earlier name, which integration tests still call.
+    pub fn is_final(self) -> bool {
+        self.is_terminal()
+    }
+}
+
+impl CheckStatus {
+    /// A completed check is decided: its source answered or gave up, and it is not run again.
+    pub fn is_terminal(self) -> bool {
+        self == CheckStatus::Completed
     }
 }
 

@@ -76,7 +76,7 @@ pub fn check_decided(
         }),
         now_ms,
     )];
-    if status == CaseStatus::Completed {
+    if status.is_terminal() {
         events.push(Event::new(
             EventType::CaseCompleted,
             json!({"case_id": case_id, "status": status, "result": result}),

@@ -13,8 +13,8 @@ text_enum! {
 }
 
 impl GstStatus {
-    /// Only a running request is worked on; a final one is left alone (re-runs are harmless).
-    pub fn is_final(self) -> bool {
+    /// Only a running request is worked on; a terminal one is left alone (re-runs are harmless).
+    pub fn is_terminal(self) -> bool {
         self != GstStatus::InProgress
     }
 }

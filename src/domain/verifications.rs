@@ -81,6 +81,22 @@ text_enum! {
     }
 }
 
+impl StageStatus {
+    /// The stage has ended and will not run again in this run: completed, failed, skipped or
+    /// cancelled. Cancelled is terminal by decision: a cancelled stage belongs to a cancelled
+    /// verification, whose stages never run again (a retry starts a new run); a stage that
+    /// needs it is skipped, as after any other end that is not a completion.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            StageStatus::Completed
+                | StageStatus::Failed
+                | StageStatus::Skipped
+                | StageStatus::Cancelled
+        )
+    }
+}
+
 text_enum! {
     /// What an uploaded file is for.
     pub enum FileCategory {
@@ -91,7 +107,8 @@ text_enum! {
 
 impl VerificationStatus {
     /// No more work will happen on its own (a retry or a review may still change it).
-    pub fn is_finished(self) -> bool {
+    /// `CANCELLED` is terminal: nothing runs for a cancelled verification.
+    pub fn is_terminal(self) -> bool {
         !matches!(
             self,
             VerificationStatus::Draft
@@ -114,13 +131,13 @@ impl VerificationStatus {
         match self {
             VerificationStatus::Failed => true,
             VerificationStatus::Cancelled => false,
-            other => force && other.is_finished(),
+            other => force && other.is_terminal(),
         }
     }
 
     /// A reviewer may change a finished verification that was not cancelled.
     pub fn can_review(self) -> bool {
-        self.is_finished() && self != VerificationStatus::Cancelled
+        self.is_terminal() && self != VerificationStatus::Cancelled
     }
 
     /// The statuses a reviewer may set.
@@ -166,7 +183,7 @@ pub fn overall_status(items: impl IntoIterator<Item = VerificationStatus>) -> Ve
     }
     let finished_work = S::ALL
         .iter()
-        .any(|s| s.is_finished() && *s != S::Cancelled && has(*s));
+        .any(|s| s.is_terminal() && *s != S::Cancelled && has(*s));
     if has(S::InQueue) || has(S::Draft) {
         return if finished_work {
             S::InProgress
@@ -715,7 +732,7 @@ mod tests {
         let all = S::ALL;
         assert_eq!(all.len(), 10);
         let waiting = [S::Draft, S::InQueue];
-        let done_work = |set: &[S]| set.iter().any(|s| s.is_finished() && *s != S::Cancelled);
+        let done_work = |set: &[S]| set.iter().any(|s| s.is_terminal() && *s != S::Cancelled);
         let mut seen = BTreeSet::new();
         for mask in 0u32..(1 << all.len()) {
             let set: Vec<S> = (0..all.len())

@@ -312,14 +312,7 @@ impl Tx {
         error: Option<&str>,
         now: i64,
     ) -> StoreResult<bool> {
-        let ended = matches!(
-            to,
-            StageStatus::Completed
-                | StageStatus::Failed
-                | StageStatus::Skipped
-                | StageStatus::Cancelled
-        )
-        .then_some(now);
+        let ended = to.is_terminal().then_some(now);
         on_tx!(self, |conn| {
             let done = sqlx::query(MOVE_STAGE)
                 .bind(stage_id)

@@ -152,7 +152,7 @@ pub async fn report_pdf<S: Surface>(
         .case_view(&org_id, case_id)
         .await?
         .ok_or(AppError::NotFound(Resource::File))?;
-    if !view.case.status.is_final() {
+    if !view.case.status.is_terminal() {
         return Err(AppError::NotFound(Resource::File).into());
     }
     let pdf = crate::app::cases::pdf(&state.store, &state.files, &state.pdf_renders, &view).await?;

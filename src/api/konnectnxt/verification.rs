@@ -51,7 +51,7 @@ pub async fn download(
         .case_view(&auth.org_id, &case_id)
         .await?
         .ok_or(AppError::NotFound(Resource::Case))?;
-    if view.case.status != CaseStatus::Completed {
+    if !view.case.status.is_terminal() {
         return Err(ApiError::not_found(
             "Candidate has not submitted the BGV yet.",
         ));

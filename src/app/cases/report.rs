@@ -14,7 +14,7 @@ use tokio::sync::Semaphore;
 
 use crate::app::links::Links;
 use crate::app::{AppError, AppResult, Resource};
-use crate::domain::cases::{CheckResult, CheckStatus, ReportFormat};
+use crate::domain::cases::{CheckResult, ReportFormat};
 use crate::domain::catalog;
 use crate::domain::time::{format_report_time, format_timestamp};
 use crate::files::{Content, FileStore};
@@ -46,7 +46,7 @@ pub fn build(view: &CaseView) -> Result<Report, StoreError> {
             CheckResult::Pending => summary.pending += 1,
         }
         let spec = catalog::spec(&check.check_type);
-        let done = check.status == CheckStatus::Completed;
+        let done = check.status.is_terminal();
         let documents: Vec<String> = view
             .evidence
             .iter()
@@ -135,7 +135,7 @@ pub async fn report(
         .await?
         .ok_or(AppError::NotFound(Resource::Case))?;
     let report = build(&view)?;
-    if view.case.status.is_final() {
+    if view.case.status.is_terminal() {
         let body = serde_json::to_vec(&report).map_err(AppError::internal)?;
         store
             .keep_report(
