@@ -214,6 +214,7 @@ impl App {
             vault: shared.vault.clone(),
             links,
             webhook_targets: shared.webhook_targets.clone(),
+            webhook_attempts: Shared::webhook_attempts(&config),
             pdf_renders: app::cases::RenderGate::new(config.max_concurrent_pdf_renders),
             reports: app::cases::ReportCache::new(config.report_cache_entries),
             poll_limiter: Arc::new(api::konnectnxt::recruiter::poll_limiter(

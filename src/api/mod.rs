@@ -37,6 +37,8 @@ pub struct AppState {
     pub vault: Arc<crate::crypto::Vault>,
     pub links: crate::app::links::Links,
     pub webhook_targets: Arc<crate::domain::webhooks::TargetPolicy>,
+    /// Attempts a webhook delivery job gets (`Shared::webhook_attempts`, computed once).
+    pub webhook_attempts: i64,
     /// Bounds the PDF renders running at once.
     pub pdf_renders: crate::app::cases::RenderGate,
     /// Completed reports this process has read.

@@ -20,7 +20,7 @@ pub async fn healthz() -> impl IntoResponse {
 /// The database answers.
 #[utoipa::path(get, path = "/readyz", tag = "operations")]
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
+    match crate::app::ops::ready(&state.store).await {
         Ok(()) => Json(json!({"status": "ready"})).into_response(),
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");
@@ -37,7 +37,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 /// (queued, running, dead; finished ones are counted by `satyapan_jobs_finished_total`).
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus metrics", content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    match state.store.open_jobs().await {
+    match crate::app::ops::open_jobs(&state.store).await {
         Ok(open) => {
             for (status, n) in [
                 ("queued", open.queued),

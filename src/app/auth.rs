@@ -13,7 +13,8 @@ use crate::app::{AppError, AppResult, AuthFailure};
 use crate::domain::ratelimit::{Exceeded, FixedWindow};
 use crate::domain::users::{ACCESS_TOKEN_SECS, Access, REFRESH_TOKEN_SECS, Role, normalise_email};
 use crate::store::Store;
-use crate::store::orgs::UserRow;
+use crate::store::orgs::{Org, UserRow};
+use crate::store::users::GroupRow;
 
 const ISSUER: &str = "satyapan";
 
@@ -251,6 +252,23 @@ pub async fn refresh(store: &Store, tokens: &Tokens, token: &str) -> AppResult<T
 pub struct SignedIn {
     pub user: UserRow,
     pub access: Access,
+}
+
+/// Who the caller is: its organisation and, for a signed-in user, the user's groups.
+pub async fn profile(
+    store: &Store,
+    org_id: &str,
+    user_id: Option<&str>,
+) -> AppResult<(Org, Vec<GroupRow>)> {
+    let org = store
+        .org(org_id)
+        .await?
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("authenticated org vanished")))?;
+    let groups = match user_id {
+        Some(user_id) => store.user_groups(user_id).await?,
+        None => Vec::new(),
+    };
+    Ok((org, groups))
 }
 
 /// Resolves an access token to its user; a disabled user, and a token of a revoked family, are

@@ -1,29 +1,20 @@
 //! GST verification: initiation (charge + request + job in one transaction) and the fetch job.
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
 use crate::app::AppResult;
 use crate::domain::credits::LedgerKind;
 use crate::domain::gst::GstStatus;
 use crate::domain::ids::Gstin;
-use crate::jobs::{Job, JobError, JobHandler, JobKind};
+use crate::jobs::{Job, JobError, JobHandler, JobKind, job_kind};
 use crate::providers::{ProviderError, Providers};
 use crate::store::credits::Movement;
 use crate::store::{Store, StoreResult};
 
 pub const SERVICE: &str = "gst_verification";
-/// The job that fetches one GST request's record.
-pub struct FetchJob;
-
-impl JobKind for FetchJob {
-    const KIND: &'static str = "gst.fetch";
-    type Payload = FetchPayload;
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct FetchPayload {
-    pub request_id: String,
+job_kind! {
+    /// The job that fetches one GST request's record.
+    FetchJob = "gst.fetch", payload FetchPayload { request_id: String }
 }
 
 /// Charges `cost`, records the request and enqueues its fetch, in one transaction. Returns the
@@ -150,4 +141,18 @@ impl JobHandler for FetchHandler {
             tracing::error!(error = %e, "could not mark GST request failed; it stays in progress");
         }
     }
+}
+
+/// One of the organisation's GST requests (not found for another organisation's).
+pub async fn request(
+    store: &Store,
+    org_id: &str,
+    request_id: &str,
+) -> AppResult<crate::store::gst::GstRequest> {
+    store
+        .gst_request(org_id, request_id)
+        .await?
+        .ok_or(crate::app::AppError::NotFound(
+            crate::app::Resource::GstRequest,
+        ))
 }

@@ -6,11 +6,14 @@
 pub mod auth;
 pub mod bureau;
 pub mod cases;
+pub mod credits;
 pub mod error;
 pub mod folders;
 pub mod gst;
+pub mod idempotency;
 pub mod keys;
 pub mod links;
+pub mod ops;
 pub mod screening;
 pub mod uploads;
 pub mod verifications;

@@ -5,27 +5,18 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
 use crate::app::{AppError, AppResult, Resource};
 use crate::crypto::webhook_signature;
 use crate::domain::events::Event;
 use crate::domain::webhooks::TargetPolicy;
-use crate::jobs::{Job, JobError, JobHandler, JobKind};
+use crate::jobs::{Job, JobError, JobHandler, JobKind, job_kind};
 use crate::store::webhooks::NewDelivery;
 use crate::store::{Store, StoreResult, Tx};
 
-/// The job that delivers one webhook event.
-pub struct DeliveryJob;
-
-impl JobKind for DeliveryJob {
-    const KIND: &'static str = "webhook.deliver";
-    type Payload = DeliveryPayload;
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct DeliveryPayload {
-    pub event_id: String,
+job_kind! {
+    /// The job that delivers one webhook event.
+    DeliveryJob = "webhook.deliver", payload DeliveryPayload { event_id: String }
 }
 
 /// Enqueues the delivery of `event_id` in `tx`.
@@ -253,4 +244,60 @@ impl JobHandler for DeliveryHandler {
         let index = usize::try_from(attempts.max(1) - 1).unwrap_or(0);
         self.schedule.get(index).or(self.schedule.last()).copied()
     }
+}
+
+/// A webhook as just configured: its URL and its signing secret (shown this once).
+#[derive(Debug)]
+pub struct Configured {
+    pub url: String,
+    pub secret: String,
+}
+
+/// Sets the organisation's webhook to `url`, judged by `policy`, with a new signing secret (the
+/// one place that does, for the API and the CLI). An unacceptable URL is `AppError::Invalid` on
+/// `url` with the policy's sentence; `Ok(None)` when there is no such organisation.
+pub async fn configure(
+    store: &Store,
+    policy: &TargetPolicy,
+    org_id: &str,
+    url: &str,
+) -> AppResult<Option<Configured>> {
+    let url = crate::domain::webhooks::validate_url(url, policy)
+        .map_err(|message| AppError::invalid("url", message))?;
+    let secret = crate::crypto::generate_webhook_secret();
+    if !store.set_webhook(org_id, Some(&url), Some(&secret)).await? {
+        return Ok(None);
+    }
+    Ok(Some(Configured { url, secret }))
+}
+
+/// Removes the organisation's webhook; `false` when there is no such organisation.
+pub async fn remove(store: &Store, org_id: &str) -> AppResult<bool> {
+    Ok(store.set_webhook(org_id, None, None).await?)
+}
+
+/// The organisation's webhook URL and secret, when it has one.
+pub async fn current(store: &Store, org_id: &str) -> AppResult<Option<(String, String)>> {
+    Ok(store.webhook(org_id).await?)
+}
+
+/// The organisation's latest `limit` events, newest first.
+pub async fn events(
+    store: &Store,
+    org_id: &str,
+    limit: i64,
+) -> AppResult<Vec<crate::store::webhooks::WebhookEvent>> {
+    Ok(store.webhook_events(org_id, limit).await?)
+}
+
+/// The delivery log of one of the organisation's events (not found when it has no such event).
+pub async fn deliveries(
+    store: &Store,
+    org_id: &str,
+    event_id: &str,
+) -> AppResult<Vec<crate::store::webhooks::Delivery>> {
+    if store.webhook_event(org_id, event_id).await?.is_none() {
+        return Err(AppError::NotFound(Resource::WebhookEvent));
+    }
+    Ok(store.deliveries(org_id, event_id).await?)
 }

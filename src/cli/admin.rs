@@ -5,10 +5,11 @@ use argon2::password_hash::PasswordHasher;
 use clap::Subcommand;
 use serde_json::json;
 
+use crate::app::{AppError, webhooks};
 use crate::config::Config;
 use crate::domain::api_keys::{GeneratedKey, KeyState};
 use crate::domain::users::Role;
-use crate::domain::webhooks::{TargetPolicy, validate_url};
+use crate::domain::webhooks::TargetPolicy;
 use crate::store::Store;
 use crate::store::credits::{LedgerKind, Movement};
 use crate::store::users::NewUser;
@@ -266,17 +267,21 @@ pub async fn execute_with(
         AdminCommand::Webhook {
             command: WebhookCommand::Set { org, url },
         } => {
-            let url = validate_url(&url, policy).map_err(anyhow::Error::msg)?;
-            let secret = crate::crypto::generate_webhook_secret();
-            if !store.set_webhook(&org, Some(&url), Some(&secret)).await? {
+            let configured = webhooks::configure(store, policy, &org, &url)
+                .await
+                .map_err(|error| match error {
+                    AppError::Invalid { message, .. } => anyhow::Error::msg(message),
+                    other => other.into(),
+                })?;
+            let Some(webhooks::Configured { url, secret }) = configured else {
                 bail!("no organisation {org}");
-            }
+            };
             json!({"org_id": org, "url": url, "secret": secret})
         }
         AdminCommand::Webhook {
             command: WebhookCommand::Remove { org },
         } => {
-            if !store.set_webhook(&org, None, None).await? {
+            if !webhooks::remove(store, &org).await? {
                 bail!("no organisation {org}");
             }
             json!({"org_id": org, "url": null})

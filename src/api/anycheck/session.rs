@@ -91,18 +91,14 @@ pub async fn methods() -> Json<Value> {
 #[utoipa::path(get, path = "/profile", tag = "anycheck")]
 #[tracing::instrument(skip_all)]
 pub async fn profile(State(state): State<AppState>, caller: Caller) -> AcResult<Json<Value>> {
-    let org = state
-        .store
-        .org(caller.org_id())
-        .await?
-        .ok_or_else(|| AcError::internal(anyhow::anyhow!("authenticated org vanished")))?;
-    let (groups, created_at) = match &caller.user {
-        Some(user) => (
-            state.store.user_groups(&user.id).await?,
-            format_iso(user.created_at),
-        ),
-        None => (Vec::new(), format_iso(org.created_at)),
-    };
+    let user_id = caller.user.as_ref().map(|u| u.id.as_str());
+    let (org, groups) = auth::profile(&state.store, caller.org_id(), user_id).await?;
+    let created_at = format_iso(
+        caller
+            .user
+            .as_ref()
+            .map_or(org.created_at, |u| u.created_at),
+    );
     Ok(Json(json!({
         "id": caller.user.as_ref().map(|u| u.id.as_str()),
         "email": caller.user.as_ref().map(|u| u.email.as_str()),

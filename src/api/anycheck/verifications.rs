@@ -244,7 +244,7 @@ pub async fn update(
     };
     let output = object.get("output").filter(|v| !v.is_null());
     let configuration = object.get("configuration").filter(|v| !v.is_null());
-    let attempts = crate::Shared::webhook_attempts(&state.config);
+    let attempts = state.webhook_attempts;
     if status == Some(VerificationStatus::Cancelled) {
         if output.is_some() || configuration.is_some() || output_status.is_some() {
             return Err(AcError::value(

@@ -16,12 +16,9 @@ use sha2::{Digest, Sha256};
 use super::{HttpError, Surface};
 use crate::api::AppState;
 use crate::app::AppError;
-use crate::store::idempotency::IdemBegin;
+use crate::app::idempotency::{self, IdemBegin};
 
 pub const HEADER: &str = "idempotency-key";
-
-/// How long an unfinished claim blocks retries before it is considered abandoned (a crash).
-const IN_FLIGHT_TIMEOUT_MS: i64 = 5 * 60 * 1000;
 
 /// The middleware for the KonnectNXT routes (errors rendered by `S`): keys are scoped by the
 /// API key sent.
@@ -93,11 +90,7 @@ pub(crate) async fn run(
         .unwrap_or(24)
         .saturating_mul(3_600_000);
 
-    match state
-        .store
-        .idem_begin(&scope, &key, &request_hash, ttl_ms, IN_FLIGHT_TIMEOUT_MS)
-        .await?
-    {
+    match idempotency::begin(&state.store, &scope, &key, &request_hash, ttl_ms).await? {
         IdemBegin::Replay { status, body } => {
             let mut response = Response::new(Body::from(body));
             *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
@@ -117,7 +110,7 @@ pub(crate) async fn run(
                 .await;
             let status = response.status();
             if !worth_keeping(status) {
-                state.store.idem_abandon(&scope, &key).await?;
+                idempotency::abandon(&state.store, &scope, &key).await?;
                 return Ok(response);
             }
             let (parts, body) = response.into_parts();
@@ -125,10 +118,7 @@ pub(crate) async fn run(
                 .await
                 .map_err(AppError::internal)?;
             let text = String::from_utf8_lossy(&bytes);
-            state
-                .store
-                .idem_finish(&scope, &key, status.as_u16(), &text)
-                .await?;
+            idempotency::finish(&state.store, &scope, &key, status.as_u16(), &text).await?;
             Ok(Response::from_parts(parts, Body::from(bytes)))
         }
     }

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::envelope::ApiError;
+use crate::api::AppState;
 use crate::domain::text::TextRule;
 
 pub struct Body(pub Map<String, Value>);
@@ -33,6 +34,8 @@ impl Body {
 }
 
 /// A 400 whose message is `message`, with the credit fields of the caller.
-pub fn invalid(message: String, remaining: i64) -> ApiError {
-    ApiError::bad_request(message).with_credits(0, remaining)
+pub async fn invalid(state: &AppState, org_id: &str, message: String) -> ApiError {
+    ApiError::bad_request(message)
+        .with_balance(state, org_id)
+        .await
 }

@@ -8,6 +8,7 @@ use super::ApiKeyAuth;
 use super::envelope::{ApiError, ApiResult, Envelope};
 use super::extract::QueryParams;
 use crate::api::AppState;
+use crate::app::credits;
 use crate::domain::time::{IST, format_timestamp};
 use crate::store::credits::{LedgerFilter, LedgerKind, LedgerRow};
 use crate::store::{StoreError, decode_json};
@@ -208,8 +209,8 @@ pub async fn transactions(
     params: QueryParams,
 ) -> ApiResult<TransactionsPage> {
     let query = parse_query(&params)?;
-    let (rows, total) = state.store.ledger(&auth.org_id, &query.filter).await?;
-    let remaining = state.store.balance(&auth.org_id).await?;
+    let (rows, total) = credits::ledger(&state.store, &auth.org_id, &query.filter).await?;
+    let remaining = credits::balance(&state.store, &auth.org_id).await?;
     let transactions = rows
         .into_iter()
         .map(|r| to_transaction(r, &query))

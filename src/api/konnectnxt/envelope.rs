@@ -144,6 +144,15 @@ impl ApiError {
         self
     }
 
+    /// This error with the organisation's credit fields (none used, its balance remaining): the
+    /// one place a KonnectNXT error looks the balance up. A failed look-up is the error instead.
+    pub async fn with_balance(self, state: &crate::api::AppState, org_id: &str) -> Self {
+        match crate::app::credits::balance(&state.store, org_id).await {
+            Ok(remaining) => self.with_credits(0, remaining),
+            Err(error) => error.into(),
+        }
+    }
+
     pub fn bad_request(message: impl Into<String>) -> Self {
         ErrorKind::BadRequest(message.into()).into()
     }

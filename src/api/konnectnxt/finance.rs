@@ -118,10 +118,7 @@ pub async fn customer_data_pull(
 ) -> ApiResult<BureauReport> {
     let request = match parse_request(value) {
         Ok(request) => request,
-        Err(message) => {
-            let remaining = state.store.balance(&auth.org_id).await?;
-            return Err(invalid(message, remaining));
-        }
+        Err(message) => return Err(invalid(&state, &auth.org_id, message).await),
     };
     let caller = Caller {
         org_id: &auth.org_id,

@@ -12,8 +12,8 @@ use super::body::{Body, invalid};
 use super::envelope::{ApiError, ApiResult, Envelope, ErrorKind};
 use super::extract::{ApiJson, QueryParams};
 use crate::api::AppState;
+use crate::app::credits;
 use crate::app::gst;
-use crate::app::{AppError, Resource};
 use crate::domain::gst::GstStatus;
 use crate::domain::ids::Gstin;
 use crate::domain::text::limits;
@@ -40,10 +40,7 @@ pub async fn initiate(
     });
     let gstin = match parsed {
         Ok(gstin) => gstin,
-        Err(message) => {
-            let remaining = state.store.balance(&auth.org_id).await?;
-            return Err(invalid(message, remaining));
-        }
+        Err(message) => return Err(invalid(&state, &auth.org_id, message).await),
     };
     let cost = state.config.gst_initiate_cost;
     let (request_id, balance) = gst::initiate(&state.store, &auth.org_id, &gstin, cost).await?;
@@ -87,20 +84,11 @@ pub async fn status(
         .get("request_id")
         .and_then(|v| uuid::Uuid::parse_str(v).ok());
     let Some(request_id) = request_id else {
-        let remaining = state.store.balance(&auth.org_id).await?;
-        return Err(invalid(
-            "Invalid request_id provided in query params".into(),
-            remaining,
-        ));
+        let message = "Invalid request_id provided in query params".into();
+        return Err(invalid(&state, &auth.org_id, message).await);
     };
-    let Some(request) = state
-        .store
-        .gst_request(&auth.org_id, &request_id.to_string())
-        .await?
-    else {
-        return Err(AppError::NotFound(Resource::GstRequest).into());
-    };
-    let remaining = state.store.balance(&auth.org_id).await?;
+    let request = gst::request(&state.store, &auth.org_id, &request_id.to_string()).await?;
+    let remaining = credits::balance(&state.store, &auth.org_id).await?;
     match request.status {
         GstStatus::Completed => {
             let record: GstRecord = decode_json(

@@ -637,7 +637,7 @@ pub async fn audit(
             overrides: &overrides,
             actor: &format!("api_key:{}", auth.key_id),
         },
-        crate::Shared::webhook_attempts(&state.config),
+        state.webhook_attempts,
     )
     .await?;
     Ok(Envelope::ok("Case audited and completed.", audited))

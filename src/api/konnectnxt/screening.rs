@@ -154,10 +154,7 @@ pub async fn search(
 ) -> ApiResult<SearchResult> {
     let request = match parse_search(value) {
         Ok(request) => request,
-        Err(error) => {
-            let remaining = state.store.balance(&auth.org_id).await?;
-            return Err(error.with_credits(0, remaining));
-        }
+        Err(error) => return Err(error.with_balance(&state, &auth.org_id).await),
     };
     let searched = match screening::search(
         &state.store,
@@ -170,8 +167,9 @@ pub async fn search(
     {
         Ok(searched) => searched,
         Err(error @ (AppError::InsufficientCredits { .. } | AppError::NotReady(_))) => {
-            let remaining = state.store.balance(&auth.org_id).await?;
-            return Err(ApiError::from(error).with_credits(0, remaining));
+            return Err(ApiError::from(error)
+                .with_balance(&state, &auth.org_id)
+                .await);
         }
         Err(error) => return Err(error.into()),
     };

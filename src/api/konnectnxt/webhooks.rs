@@ -10,11 +10,9 @@ use super::envelope::{ApiError, ApiResult, Envelope};
 use super::extract::{ApiJson, QueryParams};
 use crate::api::AppState;
 use crate::app::{AppError, Resource, webhooks};
-use crate::crypto::generate_webhook_secret;
 use crate::domain::events::{EventType, is_event_id};
 use crate::domain::text::limits;
 use crate::domain::time::format_timestamp;
-use crate::domain::webhooks::validate_url;
 use crate::store::decode_json;
 
 #[derive(Debug, Serialize)]
@@ -36,13 +34,11 @@ pub async fn set(
 ) -> ApiResult<WebhookSettings> {
     let url = Body::new(value)
         .and_then(|b| b.required_text(&limits::WEBHOOK_URL))
-        .and_then(|u| validate_url(&u, &state.webhook_targets))
         .map_err(ApiError::bad_request)?;
-    let secret = generate_webhook_secret();
-    state
-        .store
-        .set_webhook(&auth.org_id, Some(&url), Some(&secret))
-        .await?;
+    let webhooks::Configured { url, secret } =
+        webhooks::configure(&state.store, &state.webhook_targets, &auth.org_id, &url)
+            .await?
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("authenticated org vanished")))?;
     Ok(Envelope::ok(
         "Webhook saved. Keep the secret: it is shown once.",
         WebhookSettings {
@@ -56,7 +52,7 @@ pub async fn set(
 /// The webhook settings
 #[utoipa::path(get, path = "/api/v2/webhooks", tag = "webhooks")]
 pub async fn get(State(state): State<AppState>, auth: ApiKeyAuth) -> ApiResult<WebhookSettings> {
-    let current = state.store.webhook(&auth.org_id).await?;
+    let current = webhooks::current(&state.store, &auth.org_id).await?;
     Ok(Envelope::ok(
         "Webhook settings fetched successfully.",
         WebhookSettings {
@@ -70,7 +66,7 @@ pub async fn get(State(state): State<AppState>, auth: ApiKeyAuth) -> ApiResult<W
 /// Remove the webhook
 #[utoipa::path(delete, path = "/api/v2/webhooks", tag = "webhooks")]
 pub async fn delete(State(state): State<AppState>, auth: ApiKeyAuth) -> ApiResult<WebhookSettings> {
-    state.store.set_webhook(&auth.org_id, None, None).await?;
+    webhooks::remove(&state.store, &auth.org_id).await?;
     Ok(Envelope::ok(
         "Webhook removed.",
         WebhookSettings {
@@ -96,7 +92,7 @@ pub async fn events(
             .filter(|n| (1..=200).contains(n))
             .ok_or_else(|| ApiError::bad_request("limit must be an integer between 1 and 200."))?,
     };
-    let events = state.store.webhook_events(&auth.org_id, limit).await?;
+    let events = webhooks::events(&state.store, &auth.org_id, limit).await?;
     Ok(Envelope::ok(
         "Webhook events fetched successfully.",
         events
@@ -123,16 +119,10 @@ pub async fn deliveries(
     auth: ApiKeyAuth,
     Path(event_id): Path<String>,
 ) -> ApiResult<Vec<DeliveryView>> {
-    if !is_event_id(&event_id)
-        || state
-            .store
-            .webhook_event(&auth.org_id, &event_id)
-            .await?
-            .is_none()
-    {
+    if !is_event_id(&event_id) {
         return Err(AppError::NotFound(Resource::WebhookEvent).into());
     }
-    let rows = state.store.deliveries(&auth.org_id, &event_id).await?;
+    let rows = webhooks::deliveries(&state.store, &auth.org_id, &event_id).await?;
     Ok(Envelope::ok(
         "Webhook deliveries fetched successfully.",
         rows.into_iter()
@@ -158,7 +148,7 @@ pub async fn redeliver(
     if !is_event_id(&event_id) {
         return Err(AppError::NotFound(Resource::WebhookEvent).into());
     }
-    let attempts = crate::Shared::webhook_attempts(&state.config);
+    let attempts = state.webhook_attempts;
     webhooks::redeliver(&state.store, &auth.org_id, &event_id, attempts).await?;
     Ok(Envelope::ok(
         "Redelivery queued.",
