@@ -150,7 +150,7 @@ pub async fn cancel(
             .await?;
     }
     for stage in tx.run_stages(&row.id, row.run).await? {
-        if matches!(stage.status, StageStatus::Pending | StageStatus::Queued) {
+        if !stage.status.is_terminal() {
             tx.move_stage(
                 &stage.id,
                 stage.status,

@@ -48,10 +48,8 @@ pub fn plan(verification_type: VerificationType, stages: &[(StageKind, StageStat
             .filter_map(|(kind, _)| {
                 let needs = verification_type.prerequisites(*kind);
                 if needs.iter().any(|k| {
-                    matches!(
-                        status_of(*k),
-                        StageStatus::Failed | StageStatus::Skipped | StageStatus::Cancelled
-                    )
+                    let need = status_of(*k);
+                    need.is_terminal() && need != StageStatus::Completed
                 }) {
                     Some(Step::Skip(*kind))
                 } else if needs
@@ -65,12 +63,11 @@ pub fn plan(verification_type: VerificationType, stages: &[(StageKind, StageStat
             })
             .collect();
         if round.is_empty() {
-            let ended = states.iter().all(|(_, s)| {
-                matches!(
-                    s,
-                    StageStatus::Completed | StageStatus::Failed | StageStatus::Skipped
-                )
-            });
+            // Cancelled is terminal, but a run with a cancelled stage was ended by its
+            // cancellation: concluding it here would overwrite CANCELLED.
+            let ended = states
+                .iter()
+                .all(|(_, s)| s.is_terminal() && *s != StageStatus::Cancelled);
             return Plan { steps, ended };
         }
         for step in &round {
