@@ -1,29 +1,21 @@
 //! GST verification: initiation (charge + request + job in one transaction) and the fetch job.
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
 use crate::app::AppResult;
 use crate::domain::credits::LedgerKind;
 use crate::domain::gst::GstStatus;
 use crate::domain::ids::Gstin;
-use crate::jobs::{Job, JobError, JobHandler, JobKind};
+use crate::jobs::{Job, JobError, JobHandler, JobKind, job_kind};
 use crate::providers::{ProviderError, Providers};
 use crate::store::credits::Movement;
 use crate::store::{Store, StoreResult};
 
 pub const SERVICE: &str = "gst_verification";
-/// The job that fetches one GST request's record.
-pub struct FetchJob;
 
-impl JobKind for FetchJob {
-    const KIND: &'static str = "gst.fetch";
-    type Payload = FetchPayload;
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct FetchPayload {
-    pub request_id: String,
+job_kind! {
+    /// The job that fetches one GST request's record.
+    FetchJob = "gst.fetch", payload FetchPayload { request_id: String }
 }
 
 /// Charges `cost`, records the request and enqueues its fetch, in one transaction. Returns the

@@ -5,27 +5,18 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
 use crate::app::{AppError, AppResult, Resource};
 use crate::crypto::webhook_signature;
 use crate::domain::events::Event;
 use crate::domain::webhooks::TargetPolicy;
-use crate::jobs::{Job, JobError, JobHandler, JobKind};
+use crate::jobs::{Job, JobError, JobHandler, JobKind, job_kind};
 use crate::store::webhooks::NewDelivery;
 use crate::store::{Store, StoreResult, Tx};
 
-/// The job that delivers one webhook event.
-pub struct DeliveryJob;
-
-impl JobKind for DeliveryJob {
-    const KIND: &'static str = "webhook.deliver";
-    type Payload = DeliveryPayload;
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct DeliveryPayload {
-    pub event_id: String,
+job_kind! {
+    /// The job that delivers one webhook event.
+    DeliveryJob = "webhook.deliver", payload DeliveryPayload { event_id: String }
 }
 
 /// Enqueues the delivery of `event_id` in `tx`.

@@ -32,6 +32,30 @@ pub trait JobKind: 'static {
     }
 }
 
+/// Declares a job kind: the type that names it, the word stored in `jobs.kind`, and its
+/// payload, a struct whose fields are the stored JSON's.
+macro_rules! job_kind {
+    (
+        $(#[$doc:meta])*
+        $kind:ident = $word:literal, payload $payload:ident { $($field:ident: $ty:ty),+ $(,)? }
+    ) => {
+        $(#[$doc])*
+        pub struct $kind;
+
+        impl $crate::jobs::JobKind for $kind {
+            const KIND: &'static str = $word;
+            type Payload = $payload;
+        }
+
+        #[doc = concat!("What a `", $word, "` job carries: the fields of its stored JSON.")]
+        #[derive(Debug, serde::Serialize, serde::Deserialize)]
+        pub struct $payload {
+            $(pub $field: $ty),+
+        }
+    };
+}
+pub(crate) use job_kind;
+
 impl Tx {
     /// Enqueues a job of kind `K` in this transaction, for `org_id` when given, with at most
     /// `max_attempts` attempts (see [`Tx::insert_job`]).

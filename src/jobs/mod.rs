@@ -15,6 +15,7 @@ use async_trait::async_trait;
 
 pub use crate::store::jobs::{Job, NewJob};
 pub use kind::JobKind;
+pub(crate) use kind::job_kind;
 pub use worker::{WorkerConfig, WorkerPool};
 
 /// How a handler failed.

@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
 use super::StoredCandidate;
 use crate::app::screening::monitor::{self, Screened};
@@ -19,7 +18,7 @@ use crate::domain::events;
 use crate::domain::ids::Aadhaar;
 use crate::domain::source::{CheckInput, Evidence};
 use crate::files::{FileStore, sha256_hex};
-use crate::jobs::{Job, JobError, JobHandler, JobKind};
+use crate::jobs::{Job, JobError, JobHandler, JobKind, job_kind};
 use crate::providers::{ProviderError, Providers};
 use crate::reports::model::Field;
 use crate::store::cases::{CheckCompletion, StoredEvidence};
@@ -35,17 +34,9 @@ pub struct CheckHandler {
     pub files: FileStore,
 }
 
-/// The job that runs one check of a case.
-pub struct CheckJob;
-
-impl JobKind for CheckJob {
-    const KIND: &'static str = "check.run";
-    type Payload = CheckPayload;
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct CheckPayload {
-    pub check_id: String,
+job_kind! {
+    /// The job that runs one check of a case.
+    CheckJob = "check.run", payload CheckPayload { check_id: String }
 }
 
 /// Where a check belongs, besides its input.

@@ -8,14 +8,13 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tracing::Instrument;
 
 use super::refresh;
 use crate::app::webhooks::record_event;
 use crate::domain::events;
-use crate::jobs::{Job, JobError, JobHandler, JobKind};
+use crate::jobs::{Job, JobError, JobHandler, JobKind, job_kind};
 use crate::providers::screening::{MAX_HITS, hit_json};
 use crate::screening::engine::Engine;
 use crate::screening::index::{Index, Query};
@@ -28,18 +27,10 @@ pub const BATCH: i64 = 200;
 /// Attempts a batch gets (it waits for the worker's index to reach the new version).
 const ATTEMPTS: i64 = 20;
 
-/// The job that re-screens one batch of kept subjects against a new list version.
-pub struct RescreenJob;
-
-impl JobKind for RescreenJob {
-    const KIND: &'static str = "screening.rescreen";
-    type Payload = RescreenPayload;
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct RescreenPayload {
-    pub version_id: String,
-    pub subject_ids: Vec<String>,
+job_kind! {
+    /// The job that re-screens one batch of kept subjects against a new list version.
+    RescreenJob = "screening.rescreen",
+    payload RescreenPayload { version_id: String, subject_ids: Vec<String> }
 }
 
 /// Queues the re-screening of every kept subject for list version `version_id`, in `tx`.

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
 use super::{StageRecord, announce, configuration, stage_job};
 use crate::app::screening::monitor::{self, Screened};
@@ -21,7 +20,7 @@ use crate::domain::verifications::{
 };
 use crate::files::FileStore;
 use crate::files::kind::FileKind;
-use crate::jobs::{Job, JobError, JobHandler, JobKind};
+use crate::jobs::{Job, JobError, JobHandler, JobKind, job_kind};
 use crate::providers::ProviderError;
 use crate::providers::documents::fingerprint_from_columns;
 use crate::providers::kyc::{InputFile, KycStages, NewFingerprint, StageInput};
@@ -29,17 +28,9 @@ use crate::store::fingerprints::{FINGERPRINT_PAGE, NewFingerprintRow};
 use crate::store::verifications::{Outcome, StageRow, VerificationRow};
 use crate::store::{Store, Tx, decode_json, now_ms};
 
-/// The job that runs one stage of a verification.
-pub struct StageJob;
-
-impl JobKind for StageJob {
-    const KIND: &'static str = "verification.stage";
-    type Payload = StagePayload;
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct StagePayload {
-    pub stage_id: String,
+job_kind! {
+    /// The job that runs one stage of a verification.
+    StageJob = "verification.stage", payload StagePayload { stage_id: String }
 }
 
 /// Runs one stage of one verification.
