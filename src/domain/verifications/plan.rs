@@ -223,22 +223,13 @@ mod tests {
         }
     }
 
-    const PASS: StageEnd = StageEnd::Completed {
-        verdict: Verdict::Pass,
-        fraud: false,
-    };
-    const NO: StageEnd = StageEnd::Completed {
-        verdict: Verdict::Fail,
-        fraud: false,
-    };
-    const GREY: StageEnd = StageEnd::Completed {
-        verdict: Verdict::Review,
-        fraud: false,
-    };
-    const FRAUD: StageEnd = StageEnd::Completed {
-        verdict: Verdict::Fail,
-        fraud: true,
-    };
+    const fn done(verdict: Verdict, fraud: bool) -> StageEnd {
+        StageEnd::Completed { verdict, fraud }
+    }
+    const PASS: StageEnd = done(Verdict::Pass, false);
+    const NO: StageEnd = done(Verdict::Fail, false);
+    const GREY: StageEnd = done(Verdict::Review, false);
+    const FRAUD: StageEnd = done(Verdict::Fail, true);
 
     /// The endings `anycheck::` expects of the sandbox's pipelines.
     #[test]
