@@ -322,3 +322,11 @@ impl Actor {
         }
     }
 }
+
+/// The API key whose hash is `hash`, with its organisation, in whatever state it is.
+pub async fn api_key(
+    store: &Store,
+    hash: &str,
+) -> AppResult<Option<crate::store::orgs::KeyWithOrg>> {
+    Ok(store.authenticate_key(hash).await?)
+}

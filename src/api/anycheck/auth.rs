@@ -32,9 +32,7 @@ impl Caller {
 }
 
 async fn by_api_key(state: &AppState, key: &str) -> Result<Caller, AcError> {
-    let key = state
-        .store
-        .authenticate_key(&hash_key(key.trim()))
+    let key = crate::app::auth::api_key(&state.store, &hash_key(key.trim()))
         .await?
         .ok_or(HttpError::UnknownKey)?;
     match key.key_state {

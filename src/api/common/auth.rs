@@ -58,9 +58,7 @@ pub(crate) async fn authenticate(
         BearerToken::Malformed => return Err(HttpError::MalformedCredentials),
         BearerToken::Token(token) => token,
     };
-    let key = state
-        .store
-        .authenticate_key(&hash_key(token))
+    let key = crate::app::auth::api_key(&state.store, &hash_key(token))
         .await?
         .ok_or(HttpError::UnknownKey)?;
     match key.key_state {

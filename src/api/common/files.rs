@@ -142,16 +142,7 @@ pub async fn report_pdf<S: Surface>(
 ) -> Result<Response, Rejection<S>> {
     authorise(&state, &format!("/files/reports/{file}"), query.as_deref())?;
     let case_id = file.strip_suffix(".pdf").unwrap_or(&file);
-    let org_id = state
-        .store
-        .case_org(case_id)
-        .await?
-        .ok_or(AppError::NotFound(Resource::File))?;
-    let view = state
-        .store
-        .case_view(&org_id, case_id)
-        .await?
-        .ok_or(AppError::NotFound(Resource::File))?;
+    let view = crate::app::cases::view::view_for_link(&state.store, case_id).await?;
     if !view.case.status.is_terminal() {
         return Err(AppError::NotFound(Resource::File).into());
     }

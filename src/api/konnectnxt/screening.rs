@@ -12,7 +12,7 @@ use super::extract::{ApiJson, QueryParams};
 use crate::api::AppState;
 use crate::app::screening::search::{MAX_LIMIT, parse_entity_type};
 use crate::app::screening::{self, Hit, SearchRequest};
-use crate::app::{AppError, Resource};
+use crate::app::AppError;
 use crate::domain::text::{TextRule, limits};
 use crate::domain::time::format_timestamp;
 use crate::screening::model::PartialDate;
@@ -280,11 +280,7 @@ pub async fn subject(
     auth: ApiKeyAuth,
     Path(id): Path<String>,
 ) -> ApiResult<SubjectView> {
-    let row = state
-        .store
-        .subject(&auth.org_id, &id)
-        .await?
-        .ok_or(AppError::NotFound(Resource::ScreeningSubject))?;
+    let row = crate::app::screening::subjects::subject(&state.store, &auth.org_id, &id).await?;
     Ok(Envelope::ok(
         "Screening subject fetched successfully.",
         SubjectView::new(row)?,
@@ -315,10 +311,15 @@ pub async fn subjects(
     };
     let offset = number("page_offset", 0, i64::MAX)?;
     let size = number("page_size", 50, 200)?.max(1);
-    let rows = state
-        .store
-        .subjects(&auth.org_id, params.get("case_id"), size, offset)
-        .await?;
+    let case_id = params.get("case_id");
+    let rows = crate::app::screening::subjects::subjects(
+        &state.store,
+        &auth.org_id,
+        case_id,
+        size,
+        offset,
+    )
+    .await?;
     let views = rows
         .into_iter()
         .map(SubjectView::new)

@@ -46,9 +46,7 @@ pub async fn download(
             ));
         }
     };
-    let view = state
-        .store
-        .case_view(&auth.org_id, &case_id)
+    let view = crate::app::cases::view::view(&state.store, &auth.org_id, &case_id)
         .await?
         .ok_or(AppError::NotFound(Resource::Case))?;
     if !view.case.status.is_terminal() {

@@ -501,13 +501,12 @@ pub async fn listinfo(
         )
         .into());
     };
-    let hashes: BTreeMap<String, String> = state
-        .store
-        .latest_list_versions()
-        .await?
-        .into_iter()
-        .map(|v| (v.id, v.file_sha256))
-        .collect();
+    let hashes: BTreeMap<String, String> =
+        crate::app::screening::lists::latest_versions(&state.store)
+            .await?
+            .into_iter()
+            .map(|v| (v.id, v.file_sha256))
+            .collect();
     let mut lists = BTreeMap::new();
     let mut list_hashes = BTreeMap::new();
     for s in index.sources() {

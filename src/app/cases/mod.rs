@@ -6,6 +6,7 @@ mod audit;
 mod check_job;
 mod report;
 mod submit;
+pub mod view;
 
 use std::collections::BTreeMap;
 

@@ -215,3 +215,8 @@ pub async fn summary(store: &Store, engine: &Engine) -> AppResult<Vec<ListSummar
         })
         .collect())
 }
+
+/// The newest version of each list.
+pub async fn latest_versions(store: &Store) -> AppResult<Vec<ListVersionRow>> {
+    Ok(store.latest_list_versions().await?)
+}

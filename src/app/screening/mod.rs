@@ -7,6 +7,7 @@ pub mod lists;
 pub mod monitor;
 pub mod refresh;
 pub mod search;
+pub mod subjects;
 
 pub use lists::{Imported, ListSummary, import, summary};
 pub use monitor::{RescreenHandler, RescreenJob, RescreenPayload};
