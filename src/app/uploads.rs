@@ -10,8 +10,8 @@ use crate::domain::FieldIssue;
 use crate::domain::users::Access;
 use crate::domain::verifications::FileCategory;
 use crate::files::FileStore;
-use crate::files::spool::{Spooled, UploadBudget};
 use crate::files::kind::{FileKind, pdf_page_count};
+use crate::files::spool::{Spooled, UploadBudget};
 use crate::store::uploads::UploadRow;
 use crate::store::{Store, now_ms};
 

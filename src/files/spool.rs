@@ -216,7 +216,10 @@ mod tests {
             }
         });
         tokio::task::yield_now().await;
-        assert!(!waiting.is_finished(), "a reservation waits while the budget is spent");
+        assert!(
+            !waiting.is_finished(),
+            "a reservation waits while the budget is spent"
+        );
         drop(first);
         waiting.await.unwrap();
         // More than the whole budget is capped at the whole budget (never waits forever).
