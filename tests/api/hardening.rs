@@ -365,27 +365,14 @@ async fn a_folder_by_its_id_and_a_new_result_group_named_by_the_client() {
     let selfie = service_id(&client, "KTP_SELFIE").await;
     let chosen = uuid::Uuid::new_v4().to_string();
     let body = |folder: &str, config: Value| json!({"service_id": selfie, "folder_id": folder, "result_id": chosen, "configuration": config});
-    let first = client
-        .post(
-            "/verifications",
-            &body(
-                &folder_id,
-                selfie_config(&client, "face=95", "face=95").await,
-            ),
-        )
-        .await;
-    assert_eq!(first.status, 201, "{}", first.text);
-    assert_eq!(first.json()["result_id"], chosen.as_str());
-    let second = client
-        .post(
-            "/verifications",
-            &body(
-                &folder_id,
-                selfie_config(&client, "face=95", "face=95").await,
-            ),
-        )
-        .await;
-    assert_eq!(second.status, 201, "{}", second.text);
+    for _ in 0..2 {
+        let config = selfie_config(&client, "face=95", "face=95").await;
+        let created = client
+            .post("/verifications", &body(&folder_id, config))
+            .await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        assert_eq!(created.json()["result_id"], chosen.as_str());
+    }
     let group = finished_group(&client, &chosen).await;
     assert_eq!(group["total"], 2, "{group}");
 
