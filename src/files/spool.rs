@@ -60,8 +60,9 @@ impl SpoolWriter {
     }
 
     pub async fn finish(mut self) -> std::io::Result<Spooled> {
+        // Flushed, not synced: the file is read back through the same inode and then deleted, so
+        // the page cache is all it needs.
         self.out.flush().await?;
-        self.out.sync_data().await.ok();
         Ok(Spooled {
             temp: self.temp,
             size: self.size,
@@ -71,7 +72,8 @@ impl SpoolWriter {
 }
 
 impl Spooled {
-    /// A file already in memory (tools, tests), spooled like a received one.
+    /// A file already in memory, spooled like a received one (for tests).
+    #[cfg(test)]
     pub async fn from_bytes(bytes: &[u8]) -> std::io::Result<Self> {
         let mut writer = SpoolWriter::new()?;
         writer.write(bytes).await?;
@@ -126,7 +128,8 @@ impl UploadBudget {
             .expect("the upload budget's semaphore is never closed")
     }
 
-    /// Bytes free now (for tests and metrics).
+    /// Bytes free now (for tests).
+    #[cfg(test)]
     pub fn available(&self) -> usize {
         self.bytes.available_permits()
     }
