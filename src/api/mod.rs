@@ -15,7 +15,9 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, Uri};
-use axum::routing::{get, post};
+use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -61,56 +63,14 @@ pub struct AppState {
         title = "Satyapan API",
         description = "Background verification and KYC. KonnectNXT-compatible endpoints under /api; AnyCheck-compatible endpoints at the root (/auth, /verifications, …)."
     ),
-    paths(
-        ops::healthz,
-        ops::readyz,
-        ops::metrics,
-        konnectnxt::credits::transactions,
-        konnectnxt::finance::customer_data_pull,
-        konnectnxt::gst::initiate,
-        konnectnxt::gst::status,
-        konnectnxt::recruiter::submit,
-        konnectnxt::recruiter::report_json,
-        konnectnxt::recruiter::audit,
-        konnectnxt::verification::download,
-        konnectnxt::screening::search,
-        konnectnxt::screening::lists,
-        konnectnxt::screening::subjects,
-        konnectnxt::screening::subject,
-        admin::import_list,
-        watchman::search::search,
-        watchman::search::listinfo,
-        konnectnxt::webhooks::set,
-        konnectnxt::webhooks::get,
-        konnectnxt::webhooks::delete,
-        konnectnxt::webhooks::events,
-        konnectnxt::webhooks::deliveries,
-        konnectnxt::webhooks::redeliver,
-        anycheck::session::login,
-        anycheck::session::refresh,
-        anycheck::session::methods,
-        anycheck::session::profile,
-        anycheck::services::list,
-        anycheck::services::get,
-        anycheck::uploads::upload,
-        anycheck::folders::create,
-        anycheck::folders::get,
-        anycheck::folders::list,
-        anycheck::verifications::submit,
-        anycheck::verifications::list,
-        anycheck::verifications::get,
-        anycheck::verifications::update,
-        anycheck::verifications::retry,
-        anycheck::keys::list,
-        anycheck::keys::revoke
-    ),
     components(schemas(
         konnectnxt::credits::TransactionsPage,
         konnectnxt::credits::Transaction,
         konnectnxt::credits::Pagination
     ))
 )]
-/// The operations and their parameters; `openapi::document()` adds bodies, answers and security.
+/// The document's head; the operations come from the routers (`routes!`), and
+/// `openapi::document` adds what every operation of a surface shares.
 pub struct ApiDoc;
 
 /// Answers a request no route took in the body of the surface its path belongs to: `/api/…`
@@ -156,10 +116,10 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState) -> Router {
     let body_limit = state.config.max_body_bytes;
-    Router::new()
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
+    let (routes, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(ops::healthz))
+        .routes(routes!(ops::readyz))
+        .routes(routes!(ops::metrics))
         .merge(
             konnectnxt::routes().layer(axum::middleware::from_fn_with_state(
                 state.clone(),
@@ -168,16 +128,22 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(anycheck::routes(&state))
         .merge(watchman::routes())
-        .route(
-            "/admin/screening/lists",
-            post(admin::import_list).layer(DefaultBodyLimit::max(admin::MAX_UPLOAD_BYTES)),
-        )
+        .merge({
+            let (schemas, paths, import) = routes!(admin::import_list);
+            OpenApiRouter::new().routes((
+                schemas,
+                paths,
+                import.layer(DefaultBodyLimit::max(admin::MAX_UPLOAD_BYTES)),
+            ))
+        })
+        .split_for_parts();
+    routes
         .route("/files/evidence/{id}", get(files::evidence::<KonnectNxt>))
         .route(
             "/files/reports/{file}",
             get(files::report_pdf::<KonnectNxt>),
         )
-        .merge(SwaggerUi::new("/docs").external_url_unchecked("/openapi.json", openapi::document()))
+        .merge(SwaggerUi::new("/docs").external_url_unchecked("/openapi.json", openapi::document(api)))
         .fallback(|uri: Uri| async move { render_for(&uri, HttpError::RouteNotFound) })
         .method_not_allowed_fallback(|uri: Uri| async move {
             render_for(&uri, HttpError::MethodNotAllowed)

@@ -1078,8 +1078,69 @@ fn error_schema(body: Body) -> Option<Value> {
     }
 }
 
+/// What the shared machinery needs to know of an operation, read off the document.
+struct Shape<'a> {
+    method: &'a str,
+    path: &'a str,
+    auth: Auth,
+    errors: Body,
+    has_body: bool,
+    json_body: bool,
+    has_query: bool,
+}
+
+impl<'a> Shape<'a> {
+    fn of(path: &'a str, method: &'a str, operation: &Map<String, Value>) -> Self {
+        let schemes: Vec<&str> = operation
+            .get("security")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object)
+            .flat_map(|o| o.keys().map(String::as_str))
+            .collect();
+        let auth = if schemes.contains(&"bearerJwt") {
+            Auth::AnyCheck
+        } else if schemes.contains(&"adminToken") {
+            Auth::Admin
+        } else if schemes.contains(&"bearerAuth") {
+            Auth::ApiKey
+        } else {
+            Auth::Public
+        };
+        let errors = if ["/healthz", "/readyz", "/metrics"].contains(&path) {
+            Body::Plain
+        } else if crate::api::watchman::owns(path) {
+            Body::Watchman
+        } else if crate::api::anycheck::owns(path) && !path.starts_with("/admin/") {
+            Body::AnyCheck
+        } else {
+            Body::KonnectNxt
+        };
+        let content = operation.get("requestBody").and_then(|b| b.get("content"));
+        Shape {
+            method,
+            path,
+            auth,
+            errors,
+            has_body: content.is_some(),
+            json_body: content.is_some_and(|c| c.get("application/json").is_some()),
+            has_query: operation
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|p| p["in"] == "query"),
+        }
+    }
+
+    fn idempotent_post(&self) -> bool {
+        self.errors == Body::KonnectNxt && self.method == "post" && self.path.starts_with("/api/")
+    }
+}
+
 /// The statuses the shared machinery answers with before or around the handler.
-fn shared_statuses(op: &Op) -> Vec<(u16, &'static str)> {
+fn shared_statuses(op: &Shape) -> Vec<(u16, &'static str)> {
     let mut out = Vec::new();
     match op.auth {
         Auth::Public => {}
@@ -1093,7 +1154,7 @@ fn shared_statuses(op: &Op) -> Vec<(u16, &'static str)> {
         )),
         Auth::Admin => out.push((401, "Missing or wrong admin token")),
     }
-    if op.request.is_some() || op.method == "post" && op.errors != Body::Plain {
+    if op.has_body || op.method == "post" && op.errors != Body::Plain {
         out.push((
             400,
             "The body is not valid JSON, or the request is malformed",
@@ -1103,7 +1164,7 @@ fn shared_statuses(op: &Op) -> Vec<(u16, &'static str)> {
     if op.json_body {
         out.push((415, "Content-Type is not application/json"));
     }
-    if op.errors == Body::KonnectNxt && op.method == "post" && op.path.starts_with("/api/") {
+    if op.idempotent_post() {
         out.push((400, "Idempotency-Key is not 1–255 printable characters"));
         out.push((
             409,
@@ -1117,7 +1178,7 @@ fn shared_statuses(op: &Op) -> Vec<(u16, &'static str)> {
     if op.path.contains('{') {
         out.push((404, "No such resource"));
     }
-    if !op.query.is_empty() {
+    if op.has_query {
         out.push((400, "A query parameter is invalid"));
     }
     out
@@ -1168,105 +1229,135 @@ fn patch(doc: &mut Value) {
             }),
         );
     }
-    for op in operations() {
-        let Some(operation) = doc
-            .pointer_mut(&format!(
-                "/paths/{}/{}",
-                op.path.replace('~', "~0").replace('/', "~1"),
-                op.method
-            ))
-            .and_then(Value::as_object_mut)
-        else {
+    let table = operations();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
             continue;
         };
-        operation.insert("operationId".into(), json!(op.id));
-        operation.insert("security".into(), security(op.auth));
-        if let Some(content) = &op.request {
-            operation.insert(
-                "requestBody".into(),
-                json!({ "required": !op.request_optional, "content": content }),
-            );
-        }
-        if let Some(parameters) = operation
-            .get_mut("parameters")
-            .and_then(Value::as_array_mut)
-        {
-            for parameter in parameters.iter_mut() {
-                // Every surface reads an optional query parameter left empty as not given.
-                if parameter["in"] == "query" && parameter["required"] != true {
-                    parameter["allowEmptyValue"] = json!(true);
-                }
-                let name = parameter["name"].as_str().unwrap_or_default().to_string();
-                if parameter["in"] == "query"
-                    && let Some((_, schema)) = op.query.iter().find(|(n, _)| *n == name)
-                {
-                    parameter["schema"] = schema.clone();
+        for (method, operation) in item.iter_mut() {
+            let Some(operation) = operation.as_object_mut() else {
+                continue;
+            };
+            let legacy = table.iter().find(|o| o.path == path && o.method == method);
+            if let Some(op) = legacy {
+                operation.insert("operationId".into(), json!(op.id));
+                operation.insert("security".into(), security(op.auth));
+                if let Some(content) = &op.request {
+                    operation.insert(
+                        "requestBody".into(),
+                        json!({ "required": !op.request_optional, "content": content }),
+                    );
                 }
             }
+            let shape = Shape::of(path, method, operation);
+            patch_operation(operation, &shape, legacy);
         }
-        if op.errors == Body::KonnectNxt && op.method == "post" && op.path.starts_with("/api/") {
-            let parameters = operation.entry("parameters").or_insert_with(|| json!([]));
-            if let Some(parameters) = parameters.as_array_mut() {
-                parameters.push(json!({
-                    "name": "Idempotency-Key", "in": "header", "required": false,
-                    "description": "Replays the first answer to the same key and body for 24 h.",
-                    "schema": { "type": "string", "minLength": 1, "maxLength": 255 },
-                }));
-            }
-        }
-        if op.responses.is_empty() {
-            continue;
-        }
-        let mut responses = Map::new();
-        for (status, description, body) in &op.responses {
-            let schema = body.clone().or_else(|| error_schema(op.errors));
-            responses.insert(status.to_string(), response(description, schema));
-        }
-        for (status, description) in shared_statuses(&op) {
-            let key = status.to_string();
-            match responses.get_mut(&key) {
-                Some(existing) => {
-                    if let Some(text) = existing["description"].as_str()
-                        && !text.contains(description)
-                    {
-                        existing["description"] = json!(format!("{text}; {description}"));
-                    }
-                }
-                None => {
-                    responses.insert(key, response(description, error_schema(op.errors)));
-                }
-            }
-        }
-        // Refused before the handler on every path: an over-long URI in the surface's body; headers
-        // too large by the connection itself, before any path is known, in the KonnectNXT
-        // envelope (`api::common::wire`).
-        if let Some(schema) = error_schema(op.errors) {
-            responses
-                .entry("414")
-                .or_insert_with(|| response("The URI is longer than the limit", Some(schema)));
-        }
-        responses.entry("431").or_insert_with(|| {
-            response(
-                "The request headers are too large (answered in the KonnectNXT envelope)",
-                Some(schema_ref("KonnectNxtError")),
-            )
-        });
-        for (status, target, parameter, expression) in &op.links {
-            if let Some(answer) = responses.get_mut(&status.to_string()) {
-                answer["links"][*target] = json!({
-                    "operationId": target,
-                    "parameters": { *parameter: expression },
-                });
-            }
-        }
-        operation.insert("responses".into(), Value::Object(responses));
     }
 }
 
+/// Adds to one operation what its surface shares: parameters, shared statuses, error bodies.
+fn patch_operation(operation: &mut Map<String, Value>, shape: &Shape, legacy: Option<&Op>) {
+    if let Some(parameters) = operation
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+    {
+        for parameter in parameters.iter_mut() {
+            // Every surface reads an optional query parameter left empty as not given.
+            if parameter["in"] == "query" && parameter["required"] != true {
+                parameter["allowEmptyValue"] = json!(true);
+            }
+            let name = parameter["name"].as_str().unwrap_or_default().to_string();
+            if parameter["in"] == "query"
+                && let Some((_, schema)) = legacy
+                    .into_iter()
+                    .flat_map(|op| op.query.iter())
+                    .find(|(n, _)| *n == name)
+            {
+                parameter["schema"] = schema.clone();
+            }
+        }
+    }
+    if shape.idempotent_post() {
+        let parameters = operation.entry("parameters").or_insert_with(|| json!([]));
+        if let Some(parameters) = parameters.as_array_mut() {
+            parameters.push(json!({
+                "name": "Idempotency-Key", "in": "header", "required": false,
+                "description": "Replays the first answer to the same key and body for 24 h.",
+                "schema": { "type": "string", "minLength": 1, "maxLength": 255 },
+            }));
+        }
+    }
+    let mut responses = match legacy {
+        Some(op) if !op.responses.is_empty() => {
+            let mut responses = Map::new();
+            for (status, description, body) in &op.responses {
+                let schema = body.clone().or_else(|| error_schema(op.errors));
+                responses.insert(status.to_string(), response(description, schema));
+            }
+            responses
+        }
+        Some(_) => return,
+        None => operation
+            .get("responses")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+    };
+    // An error the annotation lists without a body answers in the surface's error body.
+    for (status, answer) in responses.iter_mut() {
+        if status.as_str() >= "400"
+            && answer.get("content").is_none()
+            && let Some(schema) = error_schema(shape.errors)
+        {
+            answer["content"] = json!({ "application/json": { "schema": schema } });
+        }
+    }
+    for (status, description) in shared_statuses(shape) {
+        let key = status.to_string();
+        match responses.get_mut(&key) {
+            Some(existing) => {
+                if let Some(text) = existing["description"].as_str()
+                    && !text.contains(description)
+                {
+                    existing["description"] = json!(format!("{text}; {description}"));
+                }
+            }
+            None => {
+                responses.insert(key, response(description, error_schema(shape.errors)));
+            }
+        }
+    }
+    // Refused before the handler on every path: an over-long URI in the surface's body; headers
+    // too large by the connection itself, before any path is known, in the KonnectNXT
+    // envelope (`api::common::wire`).
+    if let Some(schema) = error_schema(shape.errors) {
+        responses
+            .entry("414")
+            .or_insert_with(|| response("The URI is longer than the limit", Some(schema)));
+    }
+    responses.entry("431").or_insert_with(|| {
+        response(
+            "The request headers are too large (answered in the KonnectNXT envelope)",
+            Some(schema_ref("KonnectNxtError")),
+        )
+    });
+    for (status, target, parameter, expression) in legacy.into_iter().flat_map(|op| &op.links) {
+        if let Some(answer) = responses.get_mut(&status.to_string()) {
+            answer["links"][*target] = json!({
+                "operationId": target,
+                "parameters": { *parameter: expression },
+            });
+        }
+    }
+    operation.insert("responses".into(), Value::Object(responses));
+}
+
 /// The document served at `/openapi.json`.
-pub fn document() -> Value {
-    use utoipa::OpenApi;
-    let mut doc = serde_json::to_value(super::ApiDoc::openapi()).unwrap_or(Value::Null);
+pub fn document(api: utoipa::openapi::OpenApi) -> Value {
+    let mut doc = serde_json::to_value(api).unwrap_or(Value::Null);
     patch(&mut doc);
     doc
 }

@@ -18,11 +18,12 @@ pub mod verifications;
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::AppState;
 use super::common::HttpError;
@@ -34,40 +35,34 @@ pub fn owns(path: &str) -> bool {
     !(path == "/api" || path.starts_with("/api/"))
 }
 
-pub fn routes(state: &AppState) -> Router<AppState> {
+/// Every route of the surface; each documented path is the one in its handler's
+/// `#[utoipa::path]` (the file downloads are signed links, not API operations).
+pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
     // Room for the largest upload: every file at the limit, plus the form's own bytes.
     let upload_limit = state
         .config
         .upload_max_file_bytes
         .saturating_mul(state.config.upload_max_files.max(1))
         .saturating_add(1024 * 1024);
-    Router::new()
-        .route("/auth/login", post(session::login))
-        .route("/auth/refresh", post(session::refresh))
-        .route("/auth/methods", get(session::methods))
-        .route("/profile", get(session::profile))
-        .route("/services", get(services::list))
-        .route("/services/{id}", get(services::get))
-        .route(
-            "/uploads",
-            post(uploads::upload).layer(DefaultBodyLimit::max(upload_limit)),
-        )
+    let (schemas, paths, upload) = routes!(uploads::upload);
+    OpenApiRouter::new()
+        .routes(routes!(session::login))
+        .routes(routes!(session::refresh))
+        .routes(routes!(session::methods))
+        .routes(routes!(session::profile))
+        .routes(routes!(services::list))
+        .routes(routes!(services::get))
+        .routes((schemas, paths, upload.layer(DefaultBodyLimit::max(upload_limit))))
         .route("/files/uploads/{file}", get(files::upload))
-        .route("/folders/{id}", get(folders::get))
-        .route("/groups/{group_id}/folders", get(folders::list))
-        .route(
-            "/verifications/{id}",
-            get(verifications::get).put(verifications::update),
-        )
+        .routes(routes!(folders::get))
+        .routes(routes!(folders::list))
+        .routes(routes!(verifications::get, verifications::update))
         .merge(
             // The POSTs that create or charge: a retry with the same key gets the first answer.
-            Router::new()
-                .route("/folders", post(folders::create))
-                .route(
-                    "/verifications",
-                    post(verifications::submit).get(verifications::list),
-                )
-                .route("/verifications/{id}/retry", post(verifications::retry))
+            OpenApiRouter::new()
+                .routes(routes!(folders::create))
+                .routes(routes!(verifications::submit, verifications::list))
+                .routes(routes!(verifications::retry))
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
                     idempotency::middleware,
@@ -75,8 +70,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/files/outputs/{file}", get(files::output))
         .route("/files/exports/{file}", get(files::export))
-        .route("/api-keys", get(keys::list))
-        .route("/api-keys/{id}/revoke", post(keys::revoke))
+        .routes(routes!(keys::list))
+        .routes(routes!(keys::revoke))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             request_timeout,

@@ -3,6 +3,7 @@
 //! [`HttpError`], and the surface a route belongs to renders it ([`Surface`]) in its own body.
 
 pub mod auth;
+pub mod fields;
 pub mod files;
 pub mod idempotency;
 pub mod keep_alive;

@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use super::envelope::{ApiError, ErrorKind};
-use crate::api::common::{QueryError, parse_query};
+use crate::api::common::{QueryError, fields, parse_query};
 use crate::domain::text::limits;
 
 /// JSON body. Malformed JSON, a wrong content type and an oversized body become envelope errors.
@@ -58,6 +58,28 @@ pub(crate) fn json_rejection(rejection: JsonRejection) -> ApiError {
         }
     }
 }
+
+/// A typed request body (`common::fields`): `None` when the body is JSON but not an object. The
+/// rejections are `ApiJson`'s.
+pub struct ApiBody<T>(pub Option<T>);
+
+impl<S, T> FromRequest<S> for ApiBody<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<fields::Root<T>>::from_request(req, state).await {
+            Ok(axum::Json(fields::Root(value))) => Ok(ApiBody(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+/// The 400 message of a body that is not a JSON object.
+pub const NOT_AN_OBJECT: &str = "Request body must be a JSON object.";
 
 /// Raw query parameters; each handler validates the ones it knows with its own messages.
 pub struct QueryParams(pub HashMap<String, String>);

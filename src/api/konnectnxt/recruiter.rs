@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use utoipa::{PartialSchema, ToSchema};
 use serde_json::{Value, json};
 
 use super::ApiKeyAuth;
@@ -26,14 +27,86 @@ use crate::domain::person::{Email, PersonName, Pincode};
 use crate::domain::ratelimit::FixedWindow;
 use crate::domain::source::{EmployerClaim, SandboxOutcome};
 use crate::domain::text::{TextRule, limits};
+use crate::api::common::fields::{Entries, Given, List, Obj, Problem, Rule, Scalar, Text, rule};
+use super::extract::{ApiBody, NOT_AN_OBJECT};
 use crate::reports::model::Report;
 
 /// One problem with one candidate's detail.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct FieldError {
     pub candidate_index: usize,
     pub field: String,
     pub reason: String,
+}
+
+/// The body of `POST /api/recruiter/v2/bgv-submit/`.
+#[derive(Default, Deserialize, ToSchema)]
+pub struct SubmitRequest {
+    /// Check types of the catalog (docs/api.md); a repeated one counts once.
+    #[schema(schema_with = List::<rule::Checks, Given>::schema, required = true)]
+    checks: List<rule::Checks, Given>,
+    /// The candidates; every one is validated, and nothing is created unless all pass.
+    #[schema(schema_with = List::<rule::Candidates, Obj<CandidateFields>>::schema, required = true)]
+    candidates: List<rule::Candidates, Obj<CandidateFields>>,
+}
+
+/// A candidate: the details each requested check needs (docs/api.md) are required.
+#[derive(Default, Deserialize, ToSchema)]
+pub struct CandidateFields {
+    /// Full name.
+    #[schema(schema_with = Text::<rule::Name>::schema, required = true)]
+    name: Text<rule::Name>,
+    #[schema(schema_with = Text::<rule::Email>::schema)]
+    email: Text<rule::Email>,
+    /// 10-digit Indian mobile number.
+    #[schema(schema_with = Text::<rule::Phone>::schema)]
+    phone: Text<rule::Phone>,
+    /// Date of birth: DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD; not in the future, not before 1900.
+    #[schema(schema_with = Text::<rule::Dob>::schema)]
+    dob: Text<rule::Dob>,
+    #[schema(schema_with = Text::<rule::FatherName>::schema)]
+    father_name: Text<rule::FatherName>,
+    #[schema(schema_with = Text::<rule::PermanentAddress>::schema)]
+    permanent_address: Text<rule::PermanentAddress>,
+    /// Current address.
+    #[schema(schema_with = Text::<rule::Address>::schema)]
+    address: Text<rule::Address>,
+    /// 6-digit PIN code.
+    #[schema(schema_with = Text::<rule::Pincode>::schema)]
+    pincode: Text<rule::Pincode>,
+    /// PAN (AAAAA9999A).
+    #[schema(schema_with = Text::<rule::Pan>::schema)]
+    pan: Text<rule::Pan>,
+    /// 12-digit Aadhaar; spaces or hyphens between the groups.
+    #[schema(schema_with = Text::<rule::AadhaarNumber>::schema)]
+    aadhaar_number: Text<rule::AadhaarNumber>,
+    /// 12-digit UAN.
+    #[schema(schema_with = Text::<rule::Uan>::schema)]
+    uan: Text<rule::Uan>,
+    /// An http(s) URL of the candidate's photo.
+    #[schema(schema_with = Text::<rule::Photo>::schema)]
+    photo: Text<rule::Photo>,
+    /// Employment claims, for `employment_check`.
+    #[schema(schema_with = List::<rule::Employers, Obj<EmployerFields>>::schema)]
+    employers: List<rule::Employers, Obj<EmployerFields>>,
+    /// Sandbox organisations only: check type → the outcome its sandbox source gives.
+    #[schema(schema_with = Entries::<rule::SandboxOutcomes, Given>::schema)]
+    sandbox_outcome: Entries<rule::SandboxOutcomes, Given>,
+}
+
+/// One employment claim.
+#[derive(Default, Deserialize, ToSchema)]
+pub struct EmployerFields {
+    #[schema(schema_with = Text::<rule::EmployerName>::schema, required = true)]
+    employer_name: Text<rule::EmployerName>,
+    #[schema(schema_with = Text::<rule::Designation>::schema)]
+    designation: Text<rule::Designation>,
+    /// DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD.
+    #[schema(schema_with = Text::<rule::StartDate>::schema)]
+    start_date: Text<rule::StartDate>,
+    /// Not before `start_date`.
+    #[schema(schema_with = Text::<rule::EndDate>::schema)]
+    end_date: Text<rule::EndDate>,
 }
 
 fn parse_day(raw: &str) -> Option<NaiveDate> {
@@ -42,58 +115,50 @@ fn parse_day(raw: &str) -> Option<NaiveDate> {
         .find_map(|f| NaiveDate::parse_from_str(raw, f).ok())
 }
 
+/// A field's problem as bgv-submit words it.
+fn reason(problem: &Problem) -> String {
+    match problem {
+        Problem::WrongType => "must be a string".to_string(),
+        Problem::Text(e) => e.to_string(),
+    }
+}
+
 /// Collects every problem of one candidate instead of stopping at the first.
 struct CandidateParser<'a> {
     index: usize,
-    object: &'a serde_json::Map<String, Value>,
     errors: &'a mut Vec<FieldError>,
+    /// Prefixes nested fields with their position (`employers[0].`).
+    prefix: String,
 }
 
 impl CandidateParser<'_> {
     fn fail(&mut self, field: &str, reason: impl Into<String>) {
         self.errors.push(FieldError {
             candidate_index: self.index,
-            field: field.to_string(),
+            field: format!("{}{field}", self.prefix),
             reason: reason.into(),
         });
     }
 
-    /// The field's text by its rule (trimmed; no control characters; at most its maximum), or
-    /// `None` when absent or blank — recording an error if it is not a string or breaks the rule.
-    fn text(&mut self, rule: &TextRule) -> Option<String> {
-        match self.object.get(rule.field) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => match rule.parse(s) {
-                Ok(text) => text.map(String::from),
-                Err(e) => {
-                    self.fail(rule.field, e.to_string());
-                    None
-                }
-            },
-            Some(_) => {
-                self.fail(rule.field, "must be a string");
+    /// The field's text, or `None` when absent or blank — recording an error if it is not a
+    /// string or breaks its rule.
+    fn text<R: Rule>(&mut self, field: &Text<R>) -> Option<String> {
+        match field.value() {
+            Ok(text) => text,
+            Err(problem) => {
+                self.fail(field.field(), reason(&problem));
                 None
             }
         }
     }
 
-    fn parsed<T, E: std::fmt::Display>(
+    fn parsed<R: Rule, T, E: std::fmt::Display>(
         &mut self,
-        rule: &TextRule,
+        field: &Text<R>,
         parse: impl Fn(&str) -> Result<T, E>,
     ) -> Option<T> {
-        let raw = self.text(rule)?;
-        match parse(&raw) {
-            Ok(value) => Some(value),
-            Err(e) => {
-                self.fail(rule.field, e.to_string());
-                None
-            }
-        }
-    }
-
-    fn person_name(&mut self, rule: &TextRule) -> Option<PersonName> {
-        self.parsed(rule, PersonName::parse)
+        let raw = self.text(field)?;
+        self.checked(field.field(), Some(raw), parse)
     }
 
     /// A value already read, checked by `parse` (recording its error).
@@ -112,22 +177,22 @@ impl CandidateParser<'_> {
         }
     }
 
-    fn date(&mut self, rule: &TextRule, today: NaiveDate) -> Option<NaiveDate> {
-        let field = rule.field;
-        let raw = self.text(rule)?;
+    fn date<R: Rule>(&mut self, field: &Text<R>, today: NaiveDate) -> Option<NaiveDate> {
+        let raw = self.text(field)?;
+        let name = field.field();
         match parse_day(&raw) {
             Some(d) if d > today => {
-                self.fail(field, "cannot be in the future");
+                self.fail(name, "cannot be in the future");
                 None
             }
             Some(d) if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) => {
-                self.fail(field, "must be after 1900");
+                self.fail(name, "must be after 1900");
                 None
             }
             Some(d) => Some(d),
             None => {
                 self.fail(
-                    field,
+                    name,
                     "must be a date as DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD",
                 );
                 None
@@ -135,13 +200,18 @@ impl CandidateParser<'_> {
         }
     }
 
-    fn employers(&mut self, today: NaiveDate) -> Vec<EmployerClaim> {
-        let Some(value) = self.object.get("employers").filter(|v| !v.is_null()) else {
-            return Vec::new();
-        };
-        let Some(items) = value.as_array() else {
-            self.fail("employers", "must be an array of employer objects");
-            return Vec::new();
+    fn employers(
+        &mut self,
+        field: &List<rule::Employers, Obj<EmployerFields>>,
+        today: NaiveDate,
+    ) -> Vec<EmployerClaim> {
+        let items = match field.get() {
+            Ok(Some(items)) => items,
+            Ok(None) => return Vec::new(),
+            Err(_) => {
+                self.fail("employers", "must be an array of employer objects");
+                return Vec::new();
+            }
         };
         if let Err(reason) = limits::EMPLOYERS.check(items.len()) {
             self.fail("employers", reason);
@@ -149,40 +219,34 @@ impl CandidateParser<'_> {
         }
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let field = |name: &str| format!("employers[{i}].{name}");
-            let Some(object) = item.as_object() else {
+            let Ok(Some(item)) = item.get() else {
                 self.fail(&format!("employers[{i}]"), "must be an object");
                 continue;
             };
+            let before = self.errors.len();
             let mut nested = CandidateParser {
                 index: self.index,
-                object,
                 errors: &mut *self.errors,
+                prefix: format!("employers[{i}]."),
             };
-            let name = nested.text(&limits::EMPLOYER_NAME);
-            let designation = nested.text(&limits::DESIGNATION);
-            let start = nested.date(&limits::START_DATE, today);
-            let end = nested.date(&limits::END_DATE, today);
-            // Re-label nested errors with their position in the array.
-            for e in self.errors.iter_mut().filter(|e| {
-                e.candidate_index == self.index
-                    && ["employer_name", "designation", "start_date", "end_date"]
-                        .contains(&e.field.as_str())
-            }) {
-                e.field = field(&e.field);
-            }
-            let name_refused = self
-                .errors
+            let name = nested.text(&item.employer_name);
+            let designation = nested.text(&item.designation);
+            let start = nested.date(&item.start_date, today);
+            let end = nested.date(&item.end_date, today);
+            let name_refused = self.errors[before..]
                 .iter()
-                .any(|e| e.candidate_index == self.index && e.field == field("employer_name"));
+                .any(|e| e.field == format!("employers[{i}].employer_name"));
             match name {
                 None if name_refused => {}
-                None => self.fail(&field("employer_name"), "is required"),
+                None => self.fail(&format!("employers[{i}].employer_name"), "is required"),
                 Some(employer_name) => {
                     if let (Some(s), Some(e)) = (start, end)
                         && s > e
                     {
-                        self.fail(&field("end_date"), "must not be before start_date");
+                        self.fail(
+                            &format!("employers[{i}].end_date"),
+                            "must not be before start_date",
+                        );
                         continue;
                     }
                     out.push(EmployerClaim {
@@ -196,18 +260,84 @@ impl CandidateParser<'_> {
         }
         out
     }
+
+    fn sandbox_outcomes(
+        &mut self,
+        field: &Entries<rule::SandboxOutcomes, Given>,
+        sandbox: bool,
+    ) -> BTreeMap<String, SandboxOutcome> {
+        let mut outcomes = BTreeMap::new();
+        if !field.is_given() {
+            return outcomes;
+        }
+        if !sandbox {
+            self.fail(
+                "sandbox_outcome",
+                "is accepted only for sandbox organisations",
+            );
+            return outcomes;
+        }
+        let entries = match field.get() {
+            Ok(Some(entries)) => entries,
+            Ok(None) => return outcomes,
+            Err(_) => {
+                self.fail(
+                    "sandbox_outcome",
+                    "must be an object of check type → outcome",
+                );
+                return outcomes;
+            }
+        };
+        if limits::SANDBOX_OUTCOMES.check(entries.len()).is_err() {
+            self.fail(
+                "sandbox_outcome",
+                format!(
+                    "must name at most {} check types",
+                    limits::SANDBOX_OUTCOMES.max_items
+                ),
+            );
+            return outcomes;
+        }
+        for (check, outcome) in entries {
+            if !matches!(limits::CHECK_TYPE.parse(check), Ok(Some(_))) {
+                self.fail("sandbox_outcome", "keys must be check types");
+                continue;
+            }
+            let known = catalog::spec(check).is_some();
+            match outcome.as_str().and_then(SandboxOutcome::parse) {
+                Some(o) if known => {
+                    outcomes.insert(check.clone(), o);
+                }
+                _ if !known => {
+                    self.fail(&format!("sandbox_outcome.{check}"), "is not a check type")
+                }
+                _ => self.fail(
+                    &format!("sandbox_outcome.{check}"),
+                    format!(
+                        "must be one of: {}",
+                        SandboxOutcome::ALL
+                            .iter()
+                            .map(|o| o.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+            }
+        }
+        outcomes
+    }
 }
 
 /// Validates one candidate for the requested checks, recording every problem.
 fn parse_candidate(
     index: usize,
-    value: &Value,
+    item: &Obj<CandidateFields>,
     checks: &[&'static CheckSpec],
     sandbox: bool,
     today: NaiveDate,
     errors: &mut Vec<FieldError>,
 ) -> Option<Candidate> {
-    let Some(object) = value.as_object() else {
+    let Ok(Some(c)) = item.get() else {
         errors.push(FieldError {
             candidate_index: index,
             field: "candidate".into(),
@@ -218,79 +348,31 @@ fn parse_candidate(
     let before = errors.len();
     let mut p = CandidateParser {
         index,
-        object,
         errors,
+        prefix: String::new(),
     };
-    let name = p.person_name(&limits::NAME);
-    let email = p.text(&limits::EMAIL);
-    let phone = p.parsed(&limits::PHONE, Mobile::parse);
-    let dob = p.date(&limits::DOB, today);
-    let father_name = p.person_name(&limits::FATHER_NAME);
-    let permanent_address = p.text(&limits::PERMANENT_ADDRESS);
-    let address = p.text(&limits::ADDRESS);
-    let pincode = p.text(&limits::PINCODE);
-    let pan = p.parsed(&limits::PAN, Pan::parse);
-    let aadhaar = p.parsed(&limits::AADHAAR_NUMBER, Aadhaar::parse);
-    let uan = p.parsed(&limits::UAN, Uan::parse);
-    let photo = p.text(&limits::PHOTO);
-    let employers = p.employers(today);
+    let name = p.parsed(&c.name, PersonName::parse);
+    let email = p.text(&c.email);
+    let phone = p.parsed(&c.phone, Mobile::parse);
+    let dob = p.date(&c.dob, today);
+    let father_name = p.parsed(&c.father_name, PersonName::parse);
+    let permanent_address = p.text(&c.permanent_address);
+    let address = p.text(&c.address);
+    let pincode = p.text(&c.pincode);
+    let pan = p.parsed(&c.pan, Pan::parse);
+    let aadhaar = p.parsed(&c.aadhaar_number, Aadhaar::parse);
+    let uan = p.parsed(&c.uan, Uan::parse);
+    let photo = p.text(&c.photo);
+    let employers = p.employers(&c.employers, today);
     let email = p.checked("email", email, Email::parse);
     let pincode = p.checked("pincode", pincode, Pincode::parse);
-    let mut sandbox_outcome = BTreeMap::new();
     if let Some(photo) = &photo
         && !(photo.starts_with("https://") || photo.starts_with("http://"))
     {
         p.fail("photo", "must be an http(s) URL");
     }
-    match object.get("sandbox_outcome") {
-        None | Some(Value::Null) => {}
-        Some(_) if !sandbox => p.fail(
-            "sandbox_outcome",
-            "is accepted only for sandbox organisations",
-        ),
-        Some(Value::Object(map)) if limits::SANDBOX_OUTCOMES.check(map.len()).is_err() => p.fail(
-            "sandbox_outcome",
-            format!(
-                "must name at most {} check types",
-                limits::SANDBOX_OUTCOMES.max_items
-            ),
-        ),
-        Some(Value::Object(map)) => {
-            let mut outcomes = BTreeMap::new();
-            for (check, outcome) in map {
-                if !matches!(limits::CHECK_TYPE.parse(check), Ok(Some(_))) {
-                    p.fail("sandbox_outcome", "keys must be check types");
-                    continue;
-                }
-                let known = catalog::spec(check).is_some();
-                match outcome.as_str().and_then(SandboxOutcome::parse) {
-                    Some(o) if known => {
-                        outcomes.insert(check.clone(), o);
-                    }
-                    _ if !known => {
-                        p.fail(&format!("sandbox_outcome.{check}"), "is not a check type")
-                    }
-                    _ => p.fail(
-                        &format!("sandbox_outcome.{check}"),
-                        format!(
-                            "must be one of: {}",
-                            SandboxOutcome::ALL
-                                .iter()
-                                .map(|o| o.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    ),
-                }
-            }
-            sandbox_outcome = outcomes;
-        }
-        Some(_) => p.fail(
-            "sandbox_outcome",
-            "must be an object of check type → outcome",
-        ),
-    }
-    // What each requested check needs.
+    let sandbox_outcome = p.sandbox_outcomes(&c.sandbox_outcome, sandbox);
+    // What each requested check needs (the check type's own rule).
     let present = |d: Detail| match d {
         Detail::Name => name.is_some(),
         Detail::Dob => dob.is_some(),
@@ -305,18 +387,12 @@ fn parse_candidate(
         Detail::Employers => !employers.is_empty(),
     };
     for spec in checks {
-        for detail in spec.required {
-            let already = p.errors[before..].iter().any(|e| e.field == detail.key());
-            if !present(*detail) && !already {
-                p.fail(detail.key(), format!("is required for {}", spec.key));
+        for missing in spec.missing(present) {
+            // A detail already refused for its value is not also reported missing.
+            let already = p.errors[before..].iter().any(|e| e.field == missing.field);
+            if !already {
+                p.fail(&missing.field, missing.reason);
             }
-        }
-        if !spec.one_of.is_empty() && !spec.one_of.iter().any(|d| present(*d)) {
-            let names: Vec<_> = spec.one_of.iter().map(|d| d.key()).collect();
-            p.fail(
-                &names.join("|"),
-                format!("one of {} is required for {}", names.join(", "), spec.key),
-            );
         }
     }
     if p.errors.len() != before {
@@ -344,12 +420,11 @@ fn parse_candidate(
     })
 }
 
-fn parse_checks(body: &serde_json::Map<String, Value>) -> Result<Vec<&'static CheckSpec>, String> {
-    let Some(value) = body.get("checks") else {
-        return Err("checks is required.".into());
-    };
-    let Some(items) = value.as_array() else {
-        return Err("checks must be an array of check types.".into());
+fn parse_checks(field: &List<rule::Checks, Given>) -> Result<Vec<&'static CheckSpec>, String> {
+    let items = match field.get() {
+        Ok(Some(items)) => items,
+        Ok(None) => return Err("checks is required.".into()),
+        Err(_) => return Err("checks must be an array of check types.".into()),
     };
     if items.is_empty() {
         return Err("checks must contain at least one check type.".into());
@@ -366,11 +441,13 @@ fn parse_checks(body: &serde_json::Map<String, Value>) -> Result<Vec<&'static Ch
         let spec = catalog::spec(key).ok_or_else(|| {
             // The value is echoed only when it reads as a check type could (short, no control
             // characters), so an answer never repeats an arbitrary blob.
-            let shown = match item {
-                Value::String(s) if matches!(limits::CHECK_TYPE.parse(s), Ok(Some(_))) => {
+            let shown = match &item.0 {
+                Some(Scalar::Str(s)) if matches!(limits::CHECK_TYPE.parse(s), Ok(Some(_))) => {
                     format!(" '{s}'")
                 }
-                Value::Number(_) | Value::Bool(_) | Value::Null => format!(" '{item}'"),
+                Some(scalar @ (Scalar::Number(_) | Scalar::Bool(_) | Scalar::Null)) => {
+                    format!(" '{scalar}'")
+                }
                 _ => String::new(),
             };
             format!(
@@ -412,16 +489,14 @@ struct SubmitResponse {
 pub async fn submit(
     State(state): State<AppState>,
     auth: ApiKeyAuth,
-    ApiJson(value): ApiJson<Value>,
+    ApiBody(body): ApiBody<SubmitRequest>,
 ) -> Result<Response, ApiError> {
-    let Value::Object(body) = value else {
-        return Err(ApiError::bad_request("Request body must be a JSON object."));
-    };
-    let checks = parse_checks(&body).map_err(ApiError::bad_request)?;
-    let candidates = match body.get("candidates") {
-        None => return Err(ApiError::bad_request("candidates is required.")),
-        Some(Value::Array(items)) if (1..=MAX_CANDIDATES).contains(&items.len()) => items,
-        Some(_) => {
+    let body = body.ok_or_else(|| ApiError::bad_request(NOT_AN_OBJECT))?;
+    let checks = parse_checks(&body.checks).map_err(ApiError::bad_request)?;
+    let candidates = match body.candidates.get() {
+        Ok(None) => return Err(ApiError::bad_request("candidates is required.")),
+        Ok(Some(items)) if (1..=MAX_CANDIDATES).contains(&items.len()) => items,
+        _ => {
             return Err(ApiError::bad_request(format!(
                 "candidates must be an array of 1 to {MAX_CANDIDATES} candidates."
             )));

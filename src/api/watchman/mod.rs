@@ -7,8 +7,8 @@
 pub mod error;
 pub mod search;
 
-use axum::Router;
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::AppState;
 
@@ -22,9 +22,10 @@ pub fn owns(path: &str) -> bool {
 
 pub use error::Watchman;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        // HEAD answers like GET without searching or charging (axum would run the GET).
-        .route("/v2/search", get(search::search).head(search::head))
-        .route("/v2/listinfo", get(search::listinfo))
+pub fn routes() -> OpenApiRouter<AppState> {
+    // HEAD answers like GET without searching or charging (axum would run the GET).
+    let (schemas, paths, search) = routes!(search::search);
+    OpenApiRouter::new()
+        .routes((schemas, paths, search.head(search::head)))
+        .routes(routes!(search::listinfo))
 }

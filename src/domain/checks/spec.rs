@@ -53,3 +53,67 @@ pub struct CheckSpec {
     /// The remark a running check shows.
     pub pending_remark: &'static str,
 }
+
+/// A detail a candidate lacks for a check: `(field, reason)` as the submit answer names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingDetail {
+    /// The field (`pan`), or the alternatives joined with `|` (`pan|aadhaar_number`).
+    pub field: String,
+    pub reason: String,
+}
+
+impl CheckSpec {
+    /// What a candidate with the details `has` answers yes to still lacks for this check: every
+    /// `required` detail, then the `one_of` group when none of it is given.
+    pub fn missing(&self, has: impl Fn(Detail) -> bool) -> Vec<MissingDetail> {
+        let mut out: Vec<MissingDetail> = self
+            .required
+            .iter()
+            .filter(|d| !has(**d))
+            .map(|d| MissingDetail {
+                field: d.key().to_string(),
+                reason: format!("is required for {}", self.key),
+            })
+            .collect();
+        if !self.one_of.is_empty() && !self.one_of.iter().any(|d| has(*d)) {
+            let names: Vec<_> = self.one_of.iter().map(|d| d.key()).collect();
+            out.push(MissingDetail {
+                field: names.join("|"),
+                reason: format!("one of {} is required for {}", names.join(", "), self.key),
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_check_names_what_a_candidate_lacks() {
+        let spec = CheckSpec {
+            key: "demo",
+            report_type: "demo",
+            name: "Demo",
+            category: "identity",
+            price: 1,
+            required: &[Detail::Name, Detail::Dob],
+            one_of: &[Detail::Pan, Detail::AadhaarNumber],
+            pending_remark: "",
+        };
+        let missing = spec.missing(|d| d == Detail::Name);
+        assert_eq!(missing.len(), 2);
+        assert_eq!(missing[0].field, "dob");
+        assert_eq!(missing[0].reason, "is required for demo");
+        assert_eq!(missing[1].field, "pan|aadhaar_number");
+        assert_eq!(
+            missing[1].reason,
+            "one of pan, aadhaar_number is required for demo"
+        );
+        assert!(
+            spec.missing(|d| matches!(d, Detail::Name | Detail::Dob | Detail::Pan))
+                .is_empty()
+        );
+    }
+}
