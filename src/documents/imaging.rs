@@ -64,6 +64,20 @@ pub fn to_max_channel(img: &RgbImage) -> GrayImage {
     })
 }
 
+/// Ink darkness with the card's blue print suppressed: the brightest channel, raised by how much
+/// bluer than red a pixel is. The KTP's text is black or dark grey (its channels close
+/// together); its background pattern — the guilloche and the "KARTU TANDA PENDUDUK" watermark —
+/// is printed in blues, which this turns to near-white before binarising, however dark the
+/// photo makes them.
+pub fn to_ink_gray(img: &RgbImage) -> GrayImage {
+    GrayImage::from_fn(img.width(), img.height(), |x, y| {
+        let p = img.get_pixel(x, y);
+        let max = u16::from(p[0].max(p[1]).max(p[2]));
+        let blue = u16::from(p[2].saturating_sub(p[0]));
+        Luma([(max + blue).min(255) as u8])
+    })
+}
+
 /// Resizes so the longer side is at most `max_side`; returns the image and the factor applied.
 pub fn shrink_to(img: &RgbImage, max_side: u32) -> (RgbImage, f32) {
     let longest = img.width().max(img.height());

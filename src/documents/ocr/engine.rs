@@ -63,14 +63,54 @@ pub enum Pass {
     Block,
     /// One line of digits only (the NIK).
     Digits,
+    /// One value line in upper case (names, places, addresses, closed vocabularies; digits for
+    /// addresses and dates).
+    Upper,
+    /// The sex line, which also prints "Gol. Darah" in mixed case.
+    Mixed,
+    /// RT/RW: digits and the slash.
+    RtRw,
+}
+
+#[cfg_attr(not(feature = "documents"), allow(dead_code))]
+impl Pass {
+    const ALL: [Pass; 5] = [
+        Pass::Block,
+        Pass::Digits,
+        Pass::Upper,
+        Pass::Mixed,
+        Pass::RtRw,
+    ];
+
+    fn index(self) -> usize {
+        match self {
+            Pass::Block => 0,
+            Pass::Digits => 1,
+            Pass::Upper => 2,
+            Pass::Mixed => 3,
+            Pass::RtRw => 4,
+        }
+    }
+
+    /// The characters a pass may read (`None`: any).
+    pub fn charset(self) -> Option<&'static str> {
+        match self {
+            Pass::Block => None,
+            Pass::Digits => Some("0123456789"),
+            Pass::Upper => Some("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,-/'() "),
+            Pass::Mixed => {
+                Some("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.,:-+/ ")
+            }
+            Pass::RtRw => Some("0123456789/"),
+        }
+    }
 }
 
 /// A pool of initialised engines per pass.
 #[cfg(feature = "documents")]
 #[derive(Default)]
 pub struct Engines {
-    block: Mutex<Vec<Tesseract>>,
-    digits: Mutex<Vec<Tesseract>>,
+    pools: [Mutex<Vec<Tesseract>>; 5],
 }
 
 #[cfg(feature = "documents")]
@@ -80,10 +120,7 @@ impl Engines {
     }
 
     fn pool(&self, pass: Pass) -> &Mutex<Vec<Tesseract>> {
-        match pass {
-            Pass::Block => &self.block,
-            Pass::Digits => &self.digits,
-        }
+        &self.pools[pass.index()]
     }
 
     fn create(pass: Pass) -> Result<Tesseract, EngineError> {
@@ -93,11 +130,11 @@ impl Engines {
         t = t
             .set_variable("tessedit_do_invert", "0")
             .map_err(|e| init(&e))?;
-        match pass {
-            Pass::Block => t.set_page_seg_mode(PageSegMode::PsmSingleBlock),
-            Pass::Digits => {
+        match pass.charset() {
+            None => t.set_page_seg_mode(PageSegMode::PsmSingleBlock),
+            Some(chars) => {
                 t = t
-                    .set_variable("tessedit_char_whitelist", "0123456789")
+                    .set_variable("tessedit_char_whitelist", chars)
                     .map_err(|e| init(&e))?;
                 t.set_page_seg_mode(PageSegMode::PsmSingleLine);
             }
@@ -107,8 +144,8 @@ impl Engines {
 
     /// Ends the pooled engines (Tesseract complains at exit about engines still alive).
     pub fn release(&self) {
-        for pool in [&self.block, &self.digits] {
-            if let Ok(mut p) = pool.lock() {
+        for pass in Pass::ALL {
+            if let Ok(mut p) = self.pool(pass).lock() {
                 p.clear();
             }
         }
@@ -117,7 +154,7 @@ impl Engines {
     /// Checks that an engine starts (the model is installed).
     pub fn warm_up(&self) -> Result<(), EngineError> {
         let t = Self::create(Pass::Block)?;
-        if let Ok(mut pool) = self.block.lock() {
+        if let Ok(mut pool) = self.pool(Pass::Block).lock() {
             pool.push(t);
         }
         Ok(())

@@ -2,11 +2,14 @@
 //! Indonesian model (one block pass, page segmentation 6) and its NIK with a digits-only pass,
 //! parse the labelled lines into typed fields, and cross-check the NIK against them.
 
+pub mod digits;
 pub mod engine;
 pub mod nik_check;
+mod ocra_digits;
 pub mod parse;
 pub mod preprocess;
 pub mod quality;
+pub mod rows;
 
 use chrono::NaiveDate;
 use image::{GrayImage, RgbImage, imageops};
@@ -15,7 +18,7 @@ use serde::Serialize;
 use super::imaging::{decode_rgb, sauvola};
 use engine::{EngineError, Engines, Line, Pass};
 use nik_check::{DecodedNik, Finding, cross_check};
-use preprocess::{CARD_H, CARD_W, Prepared, prepare, text_gray, turned};
+use preprocess::{CARD_H, CARD_W, Prepared, prepare, prepare_whole, text_gray, turned};
 use quality::{QualityFlags, QualityMeasures};
 
 /// One field as read, with a confidence in [0, 1] (Tesseract's word confidences, lowered when
@@ -86,6 +89,29 @@ impl KtpFields {
             .into_iter()
             .find(|(k, _)| *k == key)
             .and_then(|(_, f)| f.as_ref().map(|f| f.value.as_str()))
+    }
+
+    /// `(key, field)` for every field, to change them.
+    pub fn all_mut(&mut self) -> [(&'static str, &mut Option<FieldReading>); 17] {
+        [
+            ("nik", &mut self.nik),
+            ("nama", &mut self.nama),
+            ("tempat_lahir", &mut self.tempat_lahir),
+            ("tanggal_lahir", &mut self.tanggal_lahir),
+            ("jenis_kelamin", &mut self.jenis_kelamin),
+            ("golongan_darah", &mut self.golongan_darah),
+            ("alamat", &mut self.alamat),
+            ("rt_rw", &mut self.rt_rw),
+            ("kelurahan_desa", &mut self.kelurahan_desa),
+            ("kecamatan", &mut self.kecamatan),
+            ("agama", &mut self.agama),
+            ("status_perkawinan", &mut self.status_perkawinan),
+            ("pekerjaan", &mut self.pekerjaan),
+            ("kewarganegaraan", &mut self.kewarganegaraan),
+            ("berlaku_hingga", &mut self.berlaku_hingga),
+            ("provinsi", &mut self.provinsi),
+            ("kabupaten_kota", &mut self.kabupaten_kota),
+        ]
     }
 
     fn read_count(&self) -> usize {
@@ -163,6 +189,10 @@ pub struct KtpReader {
     engines: Engines,
 }
 
+/// A field read with a lower confidence is left null (with a `field_unreadable` finding):
+/// better no value than a wrong one.
+pub const MIN_FIELD_CONFIDENCE: f32 = 0.35;
+
 /// Where the text of a rectified card is: left of the photo.
 const TEXT_AREA_W: u32 = CARD_W * 755 / 1000;
 /// The NIK line's band on a rectified card, used when the block pass did not find its label.
@@ -204,7 +234,20 @@ impl KtpReader {
             Err(e) => return KtpReading::failed("unreadable_image", e.to_string()),
         };
         let prepared = prepare(&img);
-        match self.read_prepared(&prepared, today) {
+        let read = self.read_prepared(&prepared, today).and_then(|r| {
+            if !prepared.located || plausible(&r.fields) {
+                return Ok(r);
+            }
+            // The outline found may be inside the card (its photo, a frame of the pattern)
+            // when the picture is a crop of the card: read the whole picture too.
+            let whole = self.read_prepared(&prepare_whole(&img), today)?;
+            Ok(if score(&whole.fields) > score(&r.fields) {
+                whole
+            } else {
+                r
+            })
+        });
+        match read {
             Ok(r) => r,
             Err(e @ EngineError::NotInThisBuild) => {
                 KtpReading::failed("not_available_in_this_build", e.to_string())
@@ -219,29 +262,59 @@ impl KtpReader {
         today: NaiveDate,
     ) -> Result<KtpReading, EngineError> {
         let (quality, measures) = quality::measure(&prepared.card, prepared.source_card_width);
-        let mut fields = self.read_card(&prepared.card)?;
+        let mut fields = self.read_card(&prepared.card, today)?;
         if !plausible(&fields) {
             // Upside down (or the other quarter turn of a portrait photo): read it turned.
-            let other = self.read_card(&turned(&prepared.card))?;
+            let other = self.read_card(&turned(&prepared.card), today)?;
             if score(&other) > score(&fields) {
                 fields = other;
             }
         }
+        // A value read with too little confidence is not given: it is null, with a finding.
+        let mut doubtful = Vec::new();
+        for (key, field) in fields.all_mut() {
+            if key != "nik"
+                && let Some(f) = field
+                && f.confidence < MIN_FIELD_CONFIDENCE
+            {
+                doubtful.push((key, f.confidence));
+                *field = None;
+            }
+        }
         let check = cross_check(&fields, today);
+        let mut findings = check.findings;
+        // After the status is decided: an unread field the cross-check needs is already named
+        // there (`birth_date_unreadable` …); the others do not change the status.
+        for (key, field) in fields.all() {
+            if key == "nik" || field.is_some() {
+                continue;
+            }
+            let message = match doubtful.iter().find(|(k, _)| *k == key) {
+                Some((_, c)) => format!(
+                    "{key} was read with confidence {c:.2} (below {MIN_FIELD_CONFIDENCE}) and is left null"
+                ),
+                None => format!("{key} could not be read on the card and is left null"),
+            };
+            findings.push(Finding {
+                code: "field_unreadable",
+                kind: nik_check::FindingKind::Unchecked,
+                message,
+            });
+        }
         Ok(KtpReading {
             output_status: check.output_status,
             fields,
             quality,
             quality_measures: Some(measures),
             nik_decoded: check.decoded,
-            findings: check.findings,
+            findings,
             card_located: prepared.located,
             failure: None,
         })
     }
 
     /// The text area's block pass, then the digits-only pass on the NIK line.
-    fn read_card(&self, card: &RgbImage) -> Result<KtpFields, EngineError> {
+    fn read_card(&self, card: &RgbImage, today: NaiveDate) -> Result<KtpFields, EngineError> {
         let text = imageops::crop_imm(card, 0, 0, TEXT_AREA_W, CARD_H).to_image();
         let gray = text_gray(&text);
         let mut binary = sauvola(&gray, 20, 0.25);
@@ -260,12 +333,58 @@ impl KtpReader {
             }
         }
         let mut fields = parse::parse(&lines);
+        // Each row's value read again on its own, enlarged, with its field's characters only:
+        // the rows found by their printed labels (a row whose label was not read is placed
+        // between its neighbours).
+        if let Some(rows) = rows::locate(&lines, gray.height()) {
+            let mut by_row = KtpFields::default();
+            for row in &rows.rows {
+                let x = rows.value_x.saturating_sub(4);
+                let (y0, y1) = (
+                    row.top.max(0.0) as u32,
+                    (row.bottom as u32).min(gray.height()),
+                );
+                if y1 <= y0 + 6 || x + 40 >= gray.width() {
+                    continue;
+                }
+                let crop =
+                    imageops::crop_imm(&gray, x, y0, gray.width() - x - m, y1 - y0).to_image();
+                let big = imageops::resize(
+                    &crop,
+                    crop.width() * 2,
+                    crop.height() * 2,
+                    imageops::FilterType::CatmullRom,
+                );
+                let pass = match row.label {
+                    parse::Label::JenisKelamin => Pass::Mixed,
+                    parse::Label::RtRw => Pass::RtRw,
+                    _ => Pass::Upper,
+                };
+                let read = self.engines.recognize(pass, &pad(&big))?;
+                let words: Vec<engine::Word> = read.into_iter().flat_map(|l| l.words).collect();
+                if std::env::var_os("DOCUMENTS_DEBUG_OCR").is_some() {
+                    let text: Vec<String> = words
+                        .iter()
+                        .map(|w| format!("{}({:.0})", w.text, w.conf))
+                        .collect();
+                    eprintln!("row| {:?} {}", row.label, text.join(" "));
+                }
+                parse::assign_words(&mut by_row, row.label, &words);
+            }
+            merge(&mut fields, by_row);
+        }
 
-        // The digits-only pass, on the grey and on the binarised NIK line.
+        // The digits-only pass on the NIK line: on the ink grey (blue suppressed), on the
+        // binarised line, and on the plain brightest channel; three readings of differing
+        // errors for the vote.
         let band = nik_band(&lines, &gray);
+        let plain = super::imaging::stretch(&super::imaging::to_max_channel(&text), 0.01, 0.6);
         let mut readings = Vec::new();
-        for source in [&gray, &binary] {
+        for (i, source) in [&gray, &binary, &plain].into_iter().enumerate() {
             let crop = imageops::crop_imm(source, band.0, band.1, band.2, band.3).to_image();
+            if let Some(dir) = std::env::var_os("DOCUMENTS_DEBUG_DIR") {
+                let _ = crop.save(std::path::Path::new(&dir).join(format!("nik{i}.png")));
+            }
             let digit_lines = self.engines.recognize(Pass::Digits, &pad(&crop))?;
             let words: Vec<_> = digit_lines.iter().flat_map(|l| l.words.iter()).collect();
             let digits: String = words
@@ -282,8 +401,39 @@ impl KtpReader {
                 readings.push(FieldReading::new(digits, conf));
             }
         }
-        fields.nik = choose_nik(fields.nik.take(), readings);
+        // The OCR-A reader (the NIK's typeface), on the ink grey and the plain grey: it tells
+        // the 6 from the 5 and the 9 from the 4 that Tesseract confuses.
+        for source in [&gray, &plain] {
+            let crop = imageops::crop_imm(source, band.0, band.1, band.2, band.3).to_image();
+            if let Some(r) = digits::read_line(&crop) {
+                if std::env::var_os("DOCUMENTS_DEBUG_OCR").is_some() {
+                    eprintln!("ocr-a| {} {:.2}", r.digits, r.confidence());
+                }
+                let conf = r.confidence();
+                readings.insert(0, FieldReading::new(r.digits, conf));
+            }
+        }
+        fields.nik = choose_nik(fields.nik.take(), readings, &fields, today);
         Ok(fields)
+    }
+}
+
+/// Takes each field's value from the row reading where it has one (the value region read on
+/// its own with its characters), else keeps the block pass's.
+fn merge(fields: &mut KtpFields, by_row: KtpFields) {
+    let mut by_row = by_row;
+    for ((key, mine), (_, theirs)) in fields.all_mut().into_iter().zip(by_row.all_mut()) {
+        if key == "nik" || key == "provinsi" || key == "kabupaten_kota" {
+            continue;
+        }
+        match (mine.as_mut(), theirs.take()) {
+            (_, None) => {}
+            (Some(m), Some(t)) if m.value == t.value => {
+                m.confidence = m.confidence.max(t.confidence)
+            }
+            (Some(m), Some(t)) if m.confidence > t.confidence + 0.1 => {}
+            (_, Some(t)) => *mine = Some(t),
+        }
     }
 }
 
@@ -337,30 +487,112 @@ fn pad(img: &GrayImage) -> GrayImage {
     out
 }
 
-/// The NIK from up to three readings, in order of trust: the digits-only pass on the grey line,
-/// on the binarised line, then the block pass. The first 16-digit reading is taken (a vote
-/// among the three read worse: the two binarised readings share their errors); each digit another
-/// 16-digit reading disputes lowers its confidence by 15 %. Without a 16-digit reading, the
-/// longest one is kept.
+/// The NIK from several readings (the digits-only passes, then the block pass): the 16-digit
+/// readings vote digit by digit (weighted by their confidence). Where they disagree, each
+/// combination of the digits read there is a candidate, and the NIK's own structure decides
+/// among them: a valid NIK (known province, a real date) first, then one whose date and sex
+/// agree with the card's printed date of birth and sex, and whose province is the printed one;
+/// then the votes. A digit no reading disputes is never changed, so a NIK that genuinely
+/// contradicts its card stays as printed (and the cross-check names it). Each disputed digit
+/// lowers the confidence by 15 %. Without a 16-digit reading, the longest one is kept.
 fn choose_nik(
     block: Option<FieldReading>,
     mut readings: Vec<FieldReading>,
+    fields: &KtpFields,
+    today: NaiveDate,
 ) -> Option<FieldReading> {
     readings.extend(block);
-    let Some(pos) = readings.iter().position(|r| r.value.len() == 16) else {
+    let full: Vec<&FieldReading> = readings.iter().filter(|r| r.value.len() == 16).collect();
+    if full.is_empty() {
         return readings.into_iter().max_by_key(|r| r.value.len());
+    }
+    // Votes per position: digit → weight.
+    let mut votes: Vec<Vec<(u8, f32)>> = vec![Vec::new(); 16];
+    for r in &full {
+        for (i, d) in r.value.bytes().enumerate() {
+            let w = 0.2 + r.confidence;
+            match votes[i].iter_mut().find(|(x, _)| *x == d) {
+                Some((_, v)) => *v += w,
+                None => votes[i].push((d, w)),
+            }
+        }
+    }
+    for v in &mut votes {
+        v.sort_by(|a, b| b.1.total_cmp(&a.1));
+    }
+    let disputed: Vec<usize> = (0..16).filter(|&i| votes[i].len() > 1).collect();
+    let voted: Vec<u8> = votes.iter().map(|v| v[0].0).collect();
+    let mut candidates: Vec<Vec<u8>> = vec![voted.clone()];
+    if disputed.len() <= 6 {
+        // Every combination of the digits read at the disputed positions (at most 3^6).
+        for i in &disputed {
+            let mut next = Vec::new();
+            for c in &candidates {
+                for (d, _) in votes[*i].iter().take(3) {
+                    let mut c = c.clone();
+                    c[*i] = *d;
+                    next.push(c);
+                }
+            }
+            candidates = next;
+        }
+    } else {
+        candidates.extend(full.iter().map(|r| r.value.as_bytes().to_vec()));
+    }
+    let printed_birth = fields
+        .tanggal_lahir
+        .as_ref()
+        .and_then(|f| NaiveDate::parse_from_str(&f.value, "%d-%m-%Y").ok());
+    let printed_sex = fields.jenis_kelamin.as_ref().map(|f| f.value.as_str());
+    let printed_province = fields.provinsi.as_ref().map(|f| f.value.as_str());
+    let score = |c: &[u8]| -> f32 {
+        let vote: f32 = c
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let total: f32 = votes[i].iter().map(|(_, w)| w).sum();
+                votes[i]
+                    .iter()
+                    .find(|(x, _)| x == d)
+                    .map_or(0.0, |(_, w)| w / total.max(1e-6))
+            })
+            .sum();
+        let text = String::from_utf8_lossy(c);
+        let mut s = vote / 16.0;
+        if let Ok(n) = crate::domain::ids::Nik::parse_at(&text, today) {
+            s += 4.0;
+            let sex = match n.gender() {
+                crate::domain::ids::Gender::Male => "LAKI-LAKI",
+                crate::domain::ids::Gender::Female => "PEREMPUAN",
+            };
+            if let Some(b) = printed_birth {
+                use chrono::Datelike;
+                let d = n.birth_date();
+                if (d.day(), d.month(), d.year().rem_euclid(100))
+                    == (b.day(), b.month(), b.year().rem_euclid(100))
+                {
+                    s += 2.0;
+                }
+            }
+            if printed_sex == Some(sex) {
+                s += 1.0;
+            }
+            if printed_province == Some(&n.province_name().to_uppercase()) {
+                s += 0.5;
+            }
+        }
+        s
     };
-    let chosen = readings[pos].clone();
-    let disputed = (0..16)
-        .filter(|&i| {
-            readings
-                .iter()
-                .filter(|r| r.value.len() == 16)
-                .any(|r| r.value.as_bytes()[i] != chosen.value.as_bytes()[i])
-        })
-        .count();
-    let confidence = chosen.confidence * 0.85f32.powi(i32::try_from(disputed).unwrap_or(16));
-    Some(FieldReading::new(chosen.value, confidence))
+    let best = candidates
+        .iter()
+        .map(|c| (score(c), c))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.clone())
+        .unwrap_or(voted);
+    let value = String::from_utf8_lossy(&best).into_owned();
+    let base = full.iter().map(|r| r.confidence).sum::<f32>() / full.len() as f32;
+    let confidence = base * 0.85f32.powi(i32::try_from(disputed.len()).unwrap_or(16));
+    Some(FieldReading::new(value, confidence))
 }
 
 /// A reading that found its NIK and most labels.

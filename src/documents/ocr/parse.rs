@@ -25,8 +25,9 @@ const LABELS: &[(&str, Label)] = &[
     ("BERLAKUHINGGA", Label::Berlaku),
 ];
 
+/// A printed label: which field its row holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Label {
+pub enum Label {
     Nik,
     Nama,
     TempatTgl,
@@ -84,11 +85,17 @@ pub const PROVINCES: &[&str] = &[
     "PAPUA BARAT DAYA",
 ];
 const GENDERS: &[&str] = &["LAKI-LAKI", "PEREMPUAN"];
-const BLOOD: &[&str] = &["A", "B", "AB", "O", "-"];
+/// Blood groups as cards print them, with and without the rhesus sign.
+const BLOOD: &[&str] = &[
+    "A", "B", "AB", "O", "A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-", "-",
+];
+/// Both spellings of the Catholic faith occur on real cards (`KATOLIK`, `KATHOLIK`): the value
+/// keeps the one printed.
 const RELIGIONS: &[&str] = &[
     "ISLAM",
     "KRISTEN",
     "KATOLIK",
+    "KATHOLIK",
     "HINDU",
     "BUDDHA",
     "KONGHUCU",
@@ -200,9 +207,12 @@ fn split_line(words: &[Word]) -> Option<(Label, Value)> {
             if !after.is_empty() {
                 value.words.push((after.to_owned(), w.conf));
             }
-            value
-                .words
-                .extend(words[i + 1..].iter().map(|w| (w.text.clone(), w.conf)));
+            let end = gap_end(lab, &words[i..]);
+            value.words.extend(
+                words[i + 1..i + end]
+                    .iter()
+                    .map(|w| (w.text.clone(), w.conf)),
+            );
             return Some((lab, value));
         }
     }
@@ -230,6 +240,7 @@ fn split_line(words: &[Word]) -> Option<(Label, Value)> {
     {
         rest = &rest[1..];
     }
+    let rest = &rest[..gap_end(lab, rest)];
     // ... or stuck to the value (":JL." read "1JL.", "iSANUR").
     let mut value = Value {
         words: rest.iter().map(|w| (w.text.clone(), w.conf)).collect(),
@@ -246,10 +257,123 @@ fn split_line(words: &[Word]) -> Option<(Label, Value)> {
     Some((lab, value))
 }
 
+impl Label {
+    /// The row of the label in the KTP layout, counted from Nama (the NIK's is above it).
+    pub fn row(self) -> Option<usize> {
+        Some(match self {
+            Label::Nik => return None,
+            Label::Nama => 0,
+            Label::TempatTgl => 1,
+            Label::JenisKelamin | Label::GolDarah => 2,
+            Label::Alamat => 3,
+            Label::RtRw => 4,
+            Label::KelDesa => 5,
+            Label::Kecamatan => 6,
+            Label::Agama => 7,
+            Label::Status => 8,
+            Label::Pekerjaan => 9,
+            Label::Kewarganegaraan => 10,
+            Label::Berlaku => 11,
+        })
+    }
+
+    /// The labels of the rows, in order.
+    pub const ROWS: [Label; 12] = [
+        Label::Nama,
+        Label::TempatTgl,
+        Label::JenisKelamin,
+        Label::Alamat,
+        Label::RtRw,
+        Label::KelDesa,
+        Label::Kecamatan,
+        Label::Agama,
+        Label::Status,
+        Label::Pekerjaan,
+        Label::Kewarganegaraan,
+        Label::Berlaku,
+    ];
+}
+
+/// The label a recognised line starts with and the x where its value starts (after the colon,
+/// else after the label's words), when it reads as a label row.
+pub fn label_row(line: &Line) -> Option<(Label, Option<u32>)> {
+    let words: Vec<Word> = line
+        .words
+        .iter()
+        .skip_while(|w| !w.text.chars().any(char::is_alphanumeric))
+        .cloned()
+        .collect();
+    let (label, _) = split_line(&words)?;
+    for (i, w) in words.iter().enumerate() {
+        if let Some(pos) = w.text.find(':') {
+            let n = w.text.chars().count().max(1) as u32;
+            let at = w.text[..pos].chars().count() as u32 + 1;
+            let x = if at >= n {
+                words.get(i + 1).map_or(w.left + w.width, |next| next.left)
+            } else {
+                w.left + w.width * at / n
+            };
+            return Some((label, Some(x)));
+        }
+    }
+    Some((label, None))
+}
+
+/// Assigns a value read on its own (the row's value region) to the field of `label`.
+pub fn assign_words(f: &mut KtpFields, label: Label, words: &[Word]) {
+    let words: Vec<&Word> = words
+        .iter()
+        .skip_while(|w| !w.text.chars().any(char::is_alphanumeric))
+        .collect();
+    let value = Value {
+        words: words.iter().map(|w| (w.text.clone(), w.conf)).collect(),
+    };
+    if !value.is_empty() {
+        assign(f, label, value);
+    }
+}
+
+/// Where a value ends: at the first gap between words wider than three letter heights. The
+/// card's background pattern (guilloche, the "KARTU TANDA PENDUDUK" watermark) is read as short
+/// words well to the right of the value; a value's own words are a space apart. The sex line
+/// keeps its gap (the blood group follows it on the same line).
+fn gap_end(label: Label, words: &[Word]) -> usize {
+    if label == Label::JenisKelamin || words.len() < 2 {
+        return words.len();
+    }
+    let mut heights: Vec<u32> = words.iter().map(|w| w.height).collect();
+    heights.sort_unstable();
+    let h = heights[heights.len() / 2].max(8);
+    for i in 1..words.len() {
+        let prev = &words[i - 1];
+        let gap = i64::from(words[i].left) - i64::from(prev.left + prev.width);
+        if gap > i64::from(h) * 3 {
+            return i;
+        }
+    }
+    words.len()
+}
+
+/// A value's trailing words that are background noise: at most two letters or digits read with
+/// little confidence ("SO 5" after a kecamatan, "SE" after an RT/RW).
+fn trim_noise(mut v: Value) -> Value {
+    while v.words.len() > 1 {
+        let Some((t, c)) = v.words.last() else { break };
+        let alnum = t.chars().filter(|c| c.is_alphanumeric()).count();
+        if (alnum <= 2 && *c < 60.0) || alnum == 0 || *c < 25.0 {
+            v.words.pop();
+        } else {
+            break;
+        }
+    }
+    v
+}
+
 /// Parses the lines of the card's text area.
 pub fn parse(lines: &[Line]) -> KtpFields {
     let mut f = KtpFields::default();
     let mut seen_label = false;
+    let mut last: Option<Label> = None;
     for line in lines {
         // Marks left of the first word (the card's edge, a stray colon) are noise.
         let words: Vec<Word> = line
@@ -282,7 +406,33 @@ pub fn parse(lines: &[Line]) -> KtpFields {
         match split_line(&words) {
             Some((label, value)) => {
                 seen_label = true;
+                last = Some(label);
                 assign(&mut f, label, value);
+            }
+            // A value printed on two lines: the birth date under the place, an address's
+            // second line.
+            None if seen_label => {
+                let v = trim_noise(Value {
+                    words: words.iter().map(|w| (w.text.clone(), w.conf)).collect(),
+                });
+                match last {
+                    Some(Label::TempatTgl) if f.tanggal_lahir.is_none() => {
+                        if let Some(d) = date_of(&v.text()) {
+                            f.tanggal_lahir = Some(FieldReading::new(d, v.conf()));
+                        }
+                    }
+                    Some(Label::Alamat) => {
+                        if let (Some(a), Some(more)) = (f.alamat.as_mut(), plain(&v))
+                            && more.value.chars().filter(|c| c.is_alphanumeric()).count() >= 3
+                            && more.confidence >= 0.5
+                        {
+                            a.value = format!("{} {}", a.value, more.value);
+                            a.confidence = a.confidence.min(more.confidence);
+                        }
+                    }
+                    _ => {}
+                }
+                last = None;
             }
             // The regency/city line under the province.
             None if !seen_label && f.provinsi.is_some() && f.kabupaten_kota.is_none() => {
@@ -298,9 +448,14 @@ pub fn parse(lines: &[Line]) -> KtpFields {
 }
 
 fn assign(f: &mut KtpFields, label: Label, value: Value) {
+    let value = if label == Label::JenisKelamin {
+        value
+    } else {
+        trim_noise(value)
+    };
     match label {
         Label::Nik => f.nik = nik(&value),
-        Label::Nama => f.nama = plain(&value),
+        Label::Nama => f.nama = name(&value),
         Label::TempatTgl => {
             let (place, date) = place_and_date(&value);
             f.tempat_lahir = place;
@@ -378,7 +533,27 @@ fn blood_value(rest: &Value) -> Option<FieldReading> {
 
 fn clean(s: &str) -> String {
     let s = s.trim_matches(|c: char| {
-        c.is_whitespace() || matches!(c, ':' | ';' | '|' | '_' | '~' | '"' | '\'')
+        c.is_whitespace()
+            || matches!(
+                c,
+                ':' | ';'
+                    | '|'
+                    | '_'
+                    | '~'
+                    | '"'
+                    | '\''
+                    | '#'
+                    | '*'
+                    | '='
+                    | '^'
+                    | '«'
+                    | '»'
+                    | '“'
+                    | '”'
+                    | '‘'
+                    | '’'
+                    | '°'
+            )
     });
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -389,6 +564,19 @@ fn plain(v: &Value) -> Option<FieldReading> {
     }
     let text = clean(&v.text()).to_uppercase();
     (!text.is_empty()).then(|| FieldReading::new(text, v.conf()))
+}
+
+/// A person's name: letters, spaces and the marks names carry (`.`, `'`, `,`, `-`); a digit or
+/// mark stuck to its start is the colon or the background read as text.
+fn name(v: &Value) -> Option<FieldReading> {
+    let r = plain(v)?;
+    let text = r
+        .value
+        .trim_start_matches(|c: char| !c.is_alphabetic())
+        .trim_end_matches(|c: char| !c.is_alphabetic() && c != '.');
+    let text: String = text.chars().filter(|c| !c.is_ascii_digit()).collect();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!text.is_empty()).then(|| FieldReading::new(text, r.confidence))
 }
 
 /// Snaps to the nearest word of a closed vocabulary when similar enough (confidence scaled by
@@ -444,8 +632,14 @@ pub fn date_of(text: &str) -> Option<String> {
         .collect();
     let groups: Vec<&str> = mapped.split(['-', 'x']).filter(|g| !g.is_empty()).collect();
     for w in groups.windows(3) {
-        if w[0].len() <= 2 && w[1].len() <= 2 && w[2].len() == 4 {
-            let d: u32 = w[0].parse().ok()?;
+        // A colon read as a digit before the day ("126-02-2017"): the day is its last two.
+        let day = if w[0].len() == 3 && w[0].starts_with(['1', '7']) {
+            &w[0][1..]
+        } else {
+            w[0]
+        };
+        if day.len() <= 2 && w[1].len() <= 2 && w[2].len() == 4 {
+            let d: u32 = day.parse().ok()?;
             let m: u32 = w[1].parse().ok()?;
             if (1..=31).contains(&d) && (1..=12).contains(&m) {
                 return Some(format!("{d:02}-{m:02}-{}", w[2]));
@@ -476,7 +670,10 @@ fn place_and_date(v: &Value) -> (Option<FieldReading>, Option<FieldReading>) {
     });
     match split {
         Some(i) => {
-            let place = clean(&text[..i]).to_uppercase();
+            let place = clean(&text[..i])
+                .trim_end_matches(['.', ','])
+                .trim()
+                .to_uppercase();
             let date = date_of(&text[i..]);
             (
                 (!place.is_empty()).then(|| FieldReading::new(place, conf)),

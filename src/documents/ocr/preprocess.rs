@@ -42,7 +42,13 @@ pub fn prepare(img: &RgbImage) -> Prepared {
             };
         }
     }
-    // No outline: the image is the card (maybe rotated, maybe slightly skewed).
+    prepare_whole(img)
+}
+
+/// The whole image taken as the card (maybe rotated, maybe slightly skewed): for a photo that is
+/// already a crop of the card, or when an outline found inside the card (the photo, a frame of
+/// the guilloche) gave no reading.
+pub fn prepare_whole(img: &RgbImage) -> Prepared {
     let mut whole = img.clone();
     if whole.height() > whole.width() {
         whole = image::imageops::rotate90(&whole);
@@ -318,9 +324,10 @@ pub fn turned(card: &RgbImage) -> RgbImage {
     image::imageops::rotate180(card)
 }
 
-/// The grey image of `card` used for the text: brightest channel, contrast stretched.
+/// The grey image of `card` used for the text: the blue background suppressed
+/// ([`to_ink_gray`](super::super::imaging::to_ink_gray)), contrast stretched.
 pub fn text_gray(card: &RgbImage) -> GrayImage {
-    let g = super::super::imaging::to_max_channel(card);
+    let g = super::super::imaging::to_ink_gray(card);
     super::super::imaging::stretch(&g, 0.01, 0.6)
 }
 
