@@ -45,7 +45,7 @@ pub struct Tokens {
 }
 
 /// A freshly issued pair.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TokenPair {
     pub access_token: String,
     pub refresh_token: String,

@@ -1609,3 +1609,127 @@ async fn the_group_export_is_a_spreadsheet_with_one_row_per_verification() {
         .await;
     assert_eq!(own.status, 200);
 }
+
+/// The typed bodies keep the surface's answers: success bodies in the order they were always
+/// written (each object's keys sorted, compact), a repeated key read as its last value, an
+/// invalid path id named before an invalid optional body, and the document built from the
+/// request types.
+#[tokio::test]
+async fn typed_bodies_answer_as_the_surface_always_has() {
+    let app = TestApp::spawn().await;
+    let client = owner(&app).await;
+    let sorted = |response: &crate::helpers::TestResponse| {
+        assert!(response.status < 300, "{}", response.text);
+        assert_eq!(
+            response.text,
+            serde_json::to_string(&response.json()).unwrap(),
+            "keys in the order the surface writes them"
+        );
+    };
+    sorted(&Client::anonymous(&app).get("/auth/methods").await);
+    sorted(&client.get("/profile").await);
+    sorted(&Client::with_key(&app, &app.key).get("/profile").await);
+    sorted(&client.get("/services").await);
+    sorted(&client.get("/api-keys").await);
+    let folder = client.folder("Typed").await;
+    sorted(
+        &client
+            .get(&format!("/folders/{}", folder["id"].as_str().unwrap()))
+            .await,
+    );
+
+    // A repeated key keeps its last value, as it did when bodies were read as JSON values.
+    let raw = |method: reqwest::Method, path: &str, body: &'static str| {
+        app.http
+            .request(method, app.url(path))
+            .header("X-API-Key", &app.key)
+            .header("Content-Type", "application/json")
+            .body(body)
+    };
+    let repeated = app
+        .send(raw(
+            reqwest::Method::POST,
+            "/folders",
+            r#"{"name": 5, "name": "Twice"}"#,
+        ))
+        .await;
+    assert_eq!(repeated.status, 201, "{}", repeated.text);
+    assert_eq!(repeated.json()["name"], "Twice");
+    sorted(&repeated);
+    let not_object = app
+        .send(raw(reqwest::Method::POST, "/folders", "[1]"))
+        .await;
+    let body = assert_error(&not_object, 400, "INVALID_REQUEST");
+    assert_eq!(body["message"], "The request body must be a JSON object.");
+    let nul = app
+        .send(raw(
+            reqwest::Method::PUT,
+            "/verifications/00000000-0000-0000-0000-000000000000",
+            r#"{"output": {"note": "a\u0000b"}}"#,
+        ))
+        .await;
+    let body = assert_error(&nul, 400, "INVALID_REQUEST");
+    assert_eq!(body["errors"][0]["field"], "output.note");
+
+    // retry: the path's id is checked before the body; the body may be left out.
+    let bad = app
+        .send(raw(
+            reqwest::Method::POST,
+            "/verifications/not-an-id/retry",
+            "{not json",
+        ))
+        .await;
+    assert_error(&bad, 400, "INVALID_ID");
+    let unknown = "/verifications/00000000-0000-0000-0000-000000000000/retry";
+    let body = assert_error(
+        &app.send(raw(reqwest::Method::POST, unknown, "{not json"))
+            .await,
+        400,
+        "INVALID_REQUEST",
+    );
+    assert_eq!(body["message"], "The request body is not valid JSON.");
+    let body = assert_error(
+        &app.send(raw(reqwest::Method::POST, unknown, r#"{"force": "yes"}"#))
+            .await,
+        400,
+        "INVALID_VALUE",
+    );
+    assert_eq!(body["errors"][0]["field"], "force");
+    assert_error(
+        &app.send(raw(reqwest::Method::POST, unknown, " ")).await,
+        404,
+        "NOT_FOUND",
+    );
+
+    // The document describes the request types.
+    let doc = app
+        .send(app.http.get(app.url("/openapi.json")))
+        .await
+        .json();
+    let schema = |path: &str, method: &str| {
+        let node =
+            &doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"];
+        let name = node["$ref"]
+            .as_str()
+            .unwrap_or_default()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
+        doc["components"]["schemas"][name].clone()
+    };
+    assert_eq!(
+        schema("/auth/login", "post")["required"],
+        json!(["email", "password"])
+    );
+    assert_eq!(
+        schema("/verifications", "post")["required"],
+        json!(["service_id", "folder_id", "configuration"])
+    );
+    assert!(schema("/verifications/{id}", "put")["required"].is_null());
+    let retry = &doc["paths"]["/verifications/{id}/retry"]["post"]["requestBody"];
+    assert_ne!(retry["required"], true);
+    assert_eq!(
+        schema("/verifications/{id}/retry", "post")["properties"]["force"]["type"],
+        json!(["boolean", "null"])
+    );
+}

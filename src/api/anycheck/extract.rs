@@ -3,13 +3,16 @@
 
 use std::collections::HashMap;
 
+use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 use super::errors::{AcError, ErrorCode};
+use crate::api::common::fields;
 
 /// A JSON body; malformed JSON, a wrong content type and an oversized body are AnyCheck errors.
 pub struct AcJson<T>(pub T);
@@ -40,6 +43,71 @@ where
                 format!("The request body is invalid: {e}"),
             )
         })
+    }
+}
+
+/// A typed request body (`common::fields`): `None` when the body is JSON but not an object
+/// (each handler answers [`not_an_object`]). The rejections are `AcJson`'s, the NUL refusal
+/// included: it reads the raw JSON, whose every text (unnamed fields and free-form values too)
+/// may hold no NUL, so it stays here rather than in the fields.
+pub struct AcBody<T>(pub Option<T>);
+
+impl<S, T> FromRequest<S> for AcBody<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AcError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let AcJson(fields::Root(body)) =
+            AcJson::<fields::Root<T>>::from_request(req, state).await?;
+        Ok(AcBody(body))
+    }
+}
+
+/// The 400 of a body that is JSON but not an object.
+pub fn not_an_object() -> AcError {
+    AcError::new(
+        ErrorCode::InvalidRequest,
+        "The request body must be a JSON object.",
+    )
+}
+
+/// A typed body that may be left out (`POST /verifications/{id}/retry`): `Ok(None)` when empty
+/// or only whitespace, whatever the `Content-Type`; otherwise JSON that must be an object. Only
+/// an unreadable body is refused here; what is wrong with it is the handler's to answer, after
+/// the path.
+pub struct AcOptionalBody<T>(pub Result<Option<T>, AcError>);
+
+impl<S, T> FromRequest<S> for AcOptionalBody<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(AcOptionalBody(Ok(None)));
+        }
+        let not_json = || {
+            AcError::new(
+                ErrorCode::InvalidRequest,
+                "The request body is not valid JSON.",
+            )
+        };
+        // Read as a JSON value first, so a repeated key keeps its last value (as it always has).
+        let read = serde_json::from_slice::<serde_json::Value>(&body)
+            .map_err(|_| not_json())
+            .and_then(|value| {
+                serde_json::from_value::<fields::Root<T>>(value).map_err(|_| not_json())
+            })
+            .and_then(|fields::Root(body)| body.map(Some).ok_or_else(not_an_object));
+        Ok(AcOptionalBody(read))
     }
 }
 

@@ -4,7 +4,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::StatusCode;
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa::openapi::schema::{
+    ArrayBuilder, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type,
+};
+use utoipa::openapi::{KnownFormat, RefOr};
 
 use super::auth::Caller;
 use super::errors::{AcError, AcResult, ErrorCode};
@@ -37,15 +42,77 @@ fn too_large(index: usize, limit: usize) -> AcError {
     .with_errors(vec![FieldIssue::new(format!("files[{index}]"), message)])
 }
 
+fn files_schema() -> RefOr<Schema> {
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(SchemaType::new(Type::String))
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary))),
+        )
+        .description(Some("JPEG, PNG or PDF, by content."))
+        .into()
+}
+
+fn passwords_schema() -> RefOr<Schema> {
+    ArrayBuilder::new()
+        .items(ObjectBuilder::new().schema_type(SchemaType::new(Type::String)))
+        .description(Some(
+            "Passwords of encrypted PDFs, in the order of files[].",
+        ))
+        .into()
+}
+
+/// The form of `POST /uploads` (read part by part as it arrives, not deserialised).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    file_category: FileCategory,
+    #[serde(rename = "files[]")]
+    #[schema(schema_with = files_schema, required = true)]
+    files: Vec<String>,
+    #[serde(rename = "file_passwords[]")]
+    #[schema(schema_with = passwords_schema)]
+    file_passwords: Option<Vec<String>>,
+}
+
+// The answer keeps the field order the surface has always written (alphabetical).
+
+/// One stored file.
+#[derive(Serialize, ToSchema)]
+pub struct UploadedFile {
+    page_count: i64,
+    /// The path to name the file by in a verification's configuration.
+    path: String,
+    /// A signed link to the file.
+    url: String,
+}
+
+/// The files stored by one upload.
+#[derive(Serialize, ToSchema)]
+pub struct Upload {
+    file_category: FileCategory,
+    files: Vec<UploadedFile>,
+    object_id: String,
+}
+
 /// Stores the files; each is recognised by its content and the answer lists their paths (to
 /// name in a verification's configuration), signed links and page counts.
-#[utoipa::path(post, path = "/uploads", tag = "anycheck")]
+#[utoipa::path(
+    post, path = "/uploads", tag = "anycheck", operation_id = "upload",
+    security(("bearerJwt" = []), ("apiKey" = []), ("bearerAuth" = [])),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored", body = Upload),
+        (status = 400, description = "Invalid form or file"),
+        (status = 413, description = "A file or the body is too large"),
+    )
+)]
 #[tracing::instrument(skip_all)]
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
     multipart: Result<Multipart, MultipartRejection>,
-) -> AcResult<(StatusCode, Json<Value>)> {
+) -> AcResult<(StatusCode, Json<Upload>)> {
     let mut multipart = multipart.map_err(|e| multipart_error(e.status()))?;
     let limit = state.config.upload_max_file_bytes;
     let max_files = state.config.upload_max_files.max(1);
@@ -135,14 +202,18 @@ pub async fn upload(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "object_id": uploaded.object_id,
-            "file_category": uploaded.file_category,
-            "files": uploaded.files.iter().map(|f| json!({
-                "path": f.path,
-                "url": state.links.url(&link_path(&f.id, f.kind)),
-                "page_count": f.page_count,
-            })).collect::<Vec<_>>(),
-        })),
+        Json(Upload {
+            file_category: uploaded.file_category,
+            files: uploaded
+                .files
+                .iter()
+                .map(|f| UploadedFile {
+                    page_count: f.page_count,
+                    path: f.path.clone(),
+                    url: state.links.url(&link_path(&f.id, f.kind)),
+                })
+                .collect(),
+            object_id: uploaded.object_id,
+        }),
     ))
 }
