@@ -15,7 +15,6 @@ use crate::domain::catalog;
 use crate::domain::events::EventType;
 use crate::domain::source::SandboxOutcome;
 use crate::domain::text::{ListRule, TextRule, limits};
-use crate::domain::verifications::{FileCategory, OutputStatus, VerificationStatus};
 
 /// Who may call an operation.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -50,8 +49,6 @@ struct Op {
     request: Option<Value>,
     /// The request body is JSON (a wrong `Content-Type` is a 415).
     json_body: bool,
-    /// The body may be left out (`retry`).
-    request_optional: bool,
     /// Query parameter schemas, by name (replacing the annotation's).
     query: Vec<(&'static str, Value)>,
     /// `(status, operationId, parameter, runtime expression)`: where an answer's values feed
@@ -78,7 +75,6 @@ impl Op {
             errors,
             request: None,
             json_body: false,
-            request_optional: false,
             query: Vec::new(),
             responses: Vec::new(),
         }
@@ -97,11 +93,6 @@ impl Op {
     fn body(mut self, content_type: &'static str, schema: Value) -> Self {
         let content = self.request.get_or_insert_with(|| json!({}));
         content[content_type] = json!({ "schema": schema });
-        self
-    }
-
-    fn optional_body(mut self) -> Self {
-        self.request_optional = true;
         self
     }
 
@@ -338,73 +329,6 @@ fn schemas() -> Map<String, Value> {
         ),
     );
     add(
-        "SubmitData",
-        object(
-            json!({
-                "recruiter_id": string, "organization": string,
-                "candidates_processed": count, "total_cost": count,
-                "cases_created": { "type": "array", "items": object(json!({
-                    "candidate_id": { "type": "string", "format": "uuid" },
-                    "case_id": { "type": "string", "format": "uuid" },
-                    "name": string, "email": opt_string,
-                }), &["candidate_id", "case_id", "name", "email"]) },
-            }),
-            &[
-                "recruiter_id",
-                "organization",
-                "candidates_processed",
-                "total_cost",
-                "cases_created",
-            ],
-        ),
-    );
-    add(
-        "Report",
-        object(
-            json!({
-                "reference_id": string, "generated_at": string,
-                "status": { "type": "string", "enum": words(CaseStatus::ALL, CaseStatus::as_str) },
-                "result": { "type": "string", "enum": check_results },
-                "candidate": object(json!({ "name": string, "photo": string }), &["name", "photo"]),
-                "summary": object(
-                    json!({ "total": count, "clear": count, "minor_discrepancy": count, "discrepancy": count, "unable_to_verify": count, "not_available": count, "pending": count }),
-                    &["total", "clear", "minor_discrepancy", "discrepancy", "unable_to_verify", "not_available", "pending"],
-                ),
-                "checks": { "type": "array", "items": object(json!({
-                    "type": string, "name": string, "category": string,
-                    "status": { "type": "string", "enum": words(CheckStatus::ALL, CheckStatus::as_str) },
-                    "result": { "type": "string", "enum": check_results },
-                    "completed_at": opt_string,
-                    "fields": { "type": "array", "items": object(json!({ "label": string, "value": string }), &["label", "value"]) },
-                    "documents": strings,
-                    "remark": string,
-                    "entries": { "type": "array", "items": { "type": "object" } },
-                }), &["type", "name", "category", "status", "result", "completed_at"]) },
-            }),
-            &[
-                "reference_id",
-                "generated_at",
-                "status",
-                "result",
-                "candidate",
-                "summary",
-                "checks",
-            ],
-        ),
-    );
-    add(
-        "Audited",
-        object(
-            json!({
-                "case_id": { "type": "string", "format": "uuid" },
-                "status": { "type": "string", "enum": words(CaseStatus::ALL, CaseStatus::as_str) },
-                "result": { "type": "string", "enum": check_results },
-                "decision": { "type": "string", "enum": words(AuditDecision::ALL, AuditDecision::as_str) },
-            }),
-            &["case_id", "status", "result", "decision"],
-        ),
-    );
-    add(
         "Download",
         object(
             json!({
@@ -514,135 +438,6 @@ fn schemas() -> Map<String, Value> {
         ),
     );
 
-    // AnyCheck.
-    add(
-        "TokenPair",
-        object(
-            json!({ "access_token": string, "refresh_token": string, "expires_in": { "type": "integer" } }),
-            &["access_token", "refresh_token", "expires_in"],
-        ),
-    );
-    add(
-        "Verification",
-        object(
-            json!({
-                "id": { "type": "string", "format": "uuid" },
-                "service": object(json!({ "id": string, "name": string }), &["id", "name"]),
-                "user_id": opt_string, "api_key": opt_string,
-                "folder_id": string, "result_id": string,
-                "execution_time": { "type": ["number", "null"] },
-                "status": { "type": "string", "enum": words(VerificationStatus::ALL, VerificationStatus::as_str) },
-                "start_date": opt_string, "end_date": opt_string,
-                "input_config": {}, "input_file_url": { "type": ["object", "null"] },
-                "output": {}, "output_file_url": opt_string,
-                "output_status": nullable(json!({ "type": "string", "enum": words(OutputStatus::ALL, OutputStatus::as_str) })),
-                "external_job_id": { "type": "object" },
-                "webhook_url": opt_string, "webhook_metadata": {},
-                "export_file_url": string, "credit_used": { "type": "number" },
-                "total_files": count, "total_pages": count,
-                "created_at": string, "updated_at": string,
-            }),
-            &[
-                "id",
-                "service",
-                "folder_id",
-                "result_id",
-                "status",
-                "created_at",
-                "updated_at",
-            ],
-        ),
-    );
-    let named = object(json!({ "id": string, "name": string }), &["id", "name"]);
-    add(
-        "Folder",
-        object(
-            json!({
-                "id": { "type": "string", "format": "uuid" }, "group": named, "name": string,
-                "is_starred": { "type": "boolean" }, "total_service": count, "total_result": count,
-                "created_at": string, "created_by": opt_string, "updated_at": string, "updated_by": opt_string,
-            }),
-            &[
-                "id",
-                "group",
-                "name",
-                "is_starred",
-                "total_service",
-                "total_result",
-                "created_at",
-                "updated_at",
-            ],
-        ),
-    );
-    add(
-        "Service",
-        object(
-            json!({
-                "id": { "type": "string", "format": "uuid" },
-                "category": object(json!({ "id": string, "name": string, "type": string }), &["id", "name", "type"]),
-                "code": string, "name": string, "description": string, "icon_file_url": opt_string,
-                "credit_cost_default": { "type": "integer" }, "action_type": string, "action_param": string,
-                "is_enabled": { "type": "boolean" }, "created_at": string, "updated_at": string,
-            }),
-            &[
-                "id",
-                "category",
-                "code",
-                "name",
-                "credit_cost_default",
-                "is_enabled",
-                "created_at",
-                "updated_at",
-            ],
-        ),
-    );
-    add(
-        "Profile",
-        object(
-            json!({
-                "id": opt_string, "email": opt_string, "name": opt_string,
-                "role": string, "auth_type": { "type": "string", "enum": ["PASSWORD", "API_KEY"] },
-                "api_key_id": opt_string,
-                "organization": object(json!({ "id": string, "name": string, "credit_balance": { "type": "integer" } }), &["id", "name", "credit_balance"]),
-                "groups": { "type": "array", "items": named },
-                "created_at": string,
-            }),
-            &[
-                "id",
-                "email",
-                "name",
-                "role",
-                "auth_type",
-                "api_key_id",
-                "organization",
-                "groups",
-                "created_at",
-            ],
-        ),
-    );
-    add(
-        "Upload",
-        object(
-            json!({
-                "object_id": string,
-                "file_category": { "type": "string", "enum": words(FileCategory::ALL, FileCategory::as_str) },
-                "files": { "type": "array", "items": object(json!({ "path": string, "url": string, "page_count": { "type": ["integer", "null"] } }), &["path", "url"]) },
-            }),
-            &["object_id", "file_category", "files"],
-        ),
-    );
-    add(
-        "ApiKey",
-        object(
-            json!({
-                "id": uuid_string(),
-                "prefix": { "type": "string", "description": "The key's first characters (sat_test_… or sat_live_…); the key itself is shown once, when it is made." },
-                "state": { "type": "string", "enum": ["active", "inactive", "revoked"] },
-                "created_at": { "type": "string", "format": "date-time" },
-            }),
-            &["id", "prefix", "state", "created_at"],
-        ),
-    );
     schemas
 }
 
@@ -666,7 +461,6 @@ fn uuid_string() -> Value {
 fn operations() -> Vec<Op> {
     use Auth::*;
     let kn = Body::KonnectNxt;
-    let ac = Body::AnyCheck;
     let check_keys = catalog::keys();
     let outcomes = words(SandboxOutcome::ALL, SandboxOutcome::as_str);
     let final_results: Vec<&str> = CheckResult::ALL
@@ -718,7 +512,6 @@ fn operations() -> Vec<Op> {
         },
         "required": ["name"],
     });
-    let verification = schema_ref("Verification");
     vec![
         Op::new("healthz", "get", "/healthz", Public, Body::Plain).answers(
             200,
@@ -775,58 +568,6 @@ fn operations() -> Vec<Op> {
             .answers(400, "Invalid request_id provided in query params", Option::None)
             .answers(404, "No record for this request_id, or no GST registration for the GSTIN", Option::None)
             .answers(500, "The GST source could not be reached; credits refunded", Option::None),
-        Op::new("submitBgv", "post", "/api/recruiter/v2/bgv-submit/", ApiKey, kn)
-            .json(
-                json!({
-                    "type": "object",
-                    "properties": {
-                        "checks": list(&limits::CHECKS, json!({ "type": "string", "enum": check_keys }), 1),
-                        "candidates": { "type": "array", "items": candidate, "minItems": 1, "maxItems": MAX_CANDIDATES },
-                    },
-                    "required": ["checks", "candidates"],
-                }),
-                Some(json!({
-                    "checks": ["identity_pan", "aml_check"],
-                    "candidates": [{ "name": "Vivek Patel", "dob": "08-01-2001", "pan": "ABCPE1234F", "permanent_address": "12 MG Road, Pune 411001" }],
-                })),
-            )
-            .answers(200, "Cases created; credits charged", Some(kn_data("SubmitData", 200, &["success", "credits_used", "credits_remaining", "credits_left"])))
-            .link(200, "reportJson", "case_id", "$response.body#/data/cases_created/0/case_id")
-            .link(200, "downloadReport", "case_id", "$response.body#/data/cases_created/0/case_id")
-            .link(200, "auditCase", "case_id", "$response.body#/data/cases_created/0/case_id")
-            .answers(400, "Every failing candidate, field and reason in `errors`; nothing created", Option::None)
-            .answers(402, "Insufficient credits; nothing created", Option::None),
-        Op::new("reportJson", "get", "/api/recruiter/v2/report-json/", ApiKey, kn)
-            .query("case_id", uuid_string())
-            .answers(200, "The report (data.status says whether it is complete)", Some(envelope(schema_ref("Report"), 200, &["errors"])))
-            .answers(400, "Invalid case_id", Option::None)
-            .answers(404, "No such case", Option::None)
-            .answers(429, "Polled more often than the interval (Retry-After)", Option::None),
-        Op::new("auditCase", "post", "/api/recruiter/v2/cases/{case_id}/audit", ApiKey, kn)
-            .json(
-                json!({
-                    "type": "object",
-                    "properties": {
-                        "decision": { "type": "string", "enum": words(AuditDecision::ALL, AuditDecision::as_str) },
-                        "note": text(&limits::NOTE, "Why."),
-                        "overrides": nullable(list(&limits::OVERRIDES, json!({
-                            "type": "object",
-                            "properties": {
-                                "type": nullable(text(&limits::OVERRIDE_TYPE, "The check type of the case to override.")),
-                                "result": { "type": "string", "enum": final_results },
-                                "remark": nullable(text(&limits::REMARK, "Shown in the report.")),
-                            },
-                            "required": ["result"],
-                        }), 0)),
-                    },
-                    "required": ["decision", "note"],
-                }),
-                Some(json!({ "decision": "approve", "note": "Documents verified by phone with the employer." })),
-            )
-            .answers(200, "Audited and completed", Some(kn_data("Audited", 200, &[])))
-            .answers(400, "Invalid case_id or body", Option::None)
-            .answers(404, "No such case", Option::None)
-            .answers(409, "The case is not awaiting audit", Option::None),
         Op::new("downloadReport", "get", "/api/verification/bgv/download", ApiKey, kn)
             .query("case_id", uuid_string())
             .query("type", json!({ "type": "string", "enum": ["pdf"], "description": "pdf: a signed link; absent: the PDF as base64." }))
@@ -925,148 +666,7 @@ fn operations() -> Vec<Op> {
         Op::new("watchmanListInfo", "get", "/v2/listinfo", ApiKey, Body::Watchman)
             .answers(200, "The lists served", Some(object(json!({ "lists": { "type": "object" }, "listHashes": { "type": "object" }, "startedAt": { "type": "string" }, "endedAt": { "type": "string" }, "version": { "type": "string" } }), &["lists", "listHashes"])))
             .answers(503, "The index is being built", Option::None),
-        // AnyCheck.
-        Op::new("login", "post", "/auth/login", Public, ac)
-            .json(
-                object(json!({ "email": { "type": "string", "minLength": 1 }, "password": { "type": "string", "minLength": 1, "format": "password" } }), &["email", "password"]),
-                Some(json!({ "email": "analyst@example.com", "password": "correct horse battery staple" })),
-            )
-            .answers(200, "Signed in", Some(schema_ref("TokenPair")))
-            .answers(400, "A field is missing", Option::None)
-            .answers(401, "INVALID_CREDENTIALS", Option::None)
-            .answers(403, "FORBIDDEN: a disabled user", Option::None)
-            .answers(429, "QUOTA_EXCEEDED, with X-RateLimit-* headers", Option::None),
-        Op::new("refreshToken", "post", "/auth/refresh", Public, ac)
-            .json(object(json!({ "refresh_token": { "type": "string", "minLength": 1 } }), &["refresh_token"]), Option::None)
-            .answers(200, "A new pair; the token given is spent", Some(schema_ref("TokenPair")))
-            .answers(400, "A field is missing", Option::None)
-            .answers(401, "INVALID_TOKEN (a reused token revokes its family), TOKEN_EXPIRED", Option::None),
-        Op::new("authMethods", "get", "/auth/methods", Public, ac).answers(
-            200,
-            "Sign-in methods",
-            Some(object(json!({ "PASSWORD": { "type": "object" }, "ENTRA": { "type": "object" }, "LDAP": { "type": "object" } }), &["PASSWORD", "ENTRA", "LDAP"])),
-        ),
-        Op::new("profile", "get", "/profile", AnyCheck, ac)
-            .answers(200, "The caller", Some(schema_ref("Profile"))),
-        Op::new("listServices", "get", "/services", AnyCheck, ac).answers(
-            200,
-            "The services",
-            Some(object(json!({ "total": count_schema(), "items": { "type": "array", "items": schema_ref("Service") } }), &["total", "items"])),
-        ),
-        Op::new("getService", "get", "/services/{id}", AnyCheck, ac)
-            .answers(200, "The service", Some(schema_ref("Service")))
-            .answers(400, "INVALID_ID", Option::None)
-            .answers(404, "No such service", Option::None),
-        Op::new("upload", "post", "/uploads", AnyCheck, ac)
-            .body(
-                "multipart/form-data",
-                object(
-                    json!({
-                        "file_category": { "type": "string", "enum": words(FileCategory::ALL, FileCategory::as_str) },
-                        "files[]": { "type": "array", "items": { "type": "string", "format": "binary" }, "description": "JPEG, PNG or PDF, by content." },
-                        "file_passwords[]": { "type": "array", "items": { "type": "string" }, "description": "Passwords of encrypted PDFs, in the order of files[]." },
-                    }),
-                    &["file_category", "files[]"],
-                ),
-            )
-            .answers(201, "Stored", Some(schema_ref("Upload")))
-            .answers(400, "Invalid form or file", Option::None)
-            .answers(413, "A file or the body is too large", Option::None),
-        Op::new("createFolder", "post", "/folders", AnyCheck, ac)
-            .json(
-                object(json!({ "name": { "type": "string" }, "group_id": nullable(uuid_string()) }), &["name"]),
-                Some(json!({ "name": "October hires" })),
-            )
-            .answers(201, "Created", Some(schema_ref("Folder")))
-            .answers(400, "Invalid name or group_id", Option::None)
-            .answers(403, "Not a member of the group", Option::None)
-            .answers(404, "No such group", Option::None),
-        Op::new("getFolder", "get", "/folders/{id}", AnyCheck, ac)
-            .answers(200, "The folder", Some(schema_ref("Folder")))
-            .answers(400, "INVALID_ID", Option::None)
-            .answers(403, "Not a member of the folder's group", Option::None)
-            .answers(404, "No such folder", Option::None),
-        Op::new("listFolders", "get", "/groups/{group_id}/folders", AnyCheck, ac)
-            .query("page_size", page_param(1, Some(100), "Default 10."))
-            .query("page_offset", page_param(0, None, "Default 0."))
-            .query("search", json!({ "type": "string", "maxLength": 256 }))
-            .answers(200, "{total, items}", Some(object(json!({ "total": count_schema(), "items": { "type": "array", "items": schema_ref("Folder") } }), &["total", "items"])))
-            .answers(400, "INVALID_ID or a paging value", Option::None)
-            .answers(403, "Not a member of the group", Option::None)
-            .answers(404, "No such group", Option::None),
-        Op::new("submitVerification", "post", "/verifications", AnyCheck, ac)
-            .json(
-                json!({
-                    "type": "object",
-                    "properties": {
-                        "service_id": uuid_string(),
-                        "folder_id": uuid_string(),
-                        "configuration": { "description": "The service's configuration (seed 003)." },
-                        "result_id": nullable(uuid_string()),
-                        "webhook_url": { "type": ["string", "null"] },
-                        "webhook_metadata": {},
-                    },
-                    "required": ["service_id", "folder_id", "configuration"],
-                }),
-                Option::None,
-            )
-            .answers(201, "The new item", Some(verification.clone()))
-            .link(201, "getVerification", "id", "$response.body#/id")
-            .link(201, "updateVerification", "id", "$response.body#/id")
-            .link(201, "retryVerification", "id", "$response.body#/id")
-            .link(201, "listVerifications", "result_id", "$response.body#/result_id")
-            .answers(400, "Invalid field", Option::None)
-            .answers(403, "INSUFFICIENT_BALANCE, or no access to the folder", Option::None)
-            .answers(404, "No such service, folder or result group", Option::None),
-        Op::new("listVerifications", "get", "/verifications", AnyCheck, ac)
-            .query("result_id", uuid_string())
-            .query("page_offset", page_param(0, None, "Default 0."))
-            .query("page_size", page_param(1, Some(100), "Default 10."))
-            .answers(200, "{total, overall_status, items} (seed 003)", Some(object(json!({ "total": count_schema(), "overall_status": { "type": "string" }, "items": { "type": "array", "items": verification } }), &["total", "overall_status", "items"])))
-            .answers(400, "Invalid parameter", Option::None)
-            .answers(404, "No such result group", Option::None),
-        Op::new("getVerification", "get", "/verifications/{id}", AnyCheck, ac)
-            .answers(200, "The item", Some(verification.clone()))
-            .answers(400, "INVALID_ID", Option::None)
-            .answers(404, "No such verification", Option::None),
-        Op::new("updateVerification", "put", "/verifications/{id}", AnyCheck, ac)
-            .json(
-                json!({
-                    "type": "object",
-                    "properties": {
-                        "verification_status": nullable(json!({ "type": "string", "enum": words(VerificationStatus::ALL, VerificationStatus::as_str) })),
-                        "output": {},
-                        "output_status": nullable(json!({ "type": "string", "enum": words(OutputStatus::ALL, OutputStatus::as_str) })),
-                        "configuration": {},
-                    },
-                }),
-                Some(json!({ "verification_status": "CANCELLED" })),
-            )
-            .answers(200, "The item", Some(verification.clone()))
-            .answers(400, "Invalid field or transition", Option::None)
-            .answers(403, "Reviews are for signed-in users", Option::None)
-            .answers(404, "No such verification", Option::None)
-            .answers(409, "The verification cannot change now", Option::None),
-        Op::new("retryVerification", "post", "/verifications/{id}/retry", AnyCheck, ac)
-            .json(object(json!({ "force": { "type": ["boolean", "null"] } }), &[]), Option::None)
-            .optional_body()
-            .answers(200, "The item", Some(verification))
-            .answers(400, "INVALID_ID or body", Option::None)
-            .answers(404, "No such verification", Option::None)
-            .answers(409, "Nothing to retry", Option::None),
-        Op::new("listApiKeys", "get", "/api-keys", AnyCheck, ac)
-            .answers(200, "{total, items}, oldest first", Some(object(json!({ "total": count_schema(), "items": { "type": "array", "items": schema_ref("ApiKey") } }), &["total", "items"])))
-            .answers(403, "FORBIDDEN: not a signed-in owner (an API key or a group user)", Option::None),
-        Op::new("revokeApiKey", "post", "/api-keys/{id}/revoke", AnyCheck, ac)
-            .answers(200, "The key, revoked (refused from the next request; final)", Some(schema_ref("ApiKey")))
-            .answers(400, "INVALID_ID", Option::None)
-            .answers(403, "FORBIDDEN: not a signed-in owner (an API key or a group user)", Option::None)
-            .answers(404, "No such key in the organisation", Option::None),
     ]
-}
-
-fn count_schema() -> Value {
-    json!({ "type": "integer", "minimum": 0 })
 }
 
 fn error_schema(body: Body) -> Option<Value> {
@@ -1248,7 +848,7 @@ fn patch(doc: &mut Value) {
                 if let Some(content) = &op.request {
                     operation.insert(
                         "requestBody".into(),
-                        json!({ "required": !op.request_optional, "content": content }),
+                        json!({ "required": true, "content": content }),
                     );
                 }
             }
@@ -1260,6 +860,26 @@ fn patch(doc: &mut Value) {
 
 /// Adds to one operation what its surface shares: parameters, shared statuses, error bodies.
 fn patch_operation(operation: &mut Map<String, Value>, shape: &Shape, legacy: Option<&Op>) {
+    // A body that may be left out (`request_body = Option<T>`, which utoipa writes as "T or
+    // null" and leaves not required): described as the object `T`.
+    if let Some(content) = operation
+        .get_mut("requestBody")
+        .and_then(|b| b.get_mut("content"))
+        .and_then(Value::as_object_mut)
+    {
+        for media in content.values_mut() {
+            let object = media["schema"]["oneOf"].as_array().and_then(|choices| {
+                let mut others = choices.iter().filter(|c| c["type"] != "null");
+                match (choices.len(), others.next(), others.next()) {
+                    (2, Some(object), None) => Some(object.clone()),
+                    _ => None,
+                }
+            });
+            if let Some(object) = object {
+                media["schema"] = object;
+            }
+        }
+    }
     if let Some(parameters) = operation
         .get_mut("parameters")
         .and_then(Value::as_array_mut)

@@ -7,8 +7,27 @@
 pub trait TextState: Sized + Copy + 'static {
     /// The enum's name, for error messages about unknown words.
     const NAME: &'static str;
+    /// Every value, in declaration order.
+    const ALL: &'static [Self];
     fn as_str(self) -> &'static str;
     fn parse(text: &str) -> Option<Self>;
+}
+
+/// The schema of a state as the API writes it: one of its words.
+pub fn words_schema<T: TextState>(nullable: bool) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    let mut words: Vec<serde_json::Value> =
+        T::ALL.iter().map(|v| serde_json::Value::from(v.as_str())).collect();
+    let kind = if nullable {
+        words.push(serde_json::Value::Null);
+        SchemaType::from_iter([Type::String, Type::Null])
+    } else {
+        SchemaType::new(Type::String)
+    };
+    ObjectBuilder::new()
+        .schema_type(kind)
+        .enum_values(Some(words))
+        .into()
 }
 
 /// Declares a [`TextState`] enum: `text_enum! { pub enum KeyState { Active => "active", … } }`.
@@ -45,6 +64,7 @@ macro_rules! text_enum {
 
         impl $crate::domain::state::TextState for $name {
             const NAME: &'static str = stringify!($name);
+            const ALL: &'static [Self] = $name::ALL;
             fn as_str(self) -> &'static str {
                 $name::as_str(self)
             }
@@ -52,6 +72,14 @@ macro_rules! text_enum {
                 $name::parse(text)
             }
         }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                $crate::domain::state::words_schema::<$name>(false)
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::cases::{CaseStatus, CheckResult, CheckStatus};
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Report {
     pub reference_id: String,
     pub generated_at: String,
@@ -16,13 +16,13 @@ pub struct Report {
     pub checks: Vec<CheckReport>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Candidate {
     pub name: String,
     pub photo: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Summary {
     pub total: i64,
     pub clear: i64,
@@ -33,7 +33,7 @@ pub struct Summary {
     pub pending: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct CheckReport {
     #[serde(rename = "type")]
     pub kind: String,
@@ -53,7 +53,7 @@ pub struct CheckReport {
     pub entries: Option<Vec<serde_json::Value>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Field {
     pub label: String,
     pub value: String,

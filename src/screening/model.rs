@@ -47,6 +47,7 @@ impl ListKind {
 /// Stored as its short name (the store's column codec reads it back through `parse`).
 impl crate::domain::state::TextState for ListKind {
     const NAME: &'static str = "ListKind";
+    const ALL: &'static [Self] = &ListKind::ALL;
     fn as_str(self) -> &'static str {
         ListKind::as_str(self)
     }

@@ -21,6 +21,7 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, T
 use utoipa::openapi::{RefOr, schema};
 use utoipa::{PartialSchema, ToSchema};
 
+use crate::domain::state::TextState as Words;
 use crate::domain::text::{ListRule, TextError, TextRule};
 
 /// A text field's rule, as a type: `Text<Name>` is checked by `limits::NAME`.
@@ -337,6 +338,57 @@ impl PartialSchema for Given {
 
 impl ToSchema for Given {}
 
+/// A word of a closed set (`E`'s values), kept as sent so the surface can word its refusal.
+pub struct Word<E> {
+    pub given: Given,
+    word: PhantomData<E>,
+}
+
+impl<E> Default for Word<E> {
+    fn default() -> Self {
+        Word {
+            given: Given::default(),
+            word: PhantomData,
+        }
+    }
+}
+
+impl<E: Words> Word<E> {
+    /// The value when it is one of the words.
+    pub fn parse(&self) -> Option<E> {
+        self.given.as_str().and_then(E::parse)
+    }
+}
+
+impl<'de, E> Deserialize<'de> for Word<E> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Word {
+            given: Given::deserialize(deserializer)?,
+            word: PhantomData,
+        })
+    }
+}
+
+impl<E: Words> Word<E> {
+    /// The schema of an optional word: one of the words, or `null` (read as absent).
+    pub fn or_null() -> RefOr<Schema> {
+        crate::domain::state::words_schema::<E>(true)
+    }
+}
+
+/// A required word: one of the words (`null` is refused as missing).
+impl<E: Words> PartialSchema for Word<E> {
+    fn schema() -> RefOr<Schema> {
+        crate::domain::state::words_schema::<E>(false)
+    }
+}
+
+impl<E: Words> ToSchema for Word<E> {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed(E::NAME)
+    }
+}
+
 /// A field that must be a JSON object of `T`'s fields (or absent).
 pub enum Obj<T> {
     Absent,
@@ -580,6 +632,120 @@ impl<L: Items, T: ToSchema> ToSchema for Entries<L, T> {
         Cow::Borrowed(L::RULE.field)
     }
 }
+
+/// A value the vendor documents as free-form JSON (a service's `configuration`, a review's
+/// `output`, `webhook_metadata`): kept as sent, `None` when absent or `null`, and read by the
+/// app's own rules.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Free(pub Option<serde_json::Value>);
+
+impl Free {
+    pub fn get(&self) -> Option<&serde_json::Value> {
+        self.0.as_ref()
+    }
+}
+
+impl<'de> Deserialize<'de> for Free {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Free;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Free, D::Error> {
+                let value = serde_json::Value::deserialize(inner)?;
+                Ok(Free(Some(value).filter(|v| !v.is_null())))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Free, E> {
+                Ok(Free(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Free, E> {
+                Ok(Free(None))
+            }
+        }
+        deserializer.deserialize_option(V)
+    }
+}
+
+impl PartialSchema for Free {
+    fn schema() -> RefOr<Schema> {
+        RefOr::T(Schema::Object(
+            ObjectBuilder::new()
+                .schema_type(SchemaType::AnyValue)
+                .build(),
+        ))
+    }
+}
+
+impl ToSchema for Free {}
+
+/// A `true`/`false` field: `Ok(None)` when absent or `null`, `Err(WrongType)` for any other value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Flag(Option<Result<bool, Problem>>);
+
+impl Flag {
+    pub fn get(&self) -> Result<Option<bool>, Problem> {
+        self.0.clone().transpose()
+    }
+}
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Flag;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Flag, D::Error> {
+                inner.deserialize_any(self)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Flag, E> {
+                Ok(Flag(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Flag, E> {
+                Ok(Flag(None))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Flag, E> {
+                Ok(Flag(Some(Ok(v))))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Flag, E> {
+                Ok(Flag(Some(Err(Problem::WrongType))))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Flag, E> {
+                Ok(Flag(Some(Err(Problem::WrongType))))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Flag, E> {
+                Ok(Flag(Some(Err(Problem::WrongType))))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Flag, E> {
+                Ok(Flag(Some(Err(Problem::WrongType))))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Flag, A::Error> {
+                drain_seq(seq)?;
+                Ok(Flag(Some(Err(Problem::WrongType))))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Flag, A::Error> {
+                drain_map(map)?;
+                Ok(Flag(Some(Err(Problem::WrongType))))
+            }
+        }
+        deserializer.deserialize_option(V)
+    }
+}
+
+impl PartialSchema for Flag {
+    fn schema() -> RefOr<Schema> {
+        RefOr::T(Schema::Object(
+            ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::Boolean, Type::Null]))
+                .build(),
+        ))
+    }
+}
+
+impl ToSchema for Flag {}
 
 /// A whole request body: `Some` when the JSON is an object read as `T`, `None` otherwise (each
 /// surface words that refusal).

@@ -60,6 +60,66 @@ impl<T: Serialize> Envelope<T> {
     }
 }
 
+/// The envelope's schema around `T`'s (named `<T>Envelope`): every field the type can send, the
+/// four always sent required. (A generic body type gives its schema through `ComposeSchema`,
+/// which utoipa's `PartialSchema` is implemented over.)
+impl<T: Serialize + utoipa::ToSchema> utoipa::__dev::ComposeSchema for Envelope<T> {
+    fn compose(
+        _: Vec<utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>>,
+    ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        let count = || {
+            ObjectBuilder::new()
+                .schema_type(SchemaType::new(Type::Integer))
+                .minimum(Some(0))
+        };
+        ObjectBuilder::new()
+            .property(
+                "status",
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::new(Type::String))
+                    .enum_values(Some(["success"])),
+            )
+            .property(
+                "code",
+                ObjectBuilder::new().schema_type(SchemaType::new(Type::Integer)),
+            )
+            .property(
+                "message",
+                ObjectBuilder::new().schema_type(SchemaType::new(Type::String)),
+            )
+            .property("data", T::schema())
+            .property("credits_used", count())
+            .property("credits_remaining", count())
+            .property("credits_left", count())
+            .property(
+                "errors",
+                ObjectBuilder::new().schema_type(SchemaType::new(Type::Null)),
+            )
+            .required("status")
+            .required("code")
+            .required("message")
+            .required("data")
+            .into()
+    }
+}
+
+impl<T: Serialize + utoipa::ToSchema> utoipa::ToSchema for Envelope<T> {
+    fn name() -> Cow<'static, str> {
+        Cow::Owned(format!("{}Envelope", T::name()))
+    }
+
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((T::name().into_owned(), T::schema()));
+        T::schemas(schemas);
+    }
+}
+
 impl<T: Serialize> IntoResponse for Envelope<T> {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.code).unwrap_or(StatusCode::OK);

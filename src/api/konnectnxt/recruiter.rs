@@ -10,11 +10,11 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{PartialSchema, ToSchema};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::ApiKeyAuth;
 use super::envelope::{ApiError, ApiResult, Envelope, ErrorKind};
-use super::extract::{ApiJson, QueryParams};
+use super::extract::QueryParams;
 use crate::api::AppState;
 use crate::app::cases::{
     self as bgv, Audit, Audited, Candidate, CaseCreated, MAX_CANDIDATES, Override,
@@ -26,8 +26,8 @@ use crate::domain::ids::{Aadhaar, Mobile, Pan, Uan};
 use crate::domain::person::{Email, PersonName, Pincode};
 use crate::domain::ratelimit::FixedWindow;
 use crate::domain::source::{EmployerClaim, SandboxOutcome};
-use crate::domain::text::{TextRule, limits};
-use crate::api::common::fields::{Entries, Given, List, Obj, Problem, Rule, Scalar, Text, rule};
+use crate::domain::text::limits;
+use crate::api::common::fields::{Entries, Given, List, Obj, Problem, Rule, Scalar, Text, Word, rule};
 use super::extract::{ApiBody, NOT_AN_OBJECT};
 use crate::reports::model::Report;
 
@@ -56,41 +56,41 @@ pub struct CandidateFields {
     /// Full name.
     #[schema(schema_with = Text::<rule::Name>::schema, required = true)]
     name: Text<rule::Name>,
-    #[schema(schema_with = Text::<rule::Email>::schema)]
+    #[schema(schema_with = Text::<rule::Email>::schema, required = false)]
     email: Text<rule::Email>,
     /// 10-digit Indian mobile number.
-    #[schema(schema_with = Text::<rule::Phone>::schema)]
+    #[schema(schema_with = Text::<rule::Phone>::schema, required = false)]
     phone: Text<rule::Phone>,
     /// Date of birth: DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD; not in the future, not before 1900.
-    #[schema(schema_with = Text::<rule::Dob>::schema)]
+    #[schema(schema_with = Text::<rule::Dob>::schema, required = false)]
     dob: Text<rule::Dob>,
-    #[schema(schema_with = Text::<rule::FatherName>::schema)]
+    #[schema(schema_with = Text::<rule::FatherName>::schema, required = false)]
     father_name: Text<rule::FatherName>,
-    #[schema(schema_with = Text::<rule::PermanentAddress>::schema)]
+    #[schema(schema_with = Text::<rule::PermanentAddress>::schema, required = false)]
     permanent_address: Text<rule::PermanentAddress>,
     /// Current address.
-    #[schema(schema_with = Text::<rule::Address>::schema)]
+    #[schema(schema_with = Text::<rule::Address>::schema, required = false)]
     address: Text<rule::Address>,
     /// 6-digit PIN code.
-    #[schema(schema_with = Text::<rule::Pincode>::schema)]
+    #[schema(schema_with = Text::<rule::Pincode>::schema, required = false)]
     pincode: Text<rule::Pincode>,
     /// PAN (AAAAA9999A).
-    #[schema(schema_with = Text::<rule::Pan>::schema)]
+    #[schema(schema_with = Text::<rule::Pan>::schema, required = false)]
     pan: Text<rule::Pan>,
     /// 12-digit Aadhaar; spaces or hyphens between the groups.
-    #[schema(schema_with = Text::<rule::AadhaarNumber>::schema)]
+    #[schema(schema_with = Text::<rule::AadhaarNumber>::schema, required = false)]
     aadhaar_number: Text<rule::AadhaarNumber>,
     /// 12-digit UAN.
-    #[schema(schema_with = Text::<rule::Uan>::schema)]
+    #[schema(schema_with = Text::<rule::Uan>::schema, required = false)]
     uan: Text<rule::Uan>,
     /// An http(s) URL of the candidate's photo.
-    #[schema(schema_with = Text::<rule::Photo>::schema)]
+    #[schema(schema_with = Text::<rule::Photo>::schema, required = false)]
     photo: Text<rule::Photo>,
     /// Employment claims, for `employment_check`.
-    #[schema(schema_with = List::<rule::Employers, Obj<EmployerFields>>::schema)]
+    #[schema(schema_with = List::<rule::Employers, Obj<EmployerFields>>::schema, required = false)]
     employers: List<rule::Employers, Obj<EmployerFields>>,
     /// Sandbox organisations only: check type → the outcome its sandbox source gives.
-    #[schema(schema_with = Entries::<rule::SandboxOutcomes, Given>::schema)]
+    #[schema(schema_with = Entries::<rule::SandboxOutcomes, Given>::schema, required = false)]
     sandbox_outcome: Entries<rule::SandboxOutcomes, Given>,
 }
 
@@ -99,13 +99,13 @@ pub struct CandidateFields {
 pub struct EmployerFields {
     #[schema(schema_with = Text::<rule::EmployerName>::schema, required = true)]
     employer_name: Text<rule::EmployerName>,
-    #[schema(schema_with = Text::<rule::Designation>::schema)]
+    #[schema(schema_with = Text::<rule::Designation>::schema, required = false)]
     designation: Text<rule::Designation>,
     /// DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD.
-    #[schema(schema_with = Text::<rule::StartDate>::schema)]
+    #[schema(schema_with = Text::<rule::StartDate>::schema, required = false)]
     start_date: Text<rule::StartDate>,
     /// Not before `start_date`.
-    #[schema(schema_with = Text::<rule::EndDate>::schema)]
+    #[schema(schema_with = Text::<rule::EndDate>::schema, required = false)]
     end_date: Text<rule::EndDate>,
 }
 
@@ -462,7 +462,7 @@ fn parse_checks(field: &List<rule::Checks, Given>) -> Result<Vec<&'static CheckS
     Ok(specs)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SubmitData {
     pub recruiter_id: String,
     pub organization: String,
@@ -472,8 +472,9 @@ pub struct SubmitData {
 }
 
 /// The submit response carries the vendor's `success` flag beside the envelope's fields.
-#[derive(Serialize)]
-struct SubmitResponse {
+#[derive(Serialize, ToSchema)]
+pub struct SubmitResponse {
+    #[schema(value_type = String)]
     status: &'static str,
     code: u16,
     success: bool,
@@ -485,7 +486,23 @@ struct SubmitResponse {
 }
 
 /// Submit candidates for BGV (bulk)
-#[utoipa::path(post, path = "/api/recruiter/v2/bgv-submit/", tag = "recruiter")]
+#[utoipa::path(
+    post, path = "/api/recruiter/v2/bgv-submit/", tag = "recruiter",
+    operation_id = "submitBgv", security(("bearerAuth" = [])),
+    request_body(content = inline(SubmitRequest), example = json!({
+        "checks": ["identity_pan", "aml_check"],
+        "candidates": [{ "name": "Vivek Patel", "dob": "08-01-2001", "pan": "ABCPE1234F", "permanent_address": "12 MG Road, Pune 411001" }],
+    })),
+    responses(
+        (status = 200, description = "Cases created; credits charged", body = SubmitResponse, links(
+            ("reportJson" = (operation_id = "reportJson", parameters(("case_id" = "$response.body#/data/cases_created/0/case_id")))),
+            ("downloadReport" = (operation_id = "downloadReport", parameters(("case_id" = "$response.body#/data/cases_created/0/case_id")))),
+            ("auditCase" = (operation_id = "auditCase", parameters(("case_id" = "$response.body#/data/cases_created/0/case_id")))),
+        )),
+        (status = 400, description = "Every failing candidate, field and reason in `errors`; nothing created"),
+        (status = 402, description = "Insufficient credits; nothing created"),
+    )
+)]
 pub async fn submit(
     State(state): State<AppState>,
     auth: ApiKeyAuth,
@@ -613,7 +630,14 @@ fn check_poll_rate(state: &AppState, key_id: &str, case_id: &str) -> Result<(), 
 /// Fetch the BGV report for a case as JSON
 #[utoipa::path(
     get, path = "/api/recruiter/v2/report-json/", tag = "recruiter",
-    params(("case_id" = String, Query, description = "UUID from bgv-submit's cases_created[].case_id"))
+    operation_id = "reportJson", security(("bearerAuth" = [])),
+    params(("case_id" = String, Query, format = Uuid, description = "UUID from bgv-submit's cases_created[].case_id")),
+    responses(
+        (status = 200, description = "The report (data.status says whether it is complete)", body = Envelope<Report>),
+        (status = 400, description = "Invalid case_id"),
+        (status = 404, description = "No such case"),
+        (status = 429, description = "Polled more often than the interval (Retry-After)"),
+    )
 )]
 pub async fn report_json(
     State(state): State<AppState>,
@@ -633,75 +657,120 @@ pub async fn report_json(
     Ok(Envelope::ok("Report JSON fetched successfully.", report).with_null_errors())
 }
 
+/// The body of `POST /api/recruiter/v2/cases/{case_id}/audit`.
+#[derive(Deserialize, ToSchema)]
+pub struct AuditRequest {
+    #[schema(schema_with = Word::<AuditDecision>::schema, required = true)]
+    decision: Word<AuditDecision>,
+    /// Why.
+    #[schema(schema_with = Text::<rule::Note>::schema, required = true)]
+    note: Text<rule::Note>,
+    /// Per-check results that replace the computed ones.
+    #[schema(schema_with = List::<rule::Overrides, Obj<OverrideFields>>::schema, required = false)]
+    overrides: List<rule::Overrides, Obj<OverrideFields>>,
+}
+
+/// One check's result set by the reviewer.
+#[derive(Deserialize, ToSchema)]
+pub struct OverrideFields {
+    /// The check type of the case to override.
+    #[serde(rename = "type")]
+    #[schema(schema_with = Text::<rule::OverrideType>::schema, required = false)]
+    check_type: Text<rule::OverrideType>,
+    /// A final result (not `pending`).
+    #[schema(schema_with = Word::<CheckResult>::schema, required = true)]
+    result: Word<CheckResult>,
+    /// Shown in the report.
+    #[schema(schema_with = Text::<rule::Remark>::schema, required = false)]
+    remark: Text<rule::Remark>,
+}
+
+impl AuditRequest {
+    /// The decision, the note and the overrides, or the first problem in the order of the fields.
+    fn validate(&self) -> Result<(AuditDecision, String, Vec<Override>), String> {
+        let decision = self
+            .decision
+            .parse()
+            .ok_or("decision must be 'approve' or 'reject'.")?;
+        let note = match self.note.value() {
+            Ok(note) => note,
+            Err(Problem::Text(e)) => return Err(limits::NOTE.message(e)),
+            // A note that is not text is no reason.
+            Err(Problem::WrongType) => None,
+        }
+        .ok_or("note is required: say why.")?;
+        let items = match self.overrides.get() {
+            Ok(items) => items.unwrap_or_default(),
+            Err(_) => return Err("overrides must be an array.".into()),
+        };
+        if limits::OVERRIDES.check(items.len()).is_err() {
+            return Err(format!(
+                "overrides must contain at most {} items.",
+                limits::OVERRIDES.max_items
+            ));
+        }
+        let mut overrides = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            // A text inside an override, named by its position: `overrides[2].remark must …`.
+            let text = |name: &str, value: Result<Option<String>, Problem>| match value {
+                Ok(text) => Ok(text),
+                Err(Problem::WrongType) => Err(format!("overrides[{i}].{name} must be a string.")),
+                Err(Problem::Text(e)) => Err(format!("overrides[{i}].{name} {e}.")),
+            };
+            let item = item.get().ok().flatten();
+            let check_type = match item {
+                Some(item) => text("type", item.check_type.value())?,
+                None => None,
+            };
+            let result = item
+                .and_then(|item| item.result.parse())
+                .filter(|r| *r != CheckResult::Pending)
+                .ok_or_else(|| {
+                    format!(
+                        "overrides[{i}].result must be one of: clear, minor_discrepancy, discrepancy, unable_to_verify, not_available."
+                    )
+                })?;
+            let remark = match item {
+                Some(item) => text("remark", item.remark.value())?,
+                None => None,
+            };
+            overrides.push(Override {
+                check_type: check_type.unwrap_or_default(),
+                result,
+                remark: remark.map(|r| format!("{r} (reviewer)")),
+            });
+        }
+        Ok((decision, note, overrides))
+    }
+}
+
 /// Complete an audited case
 #[utoipa::path(
     post, path = "/api/recruiter/v2/cases/{case_id}/audit", tag = "recruiter",
-    params(("case_id" = String, Path))
+    operation_id = "auditCase", security(("bearerAuth" = [])),
+    params(("case_id" = String, Path)),
+    request_body(content = inline(AuditRequest), example = json!({ "decision": "approve", "note": "Documents verified by phone with the employer." })),
+    responses(
+        (status = 200, description = "Audited and completed", body = Envelope<Audited>),
+        (status = 400, description = "Invalid case_id or body"),
+        (status = 404, description = "No such case"),
+        (status = 409, description = "The case is not awaiting audit"),
+    )
 )]
 pub async fn audit(
     State(state): State<AppState>,
     auth: ApiKeyAuth,
     Path(case_id): Path<String>,
-    ApiJson(value): ApiJson<Value>,
+    ApiBody(body): ApiBody<AuditRequest>,
 ) -> ApiResult<Audited> {
     let case_id = uuid::Uuid::parse_str(&case_id)
         .map_err(|_| ApiError::bad_request("Invalid case_id in the path."))?
         .to_string();
-    let Some(decision) = value["decision"].as_str().and_then(AuditDecision::parse) else {
-        return Err(ApiError::bad_request(
-            "decision must be 'approve' or 'reject'.",
-        ));
-    };
-    let note = match &value["note"] {
-        Value::String(s) => limits::NOTE
-            .parse_or_message(s)
-            .map_err(ApiError::bad_request)?,
-        _ => None,
+    let (decision, note, overrides) = match &body {
+        Some(body) => body.validate(),
+        None => Err("decision must be 'approve' or 'reject'.".to_string()),
     }
-    .ok_or_else(|| ApiError::bad_request("note is required: say why."))?;
-    // A text inside an override, named by its position: `overrides[2].remark must …`.
-    let item_text = |i: usize, item: &Value, rule: &TextRule, name: &str| match &item[name] {
-        Value::String(s) => rule
-            .parse(s)
-            .map(|t| t.map(String::from))
-            .map_err(|e| ApiError::bad_request(format!("overrides[{i}].{name} {e}."))),
-        Value::Null => Ok(None),
-        _ => Err(ApiError::bad_request(format!(
-            "overrides[{i}].{name} must be a string."
-        ))),
-    };
-    let mut overrides = Vec::new();
-    match &value["overrides"] {
-        Value::Null => {}
-        Value::Array(items) if limits::OVERRIDES.check(items.len()).is_err() => {
-            return Err(ApiError::bad_request(format!(
-                "overrides must contain at most {} items.",
-                limits::OVERRIDES.max_items
-            )));
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                let check_type =
-                    item_text(i, item, &limits::OVERRIDE_TYPE, "type")?.unwrap_or_default();
-                let result = item["result"]
-                    .as_str()
-                    .and_then(CheckResult::parse)
-                    .filter(|r| *r != CheckResult::Pending)
-                    .ok_or_else(|| {
-                        ApiError::bad_request(format!(
-                            "overrides[{i}].result must be one of: clear, minor_discrepancy, discrepancy, unable_to_verify, not_available."
-                        ))
-                    })?;
-                let remark = item_text(i, item, &limits::REMARK, "remark")?;
-                overrides.push(Override {
-                    check_type,
-                    result,
-                    remark: remark.map(|r| format!("{r} (reviewer)")),
-                });
-            }
-        }
-        _ => return Err(ApiError::bad_request("overrides must be an array.")),
-    }
+    .map_err(ApiError::bad_request)?;
     let audited = bgv::audit(
         &state.store,
         &auth.org_id,

@@ -29,7 +29,7 @@ pub struct Audit<'a> {
     pub actor: &'a str,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Audited {
     pub case_id: String,
     pub status: CaseStatus,

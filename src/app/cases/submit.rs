@@ -15,7 +15,7 @@ use crate::store::Store;
 use crate::store::cases::{NewCase, NewCheck};
 use crate::store::credits::Movement;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseCreated {
     pub candidate_id: String,
     pub case_id: String,
