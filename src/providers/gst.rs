@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::ProviderError;
 use crate::domain::ids::Gstin;
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct GstRecord {
     pub gstin: String,
     pub legal_name: String,
@@ -28,13 +28,13 @@ pub struct GstRecord {
     pub last_updated: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Turnover {
     pub slab: String,
     pub financial_year: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct PrincipalAddress {
     pub address: String,
     pub pincode: String,
@@ -42,14 +42,14 @@ pub struct PrincipalAddress {
     pub district: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Jurisdiction {
     pub center: String,
     pub center_code: String,
     pub state_code: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct FilingSummary {
     pub gstr1_filed_count: i64,
     pub gstr3b_filed_count: i64,
@@ -57,7 +57,7 @@ pub struct FilingSummary {
     pub last_gstr3b_filed_on: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct HsnCode {
     pub hsn_code: String,
     pub hsn_description: String,

@@ -1,36 +1,22 @@
-//! Reading fields out of a JSON object body with per-field messages (the seeds document exact
-//! validation messages, which a derived deserialiser cannot produce).
-
-use serde_json::{Map, Value};
+//! How the `/api/…` endpoints that answer with one message word a typed field's problem
+//! (`api::common::fields`): `gstin is required.`, `url must be a string.`, `consent_purpose must
+//! be at most 500 characters.` — the first problem in the order of the documented fields.
 
 use super::envelope::ApiError;
 use crate::api::AppState;
-use crate::domain::text::TextRule;
+use crate::api::common::fields::{Problem, Rule, Text};
 
-pub struct Body(pub Map<String, Value>);
+/// The field's text; `Ok(None)` when absent, null or blank (blank counts as not given).
+pub fn text<R: Rule>(field: &Text<R>) -> Result<Option<String>, String> {
+    field.value().map_err(|problem| match problem {
+        Problem::WrongType => format!("{} must be a string.", field.field()),
+        Problem::Text(e) => R::RULE.message(e),
+    })
+}
 
-impl Body {
-    pub fn new(value: Value) -> Result<Self, String> {
-        match value {
-            Value::Object(map) => Ok(Body(map)),
-            _ => Err("Request body must be a JSON object.".into()),
-        }
-    }
-
-    /// A text field, checked by its rule (trimmed, no control characters, at most its maximum
-    /// length); `Ok(None)` when absent, null or blank (blank counts as not given).
-    pub fn text(&self, rule: &TextRule) -> Result<Option<String>, String> {
-        match self.0.get(rule.field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(rule.parse_or_message(s)?.map(String::from)),
-            Some(_) => Err(format!("{} must be a string.", rule.field)),
-        }
-    }
-
-    pub fn required_text(&self, rule: &TextRule) -> Result<String, String> {
-        self.text(rule)?
-            .ok_or_else(|| format!("{} is required.", rule.field))
-    }
+/// The field's text, which must be given.
+pub fn required<R: Rule>(field: &Text<R>) -> Result<String, String> {
+    text(field)?.ok_or_else(|| format!("{} is required.", field.field()))
 }
 
 /// A 400 whose message is `message`, with the credit fields of the caller.

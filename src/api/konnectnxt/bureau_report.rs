@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::domain::bureau::{self as record, BureauRecord};
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BureauReport {
     pub report_order_number: String,
@@ -18,7 +18,7 @@ pub struct BureauReport {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonalInfo {
     pub full_name: String,
@@ -29,7 +29,7 @@ pub struct PersonalInfo {
     pub age: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PhoneInfo {
     pub sequence: String,
@@ -38,7 +38,7 @@ pub struct PhoneInfo {
     pub number: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailInfo {
     pub sequence: String,
@@ -46,14 +46,14 @@ pub struct EmailInfo {
     pub email_address: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IdNumber {
     pub id_number: String,
     pub sequence: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IdentityInfo {
     pub pan_number: Vec<IdNumber>,
@@ -65,7 +65,7 @@ pub struct IdentityInfo {
     pub other_id: Vec<IdNumber>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AddressInfo {
     pub sequence: String,

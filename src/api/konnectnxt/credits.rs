@@ -195,12 +195,18 @@ fn to_transaction(row: LedgerRow, q: &TransactionsQuery) -> Result<Transaction, 
 #[utoipa::path(
     get, path = "/api/v2/credits/transactions", tag = "credits",
     params(
-        ("start_date" = Option<String>, Query, description = "DD-MM-YYYY (IST), inclusive"),
-        ("end_date" = Option<String>, Query, description = "DD-MM-YYYY (IST), inclusive"),
-        ("transaction_type" = Option<String>, Query, description = "credit | debit | refund | purchase | deduction"),
-        ("page" = Option<i64>, Query, description = "≥ 1, default 1"),
-        ("per_page" = Option<i64>, Query, description = "1–500, default 100"),
-        ("include_input" = Option<bool>, Query), ("include_output" = Option<bool>, Query),
+        ("start_date" = Option<String>, Query, example = "01-01-2026", description = "DD-MM-YYYY (IST), inclusive."),
+        ("end_date" = Option<String>, Query, example = "31-01-2026", description = "DD-MM-YYYY (IST), inclusive; not before start_date."),
+        ("transaction_type" = Option<String>, Query, description = "credit, debit, refund, purchase or deduction; case-insensitive."),
+        ("page" = Option<i64>, Query, minimum = 1, description = "Default 1."),
+        ("per_page" = Option<i64>, Query, minimum = 1, maximum = 500, description = "Default 100."),
+        ("include_input" = Option<bool>, Query, description = "true|false|1|0; default false."),
+        ("include_output" = Option<bool>, Query, description = "true|false|1|0; default false."),
+    ),
+    operation_id = "listCreditTransactions", security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The page of the ledger", body = Envelope<TransactionsPage>),
+        (status = 400, description = "A query parameter is invalid"),
     )
 )]
 pub async fn transactions(

@@ -115,7 +115,7 @@ impl<T: Serialize + utoipa::ToSchema> utoipa::ToSchema for Envelope<T> {
             utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
         )>,
     ) {
-        schemas.push((T::name().into_owned(), T::schema()));
+        // `data` is `T`'s schema inline; what it refers to is registered.
         T::schemas(schemas);
     }
 }

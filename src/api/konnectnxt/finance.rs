@@ -2,17 +2,20 @@
 //! Every body carries `credits_used` and `credits_remaining`.
 
 use axum::extract::State;
+use serde::Deserialize;
 use serde_json::Value;
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::api::common::fields::{Text, rule};
 
 use super::ApiKeyAuth;
-use super::body::{Body, invalid};
+use super::body::{invalid, required, text};
 use super::bureau_report::BureauReport;
 use super::envelope::{ApiError, ApiResult, Envelope, ErrorKind};
-use super::extract::ApiJson;
+use super::extract::{ApiBody, NOT_AN_OBJECT};
 use crate::api::AppState;
 use crate::app::bureau::{self, Caller, DEFAULT_CONSENT_PURPOSE, PullOutcome};
 use crate::domain::ids::{Aadhaar, DrivingLicence, Epic, IdError, Mobile, Pan, Passport};
-use crate::domain::text::limits;
 use crate::providers::bureau::{BureauQuery, BureauRecord, DocumentRef};
 
 /// Document types accepted for the optional identity look-up.
@@ -65,26 +68,43 @@ fn parse_document(document_type: &str, value: &str) -> Result<DocumentRef, Strin
         .map_err(|e| format!("Invalid id_value for document_type {kind}: {e}."))
 }
 
+/// The body of `POST /api/v2/finance/customer-data-pull`.
+#[derive(Deserialize, ToSchema)]
+pub struct PullBody {
+    /// 10-digit Indian mobile number starting with 6–9.
+    #[schema(schema_with = Text::<rule::MobileNumber>::schema, required = true)]
+    mobile_number: Text<rule::MobileNumber>,
+    /// Letters, spaces and dots.
+    #[schema(schema_with = Text::<rule::FullName>::schema, required = true)]
+    full_name: Text<rule::FullName>,
+    /// More than 20 characters.
+    #[schema(schema_with = Text::<rule::ConsentPurpose>::schema, required = false)]
+    consent_purpose: Text<rule::ConsentPurpose>,
+    /// PAN, AADHAAR, VOTER_ID, PASSPORT or DRIVING_LICENSE (case-insensitive); needs id_value.
+    #[schema(schema_with = Text::<rule::DocumentType>::schema, required = false)]
+    document_type: Text<rule::DocumentType>,
+    /// The document's number; needs document_type.
+    #[schema(schema_with = Text::<rule::IdValue>::schema, required = false)]
+    id_value: Text<rule::IdValue>,
+}
+
 /// Validates in the order of the documented fields; the first problem is reported.
-pub(crate) fn parse_request(value: Value) -> Result<PullRequest, String> {
-    let body = Body::new(value)?;
-    let mobile = Mobile::parse(&body.required_text(&limits::MOBILE_NUMBER)?)
+pub(crate) fn parse_request(body: Option<PullBody>) -> Result<PullRequest, String> {
+    let body = body.ok_or(NOT_AN_OBJECT)?;
+    let mobile = Mobile::parse(&required(&body.mobile_number)?)
         .map_err(|e| mobile_message(&e).to_string())?;
-    let full_name = body.required_text(&limits::FULL_NAME)?;
+    let full_name = required(&body.full_name)?;
     if !valid_full_name(&full_name) {
         return Err("Invalid full_name. Only letters, spaces, and dots are allowed.".into());
     }
-    let consent_purpose = match body.text(&limits::CONSENT_PURPOSE)? {
+    let consent_purpose = match text(&body.consent_purpose)? {
         Some(purpose) if purpose.chars().count() < MIN_CONSENT_LEN => {
             return Err("consent_purpose must be more than 20 characters.".into());
         }
         Some(purpose) => purpose,
         None => DEFAULT_CONSENT_PURPOSE.to_string(),
     };
-    let document = match (
-        body.text(&limits::DOCUMENT_TYPE)?,
-        body.text(&limits::ID_VALUE)?,
-    ) {
+    let document = match (text(&body.document_type)?, text(&body.id_value)?) {
         (None, None) => None,
         (Some(_), None) => {
             return Err("id_value is required when document_type is provided.".into());
@@ -110,13 +130,24 @@ fn shown(record: &BureauRecord) -> Value {
 }
 
 /// Customer financial data pull
-#[utoipa::path(post, path = "/api/v2/finance/customer-data-pull", tag = "finance")]
+#[utoipa::path(
+    post, path = "/api/v2/finance/customer-data-pull", tag = "finance",
+    operation_id = "customerDataPull", security(("bearerAuth" = [])),
+    request_body(content = inline(PullBody), example = json!({ "mobile_number": "9553226860", "full_name": "Manish Gupta", "consent_purpose": "Financial data verification for background verification" })),
+    responses(
+        (status = 200, description = "The bureau's record; 1 credit", body = Envelope<BureauReport>),
+        (status = 400, description = "Invalid input; no credit"),
+        (status = 402, description = "Insufficient credits"),
+        (status = 404, description = "The bureau holds no record; 1 credit"),
+        (status = 500, description = "The bureau could not be reached; no credit"),
+    )
+)]
 pub async fn customer_data_pull(
     State(state): State<AppState>,
     auth: ApiKeyAuth,
-    ApiJson(value): ApiJson<Value>,
+    ApiBody(body): ApiBody<PullBody>,
 ) -> ApiResult<BureauReport> {
-    let request = match parse_request(value) {
+    let request = match parse_request(body) {
         Ok(request) => request,
         Err(message) => return Err(invalid(&state, &auth.org_id, message).await),
     };

@@ -4,38 +4,59 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::api::common::fields::{Text, rule};
 
 use super::ApiKeyAuth;
-use super::body::{Body, invalid};
+use super::body::{invalid, required};
 use super::envelope::{ApiError, ApiResult, Envelope, ErrorKind};
-use super::extract::{ApiJson, QueryParams};
+use super::extract::{ApiBody, NOT_AN_OBJECT, QueryParams};
 use crate::api::AppState;
 use crate::app::credits;
 use crate::app::gst;
 use crate::domain::gst::GstStatus;
 use crate::domain::ids::Gstin;
-use crate::domain::text::limits;
 use crate::providers::gst::GstRecord;
 use crate::store::decode_json;
 
-#[derive(Debug, Serialize)]
+/// The body of `POST /api/gst/initiate`.
+#[derive(Deserialize, ToSchema)]
+pub struct InitiateBody {
+    /// A 15-character GSTIN with a valid check digit.
+    #[schema(schema_with = Text::<rule::Gstin>::schema, required = true)]
+    gstin: Text<rule::Gstin>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Initiated {
+    #[schema(format = Uuid)]
     pub request_id: String,
     pub gstin: String,
     pub status: GstStatus,
 }
 
 /// Initiate GST verification
-#[utoipa::path(post, path = "/api/gst/initiate", tag = "gst")]
+#[utoipa::path(
+    post, path = "/api/gst/initiate", tag = "gst",
+    operation_id = "initiateGst", security(("bearerAuth" = [])),
+    request_body(content = inline(InitiateBody), example = json!({ "gstin": "27AABCI6363G1ZJ" })),
+    responses(
+        (status = 200, description = "Queued; credits charged", body = Envelope<Initiated>, links(
+            ("gstStatus" = (operation_id = "gstStatus", parameters(("request_id" = "$response.body#/data/request_id")))),
+        )),
+        (status = 400, description = "Invalid GSTIN; no credit"),
+        (status = 402, description = "Insufficient credits"),
+    )
+)]
 pub async fn initiate(
     State(state): State<AppState>,
     auth: ApiKeyAuth,
-    ApiJson(value): ApiJson<Value>,
+    ApiBody(body): ApiBody<InitiateBody>,
 ) -> ApiResult<Initiated> {
-    let parsed = Body::new(value).and_then(|body| {
-        let raw = body.required_text(&limits::GSTIN)?;
+    let parsed = body.ok_or_else(|| NOT_AN_OBJECT.to_string()).and_then(|body| {
+        let raw = required(&body.gstin)?;
         Gstin::parse(&raw).map_err(|e| format!("Invalid GSTIN: {e}."))
     });
     let gstin = match parsed {
@@ -55,16 +76,19 @@ pub async fn initiate(
     .with_credits(cost, balance))
 }
 
-#[derive(Debug, Serialize)]
-struct InProgress {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InProgress {
+    #[schema(format = Uuid)]
     request_id: String,
     gstin: String,
     verification_status: GstStatus,
 }
 
 /// `GSTStatusResponse` plus the request id it answers.
-#[derive(Debug, Serialize)]
-struct Completed {
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(title = "GSTStatusResponse")]
+pub struct Completed {
+    #[schema(format = Uuid)]
     request_id: String,
     #[serde(flatten)]
     record: GstRecord,
@@ -73,7 +97,15 @@ struct Completed {
 /// Fetch GST verification status
 #[utoipa::path(
     get, path = "/api/gst/status", tag = "gst",
-    params(("request_id" = String, Query, description = "UUID returned by the initiate call"))
+    operation_id = "gstStatus", security(("bearerAuth" = [])),
+    params(("request_id" = String, Query, format = Uuid, description = "UUID returned by the initiate call")),
+    responses(
+        (status = 200, description = "GSTStatusResponse", body = Envelope<Completed>),
+        (status = 202, description = "Still in progress", body = Envelope<InProgress>),
+        (status = 400, description = "Invalid request_id provided in query params"),
+        (status = 404, description = "No record for this request_id, or no GST registration for the GSTIN"),
+        (status = 500, description = "The GST source could not be reached; credits refunded"),
+    )
 )]
 pub async fn status(
     State(state): State<AppState>,

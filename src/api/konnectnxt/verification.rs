@@ -15,7 +15,7 @@ use crate::app::{AppError, Resource};
 use crate::domain::cases::CaseStatus;
 use crate::domain::time::format_timestamp;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Download {
     pub case_id: String,
     pub candidate_name: String,
@@ -29,7 +29,17 @@ pub struct Download {
 /// Download the BGV report (PDF)
 #[utoipa::path(
     get, path = "/api/verification/bgv/download", tag = "recruiter",
-    params(("case_id" = String, Query), ("type" = Option<String>, Query, description = "`pdf`: a signed link; absent: the PDF as base64"))
+    operation_id = "downloadReport", security(("bearerAuth" = [])),
+    params(
+        ("case_id" = String, Query, format = Uuid),
+        ("type" = Option<String>, Query, description = "`pdf`: a signed link; absent: the PDF as base64."),
+    ),
+    responses(
+        (status = 200, description = "The report PDF", body = Envelope<Download>),
+        (status = 400, description = "Invalid case_id or type"),
+        (status = 404, description = "No such case, or not yet submitted"),
+        (status = 503, description = "Too many PDFs being rendered; retry"),
+    )
 )]
 pub async fn download(
     State(state): State<AppState>,
