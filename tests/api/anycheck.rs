@@ -1656,8 +1656,14 @@ async fn typed_bodies_answer_as_the_surface_always_has() {
     assert_eq!(repeated.status, 201, "{}", repeated.text);
     assert_eq!(repeated.json()["name"], "Twice");
     sorted(&repeated);
+    // A body that is not an object: a folder's has no name; a verification's is refused whole.
     let not_object = app
         .send(raw(reqwest::Method::POST, "/folders", "[1]"))
+        .await;
+    let body = assert_error(&not_object, 400, "INVALID_REQUEST");
+    assert_eq!(body["errors"][0]["field"], "name");
+    let not_object = app
+        .send(raw(reqwest::Method::POST, "/verifications", "[1]"))
         .await;
     let body = assert_error(&not_object, 400, "INVALID_REQUEST");
     assert_eq!(body["message"], "The request body must be a JSON object.");

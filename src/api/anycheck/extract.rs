@@ -10,6 +10,8 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaFormat, SchemaType, Type};
+use utoipa::openapi::{KnownFormat, RefOr};
 
 use super::errors::{AcError, ErrorCode};
 use crate::api::common::fields;
@@ -201,6 +203,22 @@ pub fn parse_uuid(raw: &str, field: &str) -> Result<String, AcError> {
     uuid::Uuid::parse_str(raw.trim())
         .map(|u| u.to_string())
         .map_err(|_| AcError::id(field))
+}
+
+fn uuid_builder(kind: SchemaType) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(kind)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+}
+
+/// The schema of an id field of a body.
+pub fn uuid_schema() -> RefOr<Schema> {
+    uuid_builder(SchemaType::new(Type::String)).into()
+}
+
+/// The schema of an id field of a body that may be absent or `null`.
+pub fn optional_uuid_schema() -> RefOr<Schema> {
+    uuid_builder(SchemaType::from_iter([Type::String, Type::Null])).into()
 }
 
 /// The client's address: the peer of the connection (no proxy header is trusted).

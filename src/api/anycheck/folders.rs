@@ -8,7 +8,7 @@ use utoipa::{PartialSchema, ToSchema};
 
 use super::auth::Caller;
 use super::errors::{AcError, AcResult};
-use super::extract::{AcBody, Query, not_an_object, parse_uuid};
+use super::extract::{AcBody, Query, optional_uuid_schema, parse_uuid};
 use super::session::IdName;
 use crate::api::AppState;
 use crate::api::common::fields::{Given, Scalar, Text, rule};
@@ -24,7 +24,7 @@ pub struct CreateFolderRequest {
     #[schema(schema_with = Text::<rule::FolderName>::schema, required = true)]
     name: Given,
     /// The group to create it in; the caller's own group when absent.
-    #[schema(schema_with = crate::api::anycheck::verifications::optional_uuid_schema)]
+    #[schema(schema_with = optional_uuid_schema)]
     group_id: Given,
 }
 
@@ -113,7 +113,8 @@ pub async fn create(
     caller: Caller,
     AcBody(body): AcBody<CreateFolderRequest>,
 ) -> AcResult<(StatusCode, Json<Folder>)> {
-    let body = body.ok_or_else(not_an_object)?;
+    // A body that is not an object has no name (as this operation has always answered).
+    let body = body.unwrap_or_default();
     let new = body.validate()?;
     let folder = folders::create(
         &state.store,

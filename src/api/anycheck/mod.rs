@@ -52,7 +52,11 @@ pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(session::profile))
         .routes(routes!(services::list))
         .routes(routes!(services::get))
-        .routes((schemas, paths, upload.layer(DefaultBodyLimit::max(upload_limit))))
+        .routes((
+            schemas,
+            paths,
+            upload.layer(DefaultBodyLimit::max(upload_limit)),
+        ))
         .route("/files/uploads/{file}", get(files::upload))
         .routes(routes!(folders::get))
         .routes(routes!(folders::list))

@@ -64,7 +64,7 @@ fn passwords_schema() -> RefOr<Schema> {
 
 /// The form of `POST /uploads` (read part by part as it arrives, not deserialised).
 #[derive(ToSchema)]
-#[allow(dead_code)]
+#[allow(dead_code)] // Describes the form; the parts are read by hand below.
 pub struct UploadForm {
     file_category: FileCategory,
     #[serde(rename = "files[]")]

@@ -7,13 +7,15 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaFormat, SchemaType, Type};
-use utoipa::openapi::{KnownFormat, RefOr};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::{PartialSchema, ToSchema};
 
 use super::auth::Caller;
 use super::errors::{AcError, AcResult, ErrorCode};
-use super::extract::{AcBody, AcOptionalBody, Query, not_an_object, parse_uuid};
+use super::extract::{
+    AcBody, AcOptionalBody, Query, not_an_object, optional_uuid_schema, parse_uuid, uuid_schema,
+};
 use crate::api::AppState;
 use crate::api::common::fields::{Flag, Free, Given, Scalar, Word};
 use crate::app::uploads::signed_url;
@@ -25,22 +27,6 @@ use crate::domain::state::words_schema;
 use crate::domain::time::format_iso;
 use crate::domain::verifications::{OutputStatus, StageKind, VerificationStatus};
 use crate::store::decode_json;
-
-fn uuid_builder(kind: SchemaType) -> ObjectBuilder {
-    ObjectBuilder::new()
-        .schema_type(kind)
-        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
-}
-
-/// An id field.
-pub fn uuid_schema() -> RefOr<Schema> {
-    uuid_builder(SchemaType::new(Type::String)).into()
-}
-
-/// An id field that may be absent or `null`.
-pub fn optional_uuid_schema() -> RefOr<Schema> {
-    uuid_builder(SchemaType::from_iter([Type::String, Type::Null])).into()
-}
 
 fn optional_string_schema() -> RefOr<Schema> {
     ObjectBuilder::new()
