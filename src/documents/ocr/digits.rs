@@ -49,14 +49,32 @@ pub fn read_line(gray: &GrayImage) -> Option<DigitReading> {
     if w < 32 || h < 10 {
         return None;
     }
-    let level = imageproc::contrast::otsu_level(gray);
+    // Light falls unevenly along the line: each pixel is taken relative to the ground near
+    // it (the brightest of its columns within a line height), then one Otsu level splits ink
+    // from ground.
+    let col_max: Vec<u8> = (0..w)
+        .map(|x| (0..h).map(|y| gray.get_pixel(x, y)[0]).max().unwrap_or(255))
+        .collect();
+    let reach = h as usize;
+    let ground: Vec<f32> = (0..w as usize)
+        .map(|x| {
+            let (a, b) = (x.saturating_sub(reach), (x + reach + 1).min(w as usize));
+            f32::from(col_max[a..b].iter().copied().max().unwrap_or(255)).max(1.0)
+        })
+        .collect();
+    let flat = GrayImage::from_fn(w, h, |x, y| {
+        let v = f32::from(gray.get_pixel(x, y)[0]) / ground[x as usize] * 255.0;
+        Luma([v.clamp(0.0, 255.0) as u8])
+    });
+    let level = imageproc::contrast::otsu_level(&flat);
     let ink = GrayImage::from_fn(w, h, |x, y| {
-        Luma([if gray.get_pixel(x, y)[0] <= level {
+        Luma([if flat.get_pixel(x, y)[0] <= level {
             255
         } else {
             0
         }])
     });
+    let gray = &flat;
     let labels = connected_components(&ink, Connectivity::Eight, Luma([0u8]));
     let mut boxes: Vec<Option<Glyph>> = Vec::new();
     for (x, y, l) in labels.enumerate_pixels() {
@@ -144,7 +162,17 @@ pub fn read_line(gray: &GrayImage) -> Option<DigitReading> {
     let mut digits = String::new();
     let mut confidences = Vec::new();
     for g in run {
-        let (d, c) = classify(gray, g, top.min(g.top), bottom.max(g.bottom));
+        // Every OCR-A digit is as tall as the line: a glyph's own extent follows a tilted line;
+        // a glyph shorter than the line lost a stroke and takes the line's.
+        let (t, b) = if g.height() * 10 >= digit_h * 9 {
+            (g.top, g.bottom)
+        } else {
+            (top.min(g.top), bottom.max(g.bottom))
+        };
+        let (d, c) = classify(gray, g, t, b);
+        if std::env::var_os("DOCUMENTS_DEBUG_OCR").is_some() {
+            eprintln!("glyph| {d} {c:.2} {g:?} line {top}..{bottom}");
+        }
         digits.push(d);
         confidences.push(c);
     }

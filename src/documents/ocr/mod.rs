@@ -339,7 +339,7 @@ impl KtpReader {
         if let Some(rows) = rows::locate(&lines, gray.height()) {
             let mut by_row = KtpFields::default();
             for row in &rows.rows {
-                let x = rows.value_x.saturating_sub(4);
+                let x = row.value_x.saturating_sub(8);
                 let (y0, y1) = (
                     row.top.max(0.0) as u32,
                     (row.bottom as u32).min(gray.height()),
@@ -357,7 +357,7 @@ impl KtpReader {
                 );
                 let pass = match row.label {
                     parse::Label::JenisKelamin => Pass::Mixed,
-                    parse::Label::RtRw => Pass::RtRw,
+                    parse::Label::RtRw => Pass::Upper,
                     _ => Pass::Upper,
                 };
                 let read = self.engines.recognize(pass, &pad(&big))?;
@@ -374,10 +374,35 @@ impl KtpReader {
             merge(&mut fields, by_row);
         }
 
+        // The header (province, regency or city) spans the card above the NIK, over the photo
+        // column too: read on its own.
+        let band = nik_band(&lines, &gray);
+        let header_h = band.1.clamp(CARD_H / 10, CARD_H / 5);
+        let (hx, hw) = (CARD_W * 15 / 100, CARD_W * 80 / 100);
+        let header = text_gray(&imageops::crop_imm(card, hx, 0, hw, header_h).to_image());
+        let header_lines = self.engines.recognize(Pass::Block, &pad(&header))?;
+        if std::env::var_os("DOCUMENTS_DEBUG_OCR").is_some() {
+            for l in &header_lines {
+                eprintln!("header| {}", l.text());
+            }
+        }
+        let head = parse::parse(&header_lines);
+        for (mine, theirs) in [
+            (&mut fields.provinsi, head.provinsi),
+            (&mut fields.kabupaten_kota, head.kabupaten_kota),
+        ] {
+            if let Some(t) = theirs
+                && mine
+                    .as_ref()
+                    .is_none_or(|m| m.confidence <= t.confidence + 0.1)
+            {
+                *mine = Some(t);
+            }
+        }
+
         // The digits-only pass on the NIK line: on the ink grey (blue suppressed), on the
         // binarised line, and on the plain brightest channel; three readings of differing
         // errors for the vote.
-        let band = nik_band(&lines, &gray);
         let plain = super::imaging::stretch(&super::imaging::to_max_channel(&text), 0.01, 0.6);
         let mut readings = Vec::new();
         for (i, source) in [&gray, &binary, &plain].into_iter().enumerate() {
@@ -398,7 +423,7 @@ impl KtpReader {
                 words.iter().map(|w| w.conf).sum::<f32>() / words.len() as f32 / 100.0
             };
             if !digits.is_empty() {
-                readings.push(FieldReading::new(digits, conf));
+                readings.push(NikReading::flat(digits, conf));
             }
         }
         // The OCR-A reader (the NIK's typeface), on the ink grey and the plain grey: it tells
@@ -409,11 +434,16 @@ impl KtpReader {
                 if std::env::var_os("DOCUMENTS_DEBUG_OCR").is_some() {
                     eprintln!("ocr-a| {} {:.2}", r.digits, r.confidence());
                 }
-                let conf = r.confidence();
-                readings.insert(0, FieldReading::new(r.digits, conf));
+                readings.insert(0, NikReading::ocr_a(&r));
             }
         }
-        fields.nik = choose_nik(fields.nik.take(), readings, &fields, today);
+        readings.extend(
+            fields
+                .nik
+                .take()
+                .map(|b| NikReading::flat(b.value, b.confidence)),
+        );
+        fields.nik = choose_nik(readings, &fields, today);
         Ok(fields)
     }
 }
@@ -496,21 +526,22 @@ fn pad(img: &GrayImage) -> GrayImage {
 /// contradicts its card stays as printed (and the cross-check names it). Each disputed digit
 /// lowers the confidence by 15 %. Without a 16-digit reading, the longest one is kept.
 fn choose_nik(
-    block: Option<FieldReading>,
-    mut readings: Vec<FieldReading>,
+    readings: Vec<NikReading>,
     fields: &KtpFields,
     today: NaiveDate,
 ) -> Option<FieldReading> {
-    readings.extend(block);
-    let full: Vec<&FieldReading> = readings.iter().filter(|r| r.value.len() == 16).collect();
+    let full: Vec<&NikReading> = readings.iter().filter(|r| r.value.len() == 16).collect();
     if full.is_empty() {
-        return readings.into_iter().max_by_key(|r| r.value.len());
+        return readings
+            .into_iter()
+            .max_by_key(|r| r.value.len())
+            .map(|r| FieldReading::new(r.value, r.confidence));
     }
     // Votes per position: digit → weight.
     let mut votes: Vec<Vec<(u8, f32)>> = vec![Vec::new(); 16];
     for r in &full {
         for (i, d) in r.value.bytes().enumerate() {
-            let w = 0.2 + r.confidence;
+            let w = r.weights.get(i).copied().unwrap_or(0.2);
             match votes[i].iter_mut().find(|(x, _)| *x == d) {
                 Some((_, v)) => *v += w,
                 None => votes[i].push((d, w)),
@@ -566,12 +597,14 @@ fn choose_nik(
                 crate::domain::ids::Gender::Female => "PEREMPUAN",
             };
             if let Some(b) = printed_birth {
+                // Day and month, then the year (a printed year is misread more often).
                 use chrono::Datelike;
                 let d = n.birth_date();
-                if (d.day(), d.month(), d.year().rem_euclid(100))
-                    == (b.day(), b.month(), b.year().rem_euclid(100))
-                {
-                    s += 2.0;
+                if (d.day(), d.month()) == (b.day(), b.month()) {
+                    s += 1.5;
+                }
+                if d.year().rem_euclid(100) == b.year().rem_euclid(100) {
+                    s += 0.5;
                 }
             }
             if printed_sex == Some(sex) {
@@ -593,6 +626,35 @@ fn choose_nik(
     let base = full.iter().map(|r| r.confidence).sum::<f32>() / full.len() as f32;
     let confidence = base * 0.85f32.powi(i32::try_from(disputed.len()).unwrap_or(16));
     Some(FieldReading::new(value, confidence))
+}
+
+/// One reading of the NIK line with a voting weight per digit.
+struct NikReading {
+    value: String,
+    confidence: f32,
+    weights: Vec<f32>,
+}
+
+impl NikReading {
+    /// A Tesseract reading: one confidence for the line.
+    fn flat(value: String, confidence: f32) -> Self {
+        let weights = vec![0.2 + confidence; value.len()];
+        Self {
+            value,
+            confidence,
+            weights,
+        }
+    }
+
+    /// The OCR-A reader's: a weight per digit from its match margin, above Tesseract's (it is
+    /// made for this typeface).
+    fn ocr_a(r: &digits::DigitReading) -> Self {
+        Self {
+            value: r.digits.clone(),
+            confidence: r.confidence(),
+            weights: r.confidences.iter().map(|c| 0.2 + 1.5 * c).collect(),
+        }
+    }
 }
 
 /// A reading that found its NIK and most labels.

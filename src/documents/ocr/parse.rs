@@ -295,7 +295,8 @@ impl Label {
 }
 
 /// The label a recognised line starts with and the x where its value starts (after the colon,
-/// else after the label's words), when it reads as a label row.
+/// else at the first word after the label's), when it reads as a label row. Looser than the
+/// parse of a value (a label read at 0.6 similarity without its colon still places its row).
 pub fn label_row(line: &Line) -> Option<(Label, Option<u32>)> {
     let words: Vec<Word> = line
         .words
@@ -303,28 +304,79 @@ pub fn label_row(line: &Line) -> Option<(Label, Option<u32>)> {
         .skip_while(|w| !w.text.chars().any(char::is_alphanumeric))
         .cloned()
         .collect();
-    let (label, _) = split_line(&words)?;
-    for (i, w) in words.iter().enumerate() {
-        if let Some(pos) = w.text.find(':') {
-            let n = w.text.chars().count().max(1) as u32;
-            let at = w.text[..pos].chars().count() as u32 + 1;
-            let x = if at >= n {
-                words.get(i + 1).map_or(w.left + w.width, |next| next.left)
-            } else {
-                w.left + w.width * at / n
-            };
-            return Some((label, Some(x)));
+    if let Some((label, _)) = split_line(&words) {
+        // The colon, when it is among the label's first words (not inside the value).
+        for (i, w) in words.iter().enumerate().take(4) {
+            if let Some(pos) = w.text.find(':') {
+                let n = w.text.chars().count().max(1) as u32;
+                let at = w.text[..pos].chars().count() as u32 + 1;
+                let x = if at >= n {
+                    words.get(i + 1).map_or(w.left + w.width, |next| next.left)
+                } else {
+                    w.left + w.width * at / n
+                };
+                return Some((label, Some(x)));
+            }
         }
     }
-    Some((label, None))
+    let mut best: Option<(Label, f64, usize)> = None;
+    for n in 1..=words.len().min(3) {
+        let joined: Vec<&str> = words[..n].iter().map(|w| w.text.as_str()).collect();
+        if let Some((lab, s)) = match_label(&joined.join(" "))
+            && best.is_none_or(|(_, b, _)| s > b)
+        {
+            best = Some((lab, s, n));
+        }
+    }
+    let (label, _, n) = best?;
+    let mut rest = &words[n..];
+    if rest.first().is_some_and(|w| w.text.chars().count() == 1) {
+        rest = &rest[1..];
+    }
+    Some((label, rest.first().map(|w| w.left)))
 }
 
 /// Assigns a value read on its own (the row's value region) to the field of `label`.
 pub fn assign_words(f: &mut KtpFields, label: Label, words: &[Word]) {
-    let words: Vec<&Word> = words
+    let words = &words[..gap_end(label, words)];
+    let mut words: Vec<Word> = words
         .iter()
         .skip_while(|w| !w.text.chars().any(char::is_alphanumeric))
+        .cloned()
         .collect();
+    // The colon read into the value's start (".SIANTAN", "1 JL.", ":KP.").
+    if label != Label::RtRw {
+        if words.len() > 1
+            && words[0].text.chars().count() == 1
+            && matches!(
+                words[0].text.as_str(),
+                "1" | "l" | "i" | "I" | "|" | "!" | "." | ","
+            )
+        {
+            words.remove(0);
+        }
+        if let Some(first) = words.first_mut() {
+            let t = first
+                .text
+                .trim_start_matches(['.', ',', ':', ';', '\'', '`']);
+            first.text = t.to_owned();
+        }
+    }
+    // A lone letter after a place or a name is the background, not the value.
+    if matches!(
+        label,
+        Label::Nama
+            | Label::KelDesa
+            | Label::Kecamatan
+            | Label::Agama
+            | Label::Status
+            | Label::Pekerjaan
+            | Label::Kewarganegaraan
+    ) {
+        while words.len() > 1 && words.last().is_some_and(|w| w.text.chars().count() == 1) {
+            words.pop();
+        }
+    }
     let value = Value {
         words: words.iter().map(|w| (w.text.clone(), w.conf)).collect(),
     };
@@ -691,6 +743,11 @@ fn rt_rw(v: &Value) -> Option<FieldReading> {
         .chars()
         .filter_map(|c| if c == '/' { Some('/') } else { digit_of(c) })
         .collect();
+    // A colon read as a 1 before eight digits with the slash read as a 1 ("10021005").
+    let mapped = match mapped.len() {
+        8 if !mapped.contains('/') && mapped.starts_with('1') => mapped[1..].to_owned(),
+        _ => mapped,
+    };
     let parts: Vec<&str> = mapped.split('/').filter(|p| !p.is_empty()).collect();
     // RT and RW are three digits each; a colon read as a digit lands in front.
     let last3 = |p: &str| p.get(p.len().saturating_sub(3)..).unwrap_or(p).to_owned();
@@ -700,8 +757,11 @@ fn rt_rw(v: &Value) -> Option<FieldReading> {
         // The slash read as 1 or 7 between two 3-digit groups.
         [one] if one.len() == 7 => format!("{}/{}", &one[..3], &one[4..]),
         [one] if one.len() == 6 => format!("{}/{}", &one[..3], &one[3..]),
-        _ => return plain(v),
+        _ => return None,
     };
+    if value.len() != 7 {
+        return None;
+    }
     Some(FieldReading::new(value, v.conf()))
 }
 

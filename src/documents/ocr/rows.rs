@@ -16,6 +16,9 @@ pub struct Row {
     pub label: Label,
     pub top: f32,
     pub bottom: f32,
+    /// Where this row's value starts: after its own colon when that was read, else the value
+    /// column's.
+    pub value_x: u32,
 }
 
 /// The rows found and the value column's left edge.
@@ -38,7 +41,16 @@ pub fn locate(lines: &[Line], height: u32) -> Option<Rows> {
         if found.iter().any(|(r, ..)| *r == row) {
             continue;
         }
-        let (top, bottom) = (line.top() as f32, line.bottom() as f32);
+        // The line's extent from its words' median top and bottom: a mark of the background
+        // read into the line (a tall '|') does not stretch it.
+        let mut tops: Vec<u32> = line.words.iter().map(|w| w.top).collect();
+        let mut bottoms: Vec<u32> = line.words.iter().map(|w| w.top + w.height).collect();
+        tops.sort_unstable();
+        bottoms.sort_unstable();
+        let (top, bottom) = (
+            tops[tops.len() / 2] as f32,
+            bottoms[bottoms.len() / 2] as f32,
+        );
         found.push((row, (top + bottom) / 2.0, bottom - top, x));
     }
     if found.len() < 3 {
@@ -71,6 +83,7 @@ pub fn locate(lines: &[Line], height: u32) -> Option<Rows> {
     let mut rows = Vec::new();
     for label in Label::ROWS {
         let Some(r) = label.row() else { continue };
+        let own_x = ordered.iter().find(|f| f.0 == r).and_then(|f| f.3);
         let centre = match ordered.iter().find(|f| f.0 == r) {
             Some(f) => f.1,
             None => {
@@ -88,7 +101,16 @@ pub fn locate(lines: &[Line], height: u32) -> Option<Rows> {
         if top < 0.0 || bottom > height as f32 {
             continue;
         }
-        rows.push(Row { label, top, bottom });
+        // A colon read far from the column (a misread mark) is not trusted.
+        let value_x = own_x
+            .filter(|x| x.abs_diff(value_x) * 12 < value_x)
+            .unwrap_or(value_x);
+        rows.push(Row {
+            label,
+            top,
+            bottom,
+            value_x,
+        });
     }
     Some(Rows { rows, value_x })
 }
