@@ -129,7 +129,7 @@ pub async fn create(
 /// The folder, if it is the caller's organisation's (404) in a group the caller reaches (403).
 #[utoipa::path(
     get, path = "/folders/{id}", tag = "anycheck", operation_id = "getFolder",
-    params(("id" = String, Path)),
+    params(("id" = String, Path, format = Uuid)),
     security(("bearerJwt" = []), ("apiKey" = []), ("bearerAuth" = [])),
     responses(
         (status = 200, description = "The folder", body = Folder),
@@ -156,7 +156,7 @@ const MAX_SEARCH_CHARS: usize = 100;
 #[utoipa::path(
     get, path = "/groups/{group_id}/folders", tag = "anycheck", operation_id = "listFolders",
     params(
-        ("group_id" = String, Path),
+        ("group_id" = String, Path, format = Uuid),
         ("page_size" = Option<i64>, Query, minimum = 1, maximum = 100, description = "Default 10."),
         ("page_offset" = Option<i64>, Query, minimum = 0, description = "Default 0."),
         ("search" = Option<String>, Query, max_length = 100, description = "Part of the folder's name."),

@@ -69,7 +69,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> AcResult<Jso
 /// Revokes the key: refused from the next request on, for good.
 #[utoipa::path(
     post, path = "/api-keys/{id}/revoke", tag = "anycheck", operation_id = "revokeApiKey",
-    params(("id" = String, Path)),
+    params(("id" = String, Path, format = Uuid)),
     security(("bearerJwt" = []), ("apiKey" = []), ("bearerAuth" = [])),
     responses(
         (status = 200, description = "The key, revoked (refused from the next request; final)", body = ApiKey),

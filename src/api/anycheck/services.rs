@@ -89,7 +89,7 @@ pub async fn list(_caller: Caller) -> Json<ServicePage> {
 
 #[utoipa::path(
     get, path = "/services/{id}", tag = "anycheck", operation_id = "getService",
-    params(("id" = String, Path)),
+    params(("id" = String, Path, format = Uuid)),
     security(("bearerJwt" = []), ("apiKey" = []), ("bearerAuth" = [])),
     responses(
         (status = 200, description = "The service", body = ServiceItem),

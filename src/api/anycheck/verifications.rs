@@ -451,7 +451,7 @@ pub async fn list(
 
 #[utoipa::path(
     get, path = "/verifications/{id}", tag = "anycheck", operation_id = "getVerification",
-    params(("id" = String, Path)),
+    params(("id" = String, Path, format = Uuid)),
     security(("bearerJwt" = []), ("apiKey" = []), ("bearerAuth" = [])),
     responses(
         (status = 200, description = "The item", body = VerificationItem),
@@ -474,7 +474,7 @@ pub async fn get(
 /// `{verification_status: "CANCELLED"}` alone cancels (API keys may cancel too).
 #[utoipa::path(
     put, path = "/verifications/{id}", tag = "anycheck", operation_id = "updateVerification",
-    params(("id" = String, Path)),
+    params(("id" = String, Path, format = Uuid)),
     security(("bearerJwt" = []), ("apiKey" = []), ("bearerAuth" = [])),
     request_body(
         content = UpdateVerificationRequest,
@@ -513,7 +513,7 @@ pub async fn update(
 /// `{force?: bool}` (the body may be empty): runs the verification again.
 #[utoipa::path(
     post, path = "/verifications/{id}/retry", tag = "anycheck", operation_id = "retryVerification",
-    params(("id" = String, Path)),
+    params(("id" = String, Path, format = Uuid)),
     security(("bearerJwt" = []), ("apiKey" = []), ("bearerAuth" = [])),
     request_body = Option<RetryRequest>,
     responses(
