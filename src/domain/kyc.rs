@@ -133,6 +133,29 @@ pub fn face_level(score: f64) -> &'static str {
     }
 }
 
+/// What the OCR stage keeps: the card as read, the reader's confidence, whether the NIK agrees
+/// with the printed date of birth, and the reader's own details. Later stages (NIK check, PEP
+/// screening) read the card back through [`CardOutput::card_of`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CardOutput {
+    pub ktp: KtpCard,
+    pub ocr_confidence: f64,
+    pub is_valid_nik: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<Value>,
+}
+
+impl CardOutput {
+    /// The card in a stored OCR stage output.
+    pub fn card_of(output: &Value) -> Result<KtpCard, serde_json::Error> {
+        #[derive(Deserialize)]
+        struct Stored {
+            ktp: KtpCard,
+        }
+        Stored::deserialize(output).map(|stored| stored.ktp)
+    }
+}
+
 /// Decides one stage's answer. `sandbox` labels the output.
 pub fn decide(kind: StageKind, answer: &StageAnswer, sandbox: bool) -> StageDecision {
     let (verdict, fraud, mut output) = match answer {
@@ -152,15 +175,17 @@ pub fn decide(kind: StageKind, answer: &StageAnswer, sandbox: bool) -> StageDeci
                 (true, Some(CardAssessment::Doubtful)) => Verdict::Review,
                 (true, _) => Verdict::Pass,
             };
-            let mut output = json!({
-                "ktp": card,
-                "ocr_confidence": (confidence * 1000.0).round() / 1000.0,
-                "is_valid_nik": consistent,
-            });
-            if let (Some(details), Value::Object(map)) = (details, &mut output) {
-                map.insert("ocr".into(), details.clone());
-            }
-            (verdict, false, output)
+            let output = CardOutput {
+                ktp: (**card).clone(),
+                ocr_confidence: (confidence * 1000.0).round() / 1000.0,
+                is_valid_nik: consistent,
+                ocr: details.clone(),
+            };
+            (
+                verdict,
+                false,
+                serde_json::to_value(output).unwrap_or(Value::Null),
+            )
         }
         StageAnswer::Nik {
             registered,

@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use super::{StageRecord, announce, configuration, stage_job};
 use crate::app::screening::monitor::{self, Screened};
 use crate::crypto::Vault;
-use crate::domain::kyc::{self, KtpCard};
+use crate::domain::kyc::{self, CardOutput};
 use crate::domain::verifications::{
     Configuration, SKIPPED_BECAUSE, StageEnd, StageKind, StageStatus, Step, VerificationStatus,
     conclude, merge_outputs, plan,
@@ -96,7 +96,7 @@ impl StageHandler {
                 .ok_or_else(|| JobError::Fatal("the OCR stage has not completed".into()))?;
             let record: StageRecord = decode_json("stage output", ocr)?;
             Some(
-                serde_json::from_value::<KtpCard>(record.output["ktp"].clone())
+                CardOutput::card_of(&record.output)
                     .map_err(|e| JobError::Fatal(format!("stored card: {e}")))?,
             )
         } else {
