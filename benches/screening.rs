@@ -5,12 +5,12 @@
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use satyapan::domain::names::normalise;
 use satyapan::screening::bench_queries::{negative_queries, positive_queries};
 use satyapan::screening::data_dir::sanctions_dir;
 use satyapan::screening::index::{Index, Query};
 use satyapan::screening::loaders::load_list;
 use satyapan::screening::model::{Entity, ListKind};
-use satyapan::screening::names::normalise;
 
 fn ofac_un() -> Option<Vec<Entity>> {
     let dir = sanctions_dir()?;

@@ -4,11 +4,11 @@
 
 use std::error::Error;
 
+use satyapan::domain::names::normalise;
 use satyapan::screening::data_dir::sanctions_dir;
 use satyapan::screening::index::{Index, Query};
 use satyapan::screening::loaders::load_list;
 use satyapan::screening::model::ListKind;
-use satyapan::screening::names::normalise;
 use satyapan::screening::score::DEFAULT_THRESHOLD;
 
 fn main() -> Result<(), Box<dyn Error>> {

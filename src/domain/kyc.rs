@@ -293,17 +293,14 @@ fn with_details(mut output: Value, key: &str, details: &Option<Value>) -> Value 
     output
 }
 
-/// How alike two names are, 0–100: Jaro-Winkler over the normalised names (case, accents,
-/// punctuation and word order ignored).
+/// How alike two names are, 0–100: Jaro-Winkler over the names in the one normaliser's Latin
+/// form (`domain::names::fold_latin`: case, accents, punctuation and script ignored, as the
+/// screening engine that answers the live PEP stage ignores them), their words sorted.
 pub fn name_score(a: &str, b: &str) -> f64 {
     let sorted = |s: &str| {
-        let folded: String = deunicode::deunicode(s)
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-            .collect();
-        let mut words: Vec<String> = folded.split_whitespace().map(str::to_string).collect();
-        words.sort();
+        let folded = super::names::fold_latin(s);
+        let mut words: Vec<&str> = folded.split(' ').collect();
+        words.sort_unstable();
         words.join(" ")
     };
     (strsim::jaro_winkler(&sorted(a), &sorted(b)) * 1000.0).round() / 10.0

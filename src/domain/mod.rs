@@ -13,6 +13,7 @@ pub mod ids;
 pub mod jobs;
 pub mod kyc;
 pub mod matching;
+pub mod names;
 pub mod orgs;
 pub mod person;
 pub mod ratelimit;

@@ -56,7 +56,7 @@ macro_rules! string_detail {
 /// code points (a zero-width space, a Hangul filler …) are nothing, as to the name matcher: they
 /// are neither refused nor a letter.
 pub fn person_name_ok(name: &str) -> bool {
-    use crate::screening::names::is_default_ignorable;
+    use crate::domain::names::is_default_ignorable;
     let visible = || name.chars().filter(|c| !is_default_ignorable(*c));
     visible().any(char::is_alphabetic)
         && visible().all(|c| {

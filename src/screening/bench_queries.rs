@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::model::{Entity, ListKind};
-use super::names::normalise;
+use crate::domain::names::normalise;
 use crate::domain::rng::Rng;
 
 /// How a query was made from a listed name.

@@ -18,8 +18,8 @@ use std::sync::{Arc, RwLock};
 use serde::Serialize;
 
 use super::model::{Entity, EntityType, ListKind, PartialDate, normalise_document_number};
-use super::names::{NormalisedName, normalise};
 use super::score::{self, DEFAULT_THRESHOLD, Explanation, QueryFacts};
+use crate::domain::names::{NormalisedName, normalise};
 
 /// At most this many names are scored per query.
 pub const MAX_CANDIDATES: usize = 96;

@@ -9,12 +9,12 @@
 //! disjoint country or a different entity type lowers the score; an exact document number match
 //! makes it 1.0.
 
-use super::distance::osa_distance;
 use serde::Serialize;
 
 use super::countries::normalise_country;
 use super::model::{DateRelation, Entity, EntityType, PartialDate, normalise_document_number};
-use super::names::NormalisedName;
+use crate::domain::names::NormalisedName;
+use crate::domain::names::distance::osa_distance;
 
 /// Scores at or above this are reported as matches unless a query says otherwise.
 pub const DEFAULT_THRESHOLD: f64 = 0.80;
@@ -448,8 +448,8 @@ fn round3(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::super::model::{Document, ListKind};
-    use super::super::names::normalise;
     use super::*;
+    use crate::domain::names::normalise;
 
     fn sim(a: &str, b: &str) -> f64 {
         name_similarity(&normalise(a), &normalise(b)).0
@@ -482,6 +482,14 @@ mod tests {
         assert!(sim("Venkata Naidu", "Venkata Nayudu") > 0.85);
         assert!(sim("Abdelrahman Khaled", "Abd al-Rahman Khalid") > 0.95);
         assert!(sim("Siti Nurhaliza", "Siti Nur Haliza") > 0.9);
+    }
+
+    #[test]
+    fn names_in_other_scripts_are_scored_in_their_latin_form() {
+        // The one normaliser's policy (`domain::names`): screening compares the Latin form, so a
+        // name typed in Cyrillic or Devanagari finds its listed Latin spelling.
+        assert!((sim("Владимир Путин", "PUTIN, Vladimir") - 1.0).abs() < 1e-9);
+        assert!(sim("विवेक शर्मा", "Vivek Sharma") >= DEFAULT_THRESHOLD);
     }
 
     #[test]

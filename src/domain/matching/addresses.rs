@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use super::normalise;
+use super::words;
 use super::{Comparison, MatchLevel};
 
 /// Word-set similarity (Dice coefficient over aligned words) at or above which
@@ -137,13 +137,13 @@ fn is_three_digits(token: &str) -> bool {
 
 fn prepare(raw: &str, pincode_field: Option<&str>) -> PreparedAddress {
     let text = strip_care_of(raw);
-    let mut toks = normalise::tokens(text);
+    let mut toks = crate::domain::names::tokens(text);
 
     // Pincode from the text: the last six-digit number, or a final "500 081".
     let mut text_pincode = None;
     if let Some(pos) = toks.iter().rposition(|t| is_text_pincode(t)) {
         text_pincode = Some(toks.remove(pos));
-    } else if let Some(last_num) = toks.iter().rposition(|t| normalise::has_digit(t))
+    } else if let Some(last_num) = toks.iter().rposition(|t| words::has_digit(t))
         && last_num >= 1
         && is_three_digits(&toks[last_num])
         && is_three_digits(&toks[last_num - 1])
@@ -220,7 +220,7 @@ fn merge_compounds(words: &[String], other: &[String]) -> Vec<String> {
     while i < words.len() {
         if let Some(next) = words.get(i + 1) {
             let joined = format!("{}{next}", words[i]);
-            if normalise::is_ascii_word(&joined)
+            if words::is_ascii_word(&joined)
                 && other.contains(&joined)
                 && !other.contains(&words[i])
                 && !other.contains(next)
@@ -254,7 +254,7 @@ fn adopt_pincode(side: &mut PreparedAddress, other_pincode: Option<&String>) {
 /// name ends, so the text is left alone.
 fn strip_care_of(raw: &str) -> &str {
     let trimmed = raw.trim_start();
-    if normalise::relation_marker_start(trimmed) == Some(0)
+    if words::relation_marker_start(trimmed) == Some(0)
         && let Some(comma) = trimmed.find(',')
     {
         return &trimmed[comma + 1..];
@@ -268,17 +268,17 @@ fn match_words(a: &str, b: &str) -> Option<(f64, ())> {
     if a == b {
         return Some((1.0, ()));
     }
-    if !normalise::is_ascii_word(a) || !normalise::is_ascii_word(b) {
+    if !words::is_ascii_word(a) || !words::is_ascii_word(b) {
         return None;
     }
     if a.len() < FUZZY_MIN_LEN || b.len() < FUZZY_MIN_LEN {
         return None;
     }
-    let (ka, kb) = (normalise::phonetic_key(a), normalise::phonetic_key(b));
+    let (ka, kb) = (words::phonetic_key(a), words::phonetic_key(b));
     if ka == kb {
         return Some((1.0, ()));
     }
-    (normalise::similarity(&ka, &kb) >= FUZZY_SIMILARITY).then_some((FUZZY_WEIGHT, ()))
+    (words::similarity(&ka, &kb) >= FUZZY_SIMILARITY).then_some((FUZZY_WEIGHT, ()))
 }
 
 /// Compares a declared address with a source address. Pincodes come from the
@@ -312,14 +312,14 @@ pub fn compare_addresses(
     d.words = d_words;
     s.words = s_words;
 
-    let pairs = normalise::align(d.words.len(), s.words.len(), |i, j| {
+    let pairs = words::align(d.words.len(), s.words.len(), |i, j| {
         match_words(&d.words[i], &s.words[j])
     });
     let total = d.words.len() + s.words.len();
     let similarity = if total == 0 {
         0.0
     } else {
-        2.0 * normalise::total(pairs.iter().map(|p| p.score)) / total as f64
+        2.0 * words::total(pairs.iter().map(|p| p.score)) / total as f64
     };
     let percent = (similarity * 100.0).round();
 
@@ -328,7 +328,7 @@ pub fn compare_addresses(
         words
             .iter()
             .enumerate()
-            .filter(|(i, w)| normalise::has_digit(w) && !matched(*i))
+            .filter(|(i, w)| words::has_digit(w) && !matched(*i))
             .map(|(_, w)| w.clone())
             .collect()
     };

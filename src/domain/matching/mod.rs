@@ -23,7 +23,7 @@
 mod addresses;
 mod dates;
 mod names;
-mod normalise;
+mod words;
 
 #[cfg(test)]
 mod tests;

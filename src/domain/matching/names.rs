@@ -1,6 +1,7 @@
 //! Person-name comparison.
 //!
-//! Both names are folded (case, punctuation, accents), stripped of leading
+//! Both names are folded by the one name normaliser (`domain::names::tokens`: case,
+//! punctuation, accents; other scripts kept as written), stripped of leading
 //! honorifics and of any "S/O …" relation part, and split into words. Words
 //! are then aligned one-to-one, each pair being one of:
 //!
@@ -16,8 +17,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use super::normalise::{self, Pair};
+use super::words::{self, Pair};
 use super::{Comparison, MatchLevel};
+use crate::domain::names as normaliser;
 
 /// Jaro-Winkler similarity (on phonetic keys) at or above which two words are
 /// taken as the same word misspelt. 0.92 accepts a single transposition in a
@@ -190,14 +192,14 @@ struct Word {
 
 impl Word {
     fn new(text: String) -> Self {
-        // This table, then the shared name model's transliteration variants (the screening
-        // normaliser's: Yusuf/Yousuf/Youssef, Abdel/Abdul, Verma/Varma, Naidu/Nayudu …).
+        // This table, then the shared name model's transliteration variants (`domain::names`:
+        // Yusuf/Yousuf/Youssef, Abdel/Abdul, Verma/Varma, Naidu/Nayudu …).
         let own = VARIANTS
             .get(text.as_str())
             .copied()
             .unwrap_or(text.as_str());
-        let canonical = crate::screening::names::canonical_word(own).to_owned();
-        let key = normalise::phonetic_key(&canonical);
+        let canonical = normaliser::canonical_word(own).to_owned();
+        let key = words::phonetic_key(&canonical);
         Word {
             text,
             canonical,
@@ -223,10 +225,10 @@ struct PreparedName {
 fn prepare(raw: &str) -> PreparedName {
     let mut relation = None;
     let mut name_part = raw;
-    if let Some(start) = normalise::relation_marker_start(raw) {
+    if let Some(start) = words::relation_marker_start(raw) {
         // Only cut when a name precedes the marker; "S/O Ramesh" alone is
         // left as it is rather than emptied.
-        if !normalise::tokens(&raw[..start]).is_empty() {
+        if !normaliser::tokens(&raw[..start]).is_empty() {
             let marker: String = raw[start..]
                 .chars()
                 .filter(|c| !c.is_whitespace())
@@ -237,7 +239,7 @@ fn prepare(raw: &str) -> PreparedName {
         }
     }
 
-    let mut toks = normalise::tokens(name_part);
+    let mut toks = normaliser::tokens(name_part);
     if let Some(pos) = toks
         .windows(2)
         .position(|w| RELATION_WORDS.contains(&w[0].as_str()) && w[1] == "of")
@@ -288,7 +290,7 @@ fn match_words(a: &Word, b: &Word) -> Option<(f64, PairKind)> {
     }
     // Masculine and feminine forms of one name (Ankit/Ankita, Kumar/Kumari) are different
     // names, however close their spelling.
-    if crate::screening::names::gender_marked(&a.text, &b.text) {
+    if normaliser::gender_marked(&a.text, &b.text) {
         return None;
     }
     let (la, lb) = (a.letters(), b.letters());
@@ -298,7 +300,7 @@ fn match_words(a: &Word, b: &Word) -> Option<(f64, PairKind)> {
     let is_initial_of = |short: &Word, long: &Word| {
         short.letters() == 1
             && long.letters() >= 2
-            && normalise::is_ascii_word(&short.text)
+            && words::is_ascii_word(&short.text)
             && long.text.starts_with(short.text.as_str())
     };
     if is_initial_of(a, b) || is_initial_of(b, a) {
@@ -306,10 +308,10 @@ fn match_words(a: &Word, b: &Word) -> Option<(f64, PairKind)> {
     }
     if la >= TYPO_MIN_LEN
         && lb >= TYPO_MIN_LEN
-        && normalise::is_ascii_word(&a.text)
-        && normalise::is_ascii_word(&b.text)
+        && words::is_ascii_word(&a.text)
+        && words::is_ascii_word(&b.text)
     {
-        let similarity = normalise::similarity(&a.key, &b.key);
+        let similarity = words::similarity(&a.key, &b.key);
         if similarity >= TYPO_SIMILARITY {
             return Some((similarity * TYPO_DISCOUNT, PairKind::Typo));
         }
@@ -334,10 +336,10 @@ fn match_words(a: &Word, b: &Word) -> Option<(f64, PairKind)> {
 /// The level is the same whichever argument is the declared one.
 #[must_use]
 pub fn compare_names(declared: &str, source: &str) -> Comparison {
-    // Invisible characters are not part of a name (`normalise::without_ignorables`).
+    // Invisible characters are not part of a name (`domain::names::without_ignorables`).
     let (declared, source) = (
-        normalise::without_ignorables(declared),
-        normalise::without_ignorables(source),
+        normaliser::without_ignorables(declared),
+        normaliser::without_ignorables(source),
     );
     let (declared, source) = (declared.as_ref(), source.as_ref());
     let d = prepare(declared);
@@ -392,7 +394,7 @@ pub fn compare_names(declared: &str, source: &str) -> Comparison {
         );
     }
 
-    let pairs = normalise::align(d.words.len(), s.words.len(), |i, j| {
+    let pairs = words::align(d.words.len(), s.words.len(), |i, j| {
         match_words(&d.words[i], &s.words[j])
     });
     judge(&d, &s, &pairs, ignored)
@@ -402,10 +404,7 @@ pub fn compare_names(declared: &str, source: &str) -> Comparison {
 fn initial_words(d: &PreparedName, s: &PreparedName, p: &Pair<PairKind>) -> (String, String) {
     let (a, b) = (&d.words[p.a], &s.words[p.b]);
     let (short, long) = if a.letters() == 1 { (a, b) } else { (b, a) };
-    (
-        normalise::display(&short.text),
-        normalise::display(&long.text),
-    )
+    (words::display(&short.text), words::display(&long.text))
 }
 
 /// Decides the level once words are aligned.
@@ -416,7 +415,7 @@ fn judge(
     ignored: Vec<String>,
 ) -> Comparison {
     let (n, m) = (d.words.len(), s.words.len());
-    let raw_score = 2.0 * normalise::total(pairs.iter().map(|p| p.score)) / (n + m) as f64;
+    let raw_score = 2.0 * words::total(pairs.iter().map(|p| p.score)) / (n + m) as f64;
 
     let extra_d: Vec<&str> = (0..n)
         .filter(|i| !pairs.iter().any(|p| p.a == *i))
@@ -453,9 +452,9 @@ fn judge(
             raw_score,
             format!(
                 "Names do not match: declared {} and source {} differ, only {} {verb}",
-                normalise::quoted_list(&extra_d),
-                normalise::quoted_list(&extra_s),
-                normalise::quoted_list(&shared),
+                words::quoted_list(&extra_d),
+                words::quoted_list(&extra_s),
+                words::quoted_list(&shared),
             ),
         );
     }
@@ -481,7 +480,7 @@ fn judge(
         } else {
             "appear"
         };
-        let extra = normalise::quoted_list(extra);
+        let extra = words::quoted_list(extra);
         if coverage < MIN_COVERAGE {
             return Comparison::new(
                 MatchLevel::Mismatch,
@@ -496,8 +495,8 @@ fn judge(
     for p in pairs.iter().filter(|p| p.kind == PairKind::Typo) {
         problems.push(format!(
             "'{}' and '{}' differ slightly (possible misspelling)",
-            normalise::display(&d.words[p.a].text),
-            normalise::display(&s.words[p.b].text)
+            words::display(&d.words[p.a].text),
+            words::display(&s.words[p.b].text)
         ));
     }
     let initials: Vec<(String, String)> = pairs
@@ -545,8 +544,8 @@ fn strong_reason(
         .map(|p| {
             format!(
                 "'{}'/'{}' as spellings of one name",
-                normalise::display(&d.words[p.a].text),
-                normalise::display(&s.words[p.b].text)
+                words::display(&d.words[p.a].text),
+                words::display(&s.words[p.b].text)
             )
         })
         .collect();
@@ -580,13 +579,10 @@ fn ignored_parts(d: &PreparedName, s: &PreparedName) -> Vec<String> {
     let mut parts = Vec::new();
     match honorifics.len() {
         0 => {}
-        1 => parts.push(format!(
-            "the honorific {}",
-            normalise::quoted_list(&honorifics)
-        )),
+        1 => parts.push(format!("the honorific {}", words::quoted_list(&honorifics))),
         _ => parts.push(format!(
             "the honorifics {}",
-            normalise::quoted_list(&honorifics)
+            words::quoted_list(&honorifics)
         )),
     }
     let mut connectors: Vec<&str> = Vec::new();
@@ -596,10 +592,7 @@ fn ignored_parts(d: &PreparedName, s: &PreparedName) -> Vec<String> {
         }
     }
     if !connectors.is_empty() {
-        parts.push(format!(
-            "the connector {}",
-            normalise::quoted_list(&connectors)
-        ));
+        parts.push(format!("the connector {}", words::quoted_list(&connectors)));
     }
     let mut relations: Vec<&str> = Vec::new();
     for r in d.relation.iter().chain(&s.relation) {

@@ -572,7 +572,7 @@ proptest! {
     fn a_name_matches_itself_exactly(name in any_name()) {
         let c = compare_names(&name, &name);
         // Only input without a single letter or digit cannot match.
-        let has_word = !super::normalise::tokens(&name).is_empty();
+        let has_word = !crate::domain::names::tokens(&name).is_empty();
         prop_assert_eq!(c.level == Exact, has_word, "{}: {:?}", name, c);
     }
 
@@ -801,7 +801,7 @@ fn labelled_name_pairs_f1() {
 /// the names compare as the visible ones do, and so do addresses.
 #[test]
 fn default_ignorable_code_points_are_nothing_to_the_name_decisions() {
-    for (class, low, high) in crate::screening::names::tests::IGNORABLE_CLASSES {
+    for (class, low, high) in crate::domain::names::tests::IGNORABLE_CLASSES {
         for c in [*low, *high] {
             let hidden = format!("Vi{c}vek {c}Ku{c}mar Pa{c}tel{c}");
             let name = compare_names(&hidden, "Vivek Kumar Patel");

@@ -3,8 +3,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::super::data_dir::shared::{ofac_un_entities, ofac_un_index};
 use super::super::model::{Entity, EntityType, ListKind, PartialDate};
-use super::super::names::normalise;
 use super::*;
+use crate::domain::names::normalise;
 
 fn top(index: &Index, name: &str) -> Vec<Match> {
     index.search(&Query::new(name))

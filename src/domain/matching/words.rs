@@ -1,100 +1,13 @@
-//! Text normalisation shared by the name and address matchers: folding,
-//! tokenising, a transliteration-tolerant phonetic key and a greedy
-//! token alignment.
-
-use unicode_normalization::UnicodeNormalization;
-
-pub(super) use crate::screening::names::{is_default_ignorable, without_ignorables};
-
-/// Folds text for comparison.
-///
-/// * Default-ignorable code points (zero-width spaces and joiners, bidi
-///   controls, variation selectors, Hangul fillers, tags …) are removed
-///   first, with the screening normaliser's one table
-///   (`screening::names::is_default_ignorable`).
-/// * Unicode compatibility forms are unified (NFKC), so the same Devanagari
-///   word typed with precomposed or decomposed nukta compares equal.
-/// * ASCII is lowercased; other ASCII characters become word breaks.
-/// * Latin letters with diacritics are reduced to ASCII ("José" → "jose").
-///   Other scripts (Devanagari, Arabic, ...) are kept as written: we never
-///   transliterate them, so they only match an identical spelling.
-/// * Apostrophes are deleted rather than treated as breaks, so "D'Souza"
-///   and "Dsouza" agree.
-pub(super) fn fold(input: &str) -> String {
-    let input = without_ignorables(input);
-    let mut out = String::with_capacity(input.len());
-    for c in input.nfkc() {
-        if is_apostrophe(c) || is_default_ignorable(c) {
-            continue;
-        }
-        if c.is_ascii() {
-            out.push(if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                ' '
-            });
-        } else if is_latin_combining_mark(c) {
-            // A stray accent left after NFKC: drop it like any other accent.
-        } else if is_latin_letter(c) {
-            match deunicode::deunicode_char(c) {
-                Some(ascii) => {
-                    for a in ascii.chars() {
-                        out.push(if a.is_ascii_alphanumeric() {
-                            a.to_ascii_lowercase()
-                        } else {
-                            ' '
-                        });
-                    }
-                }
-                None => out.extend(c.to_lowercase()),
-            }
-        } else if c.is_alphanumeric() || is_indic_sign(c) {
-            out.extend(c.to_lowercase());
-        } else {
-            // Any other symbol or punctuation separates words.
-            out.push(' ');
-        }
-    }
-    out
-}
-
-/// Folds `input` and splits it into words.
-pub(super) fn tokens(input: &str) -> Vec<String> {
-    fold(input).split_whitespace().map(str::to_owned).collect()
-}
-
-fn is_apostrophe(c: char) -> bool {
-    matches!(
-        c,
-        '\'' | '`' | '\u{2018}' | '\u{2019}' | '\u{00B4}' | '\u{02BC}'
-    )
-}
-
-fn is_latin_combining_mark(c: char) -> bool {
-    matches!(c, '\u{0300}'..='\u{036F}')
-}
-
-/// Latin letters outside ASCII (Latin-1 Supplement, Extended-A/B,
-/// Extended Additional, ...), excluding the two arithmetic signs that live in
-/// Latin-1.
-fn is_latin_letter(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00C0}'..='\u{00D6}'
-            | '\u{00D8}'..='\u{00F6}'
-            | '\u{00F8}'..='\u{024F}'
-            | '\u{1E00}'..='\u{1EFF}'
-            | '\u{2C60}'..='\u{2C7F}'
-            | '\u{A720}'..='\u{A7FF}'
-    )
-}
-
-/// Vowel signs, virama, nukta and the like in the Indic blocks are part of a
-/// word even where Unicode does not call them alphabetic; the dandas are
-/// punctuation.
-fn is_indic_sign(c: char) -> bool {
-    matches!(c, '\u{0900}'..='\u{0DFF}') && !matches!(c, '\u{0964}' | '\u{0965}')
-}
+//! Word helpers shared by the name and address matchers: a romanisation-tolerant phonetic key,
+//! spelling similarity, relation markers, display and a greedy token alignment. The words
+//! themselves come from the one name normaliser (`domain::names::tokens`: the written form).
+//!
+//! The phonetic key here is the BGV comparer's own, not the screening model's
+//! (`domain::names::phonetic_key`). Two words with the same key here pair as a *variant*, which
+//! can clear a check with no person looking, so it only unifies spellings that Indian and
+//! Indonesian romanisations interchange (`Gaurav`/`Gourav`, `Laxmi`/`Lakshmi`). The screening
+//! key reduces every vowel run to one of three classes so that candidates are not missed:
+//! `Patel` and `Patil` share a key there, which here would clear a different surname.
 
 /// Whether the token is plain lowercase ASCII letters, i.e. something the
 /// phonetic key and spelling similarity can reason about.
@@ -347,20 +260,6 @@ pub(super) fn align<K: Copy>(
 #[cfg(test)]
 mod unit {
     use super::*;
-
-    #[test]
-    fn fold_handles_case_punctuation_and_accents() {
-        assert_eq!(tokens("José  D'Souza-Pérez"), ["jose", "dsouza", "perez"]);
-        assert_eq!(fold("N.Vivek"), "n vivek");
-        assert_eq!(fold("Straße"), "strasse");
-    }
-
-    #[test]
-    fn fold_keeps_devanagari() {
-        assert_eq!(tokens("विवेक पटेल"), vec!["विवेक", "पटेल"]);
-        // Decomposed nukta and the precomposed letter agree after NFKC.
-        assert_eq!(fold("\u{0958}"), fold("\u{0915}\u{093C}"));
-    }
 
     #[test]
     fn phonetic_key_unifies_romanisations() {

@@ -1,4 +1,5 @@
-//! Edit distance between name tokens, shared by the normaliser and the scorer.
+//! Edit distance between name tokens, shared by the name model (misspelt legal forms) and the
+//! screening scorer.
 
 /// Optimal-string-alignment distance, or `max + 1` once it is certain to exceed `max`.
 pub fn osa_distance(a: &[u8], b: &[u8], max: usize) -> usize {

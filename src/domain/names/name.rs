@@ -1,24 +1,17 @@
-//! The one name normaliser: sanctions screening uses it for listed and query names, and BGV name
-//! decisions are meant to share it.
-//!
-//! [`normalise`] drops default-ignorable code points ([`is_default_ignorable`]: zero-width
-//! spaces, bidi controls, variation selectors, Hangul fillers, tags …), folds Unicode to ASCII
-//! (NFKD, then `deunicode`), lower-cases, turns punctuation
-//! into spaces (apostrophes are dropped: `Da'oud` → `daoud`), reorders `LAST, First`, drops
-//! honorifics, company legal forms and Arabic/Malay particles (`bin`, `binti`, `ibn`, `al-`), and
-//! folds common transliteration variants to one spelling (`Mohammed`/`Muhammad`/`Mohd` →
-//! `muhammad`, `Abdel`/`Abd al`/`Abdul` → `abdul`, `Youssef`/`Yusuf` → `yusuf`, …). Each token also
-//! gets a phonetic key ([`phonetic_key`]: doubled letters collapsed, `ou`/`oo`/`u` → `u`,
-//! `ee`/`i` → `i`, `y` between vowels treated as a vowel, `ph` → `f`, `kh` → `k`, …) and a consonant
-//! skeleton ([`skeleton_key`]: the key without vowels after the first letter), so `Verma`/`Varma`
-//! and `Naidu`/`Nayudu` share a skeleton.
+//! The screening name model built on the folded words (`super::fold_latin`): [`normalise`]
+//! reorders `LAST, First`, drops honorifics, company legal forms and Arabic/Malay particles
+//! (`bin`, `binti`, `ibn`, `al-`), and folds common transliteration variants to one spelling
+//! (`Mohammed`/`Muhammad`/`Mohd` → `muhammad`, `Abdel`/`Abd al`/`Abdul` → `abdul`,
+//! `Youssef`/`Yusuf` → `yusuf`, …). Each token also gets a phonetic key ([`phonetic_key`]: doubled
+//! letters collapsed, `ou`/`oo`/`u` → `u`, `ee`/`i` → `i`, `y` between vowels treated as a vowel,
+//! `ph` → `f`, `kh` → `k`, …) and a consonant skeleton ([`skeleton_key`]: the key without vowels
+//! after the first letter), so `Verma`/`Varma` and `Naidu`/`Nayudu` share a skeleton.
 
 use std::borrow::Cow;
 
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use super::{fold_latin, without_ignorables};
 
-/// A name as the matcher sees it.
+/// A name as screening sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NormalisedName {
     /// Folded, canonical tokens in name order (given names first after `LAST, First` reordering).
@@ -27,7 +20,7 @@ pub struct NormalisedName {
     pub keys: Vec<String>,
     /// `skeletons[i]` is the consonant skeleton of `keys[i]`.
     pub skeletons: Vec<String>,
-    /// `spellings[i]` is `tokens[i]` as folded, before transliteration folding (`mohamed` for
+    /// `spellings[i]` is `tokens[i]` as folded, before variant folding (`mohamed` for
     /// the token `muhammad`), so a misspelt variant can still be compared with what was written.
     pub spellings: Vec<String>,
 }
@@ -371,106 +364,6 @@ pub fn gender_marked(a: &str, b: &str) -> bool {
         && canonical_word(short) != canonical_word(long)
 }
 
-/// Unicode's `Default_Ignorable_Code_Point` (DerivedCoreProperties.txt, Unicode 16.0; the same
-/// ranges as `regex-syntax`'s table): code points that render as nothing — the soft hyphen, the
-/// combining grapheme joiner, zero-width spaces and (non-)joiners, bidi marks and controls, the
-/// word joiner and invisible operators, Hangul fillers, Khmer inherent vowels, Mongolian free
-/// variation selectors, variation selectors, the byte-order mark, shorthand format controls,
-/// musical formatting, tag characters and the unassigned reserve. A name is compared as if they
-/// were not there (`Jo\u{200B}rge` is `Jorge`), here and in the BGV name decisions.
-const DEFAULT_IGNORABLE: &[(char, char)] = &[
-    ('\u{00AD}', '\u{00AD}'),
-    ('\u{034F}', '\u{034F}'),
-    ('\u{061C}', '\u{061C}'),
-    ('\u{115F}', '\u{1160}'),
-    ('\u{17B4}', '\u{17B5}'),
-    ('\u{180B}', '\u{180F}'),
-    ('\u{200B}', '\u{200F}'),
-    ('\u{202A}', '\u{202E}'),
-    ('\u{2060}', '\u{206F}'),
-    ('\u{3164}', '\u{3164}'),
-    ('\u{FE00}', '\u{FE0F}'),
-    ('\u{FEFF}', '\u{FEFF}'),
-    ('\u{FFA0}', '\u{FFA0}'),
-    ('\u{FFF0}', '\u{FFF8}'),
-    ('\u{1BCA0}', '\u{1BCA3}'),
-    ('\u{1D173}', '\u{1D17A}'),
-    ('\u{E0000}', '\u{E0FFF}'),
-];
-
-/// Whether `c` is a default-ignorable code point ([`DEFAULT_IGNORABLE`]).
-pub fn is_default_ignorable(c: char) -> bool {
-    // Every range is above ASCII.
-    !c.is_ascii()
-        && DEFAULT_IGNORABLE
-            .binary_search_by(|&(low, high)| {
-                if high < c {
-                    std::cmp::Ordering::Less
-                } else if low > c {
-                    std::cmp::Ordering::Greater
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            })
-            .is_ok()
-}
-
-/// `s` without its default-ignorable code points: the first step of every name comparison.
-pub fn without_ignorables(s: &str) -> Cow<'_, str> {
-    if s.is_ascii() || !s.chars().any(is_default_ignorable) {
-        return Cow::Borrowed(s);
-    }
-    Cow::Owned(s.chars().filter(|c| !is_default_ignorable(*c)).collect())
-}
-
-fn is_apostrophe(c: char) -> bool {
-    matches!(
-        c,
-        '\'' | '\u{2018}'
-            | '\u{2019}'
-            | '\u{201B}'
-            | '\u{02BC}'
-            | '\u{02BB}'
-            | '\u{02BF}'
-            | '\u{02BE}'
-            | '`'
-            | '\u{00B4}'
-    )
-}
-
-/// Unicode folding only: default-ignorable code points removed, NFKD, combining marks removed,
-/// `deunicode` for what is left, lower case,
-/// apostrophes removed, every other non-alphanumeric character a space, spaces collapsed.
-pub fn fold(s: &str) -> String {
-    let ascii: Cow<'_, str> = if s.is_ascii() {
-        Cow::Borrowed(s)
-    } else {
-        let decomposed: String = without_ignorables(s)
-            .nfkd()
-            .filter(|c| !is_combining_mark(*c) && !is_default_ignorable(*c))
-            .map(|c| if is_apostrophe(c) { '\'' } else { c })
-            .collect();
-        Cow::Owned(deunicode::deunicode_with_tofu(&decomposed, " "))
-    };
-    let mut out = String::with_capacity(ascii.len());
-    let mut pending_space = false;
-    for c in ascii.chars() {
-        if c == '\'' || c == '`' {
-            continue;
-        }
-        if c.is_ascii_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.push(c.to_ascii_lowercase());
-        } else {
-            pending_space = true;
-        }
-    }
-    out
-}
-
 fn is_legal_form_or_letter(t: &str) -> bool {
     t.len() == 1
         || LEGAL_FORMS.contains(&t)
@@ -487,8 +380,8 @@ fn reorder_comma(s: &str) -> Cow<'_, str> {
     let (Some(last), Some(first), None) = (parts.next(), parts.next(), parts.next()) else {
         return Cow::Borrowed(s);
     };
-    let first_folded = fold(first);
-    if first_folded.is_empty() || fold(last).is_empty() {
+    let first_folded = fold_latin(first);
+    if first_folded.is_empty() || fold_latin(last).is_empty() {
         return Cow::Borrowed(s);
     }
     if first_folded.split(' ').all(is_legal_form_or_letter) {
@@ -523,7 +416,7 @@ fn split_glued(token: &str, out: &mut Vec<String>) {
 pub fn normalise(name: &str) -> NormalisedName {
     let name = without_ignorables(name);
     let reordered = reorder_comma(&name);
-    let folded = fold(&reordered);
+    let folded = fold_latin(&reordered);
     let mut raw: Vec<String> = Vec::new();
     for t in folded.split(' ').filter(|t| !t.is_empty()) {
         split_glued(t, &mut raw);
@@ -715,248 +608,4 @@ pub fn skeleton_key(key: &str) -> String {
         }
     }
     String::from_utf8(out).unwrap_or_default()
-}
-
-#[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-
-    fn toks(s: &str) -> Vec<String> {
-        normalise(s).tokens
-    }
-
-    #[test]
-    fn folds_unicode_case_and_punctuation() {
-        assert_eq!(fold("Ḥusayn  Ṣāliḥ-Al'Ābid"), "husayn salih alabid");
-        assert_eq!(fold("MÜLLER, Jürgen"), "muller jurgen");
-        assert_eq!(fold("ＡＢＣ ﬁne"), "abc fine");
-        assert_eq!(fold("O'Brien"), "obrien");
-        assert_eq!(fold("Da’oud"), "daoud");
-        assert_eq!(fold("  "), "");
-    }
-
-    #[test]
-    fn reorders_last_comma_first() {
-        assert_eq!(toks("SHARMA, Rahul"), ["rahul", "sharma"]);
-        assert_eq!(
-            toks("ABU RAS, Marwan Mohammed"),
-            ["marwan", "muhammad", "abu", "ras"]
-        );
-        // A comma before a legal form is not a reordering.
-        assert_eq!(toks("CECOEX, S.A."), ["cecoex"]);
-        assert_eq!(toks("ANGLO-CARIBBEAN CO., LTD."), ["anglo", "caribbean"]);
-        assert_eq!(
-            toks("COMERCIAL DE RODAJES Y MAQUINARIA, S.A. DE C.V."),
-            ["comercial", "de", "rodajes", "y", "maquinaria"]
-        );
-    }
-
-    #[test]
-    fn drops_honorifics_and_legal_forms() {
-        assert_eq!(toks("Dr. Priya Nair"), ["priya", "nair"]);
-        assert_eq!(toks("Smt. Lakshmi Devi"), ["lakshmi", "devi"]);
-        assert_eq!(toks("Shri Ram Kumar"), ["ram", "kumar"]);
-        assert_eq!(toks("Haji Sheikh Ahmad"), ["ahmad"]);
-        assert_eq!(toks("Infosys Pvt Ltd"), ["infosys"]);
-        assert_eq!(
-            toks("PT Bank Rakyat Indonesia Tbk"),
-            ["bank", "rakyat", "indonesia"]
-        );
-        assert_eq!(toks("Acme Holdings GmbH"), ["acme", "holdings"]);
-        assert_eq!(
-            toks("Tata Consultancy Services Limited"),
-            ["tata", "consultancy", "services"]
-        );
-        // A name that is only a title keeps it.
-        assert_eq!(toks("Sheikh"), ["sheikh"]);
-        assert_eq!(toks("LTD"), ["ltd"]);
-    }
-
-    #[test]
-    fn folds_arabic_origin_transliterations() {
-        for v in [
-            "Mohammed", "Muhammad", "Mohamed", "Mohd", "Muhammed", "Mohammad", "MD",
-        ] {
-            assert_eq!(toks(v), ["muhammad"], "{v}");
-        }
-        for v in ["Yusuf", "Yousuf", "Youssef", "Yousef"] {
-            assert_eq!(toks(v), ["yusuf"], "{v}");
-        }
-        for v in [
-            "Abdul Rahman",
-            "Abdel Rahman",
-            "Abd al-Rahman",
-            "Abdulrahman",
-            "Abd-el-Rahman",
-            "Abdelrahman",
-            "Abdur Rehman",
-        ] {
-            assert_eq!(toks(v), ["abdul", "rahman"], "{v}");
-        }
-        assert_eq!(toks("Abdullah"), ["abdullah"]);
-        assert_eq!(toks("Abdallah Azzam"), ["abdullah", "azzam"]);
-        assert_eq!(toks("Mohammadreza Akbari"), ["muhammad", "reza", "akbari"]);
-        assert_eq!(toks("Muhammadu Buhari"), ["muhammadu", "buhari"]);
-        assert_eq!(toks("Abdulhai Salek"), ["abdulhai", "salek"]);
-        assert_eq!(toks("Abdelkader Ali"), ["abdul", "kader", "ali"]);
-    }
-
-    #[test]
-    fn drops_particles_and_articles() {
-        assert_eq!(toks("Ahmad bin Ismail"), ["ahmad", "ismail"]);
-        assert_eq!(
-            toks("Siti Aminah binti Abdullah"),
-            ["siti", "aminah", "abdullah"]
-        );
-        assert_eq!(toks("Osama bin Laden"), ["usama", "laden"]);
-        assert_eq!(toks("Ibn Khaldun"), ["khaldun"]);
-        assert_eq!(
-            toks("AL-ZBOUN, Anwar Muhammad"),
-            ["anwar", "muhammad", "zboun"]
-        );
-        assert_eq!(toks("Lased Ben Heni"), ["lased", "heni"]);
-        // Too short to drop: `Al Green`, `Ben Carson`.
-        assert_eq!(toks("Al Green"), ["al", "green"]);
-        assert_eq!(toks("Ben Carson"), ["ben", "carson"]);
-    }
-
-    #[test]
-    fn phonetic_keys_fold_spelling_variants() {
-        let k = |s: &str| phonetic_key(s);
-        assert_eq!(k("naidu"), k("nayudu"));
-        assert_eq!(k("khalid"), k("kalid"));
-        assert_eq!(k("rasheed"), k("rashid"));
-        assert_eq!(k("mansoor"), k("mansur"));
-        assert_eq!(k("soeharto"), k("suharto"));
-        assert_eq!(k("djoko"), k("joko"));
-        assert_eq!(k("fatimah"), k("fatima"));
-        assert_eq!(k("philip"), k("filip"));
-        assert_eq!(k("sharma"), "sarma");
-        assert_ne!(k("verma"), k("varma"));
-        assert_eq!(skeleton_key(&k("verma")), skeleton_key(&k("varma")));
-        assert_eq!(skeleton_key(&k("naidu")), "nd");
-        assert_eq!(
-            skeleton_key(&k("srivastava")),
-            skeleton_key(&k("shrivastav"))
-        );
-        assert_eq!(phonetic_key(""), "");
-        assert_eq!(skeleton_key(""), "");
-    }
-
-    #[test]
-    fn gender_marked_forms_are_told_apart_from_spellings() {
-        for (a, b) in [
-            ("ankit", "ankita"),
-            ("manish", "manisha"),
-            ("kumar", "kumari"),
-            ("vinit", "vinita"),
-            ("rahim", "rahima"),
-        ] {
-            assert!(gender_marked(a, b) && gender_marked(b, a), "{a}/{b}");
-        }
-        for (a, b) in [
-            ("ram", "rama"),
-            ("fatimah", "fatima"),
-            ("abdulla", "abdullah"),
-            ("verma", "varma"),
-            ("priya", "priyaa"),
-        ] {
-            assert!(!gender_marked(a, b), "{a}/{b}");
-        }
-        assert_eq!(canonical_word("abdel"), "abdul");
-        assert_eq!(canonical_word("yousuf"), "yusuf");
-        assert_eq!(canonical_word("nayudu"), canonical_word("naidu"));
-    }
-
-    /// Every class of `Default_Ignorable_Code_Point` (Unicode 16.0), each code point of it.
-    pub(crate) const IGNORABLE_CLASSES: &[(&str, char, char)] = &[
-        ("soft hyphen", '\u{00AD}', '\u{00AD}'),
-        ("combining grapheme joiner", '\u{034F}', '\u{034F}'),
-        ("Arabic letter mark", '\u{061C}', '\u{061C}'),
-        ("Hangul choseong/jungseong fillers", '\u{115F}', '\u{1160}'),
-        ("Khmer inherent vowels", '\u{17B4}', '\u{17B5}'),
-        ("Mongolian free variation selectors", '\u{180B}', '\u{180F}'),
-        (
-            "zero-width space, (non-)joiners, LRM/RLM",
-            '\u{200B}',
-            '\u{200F}',
-        ),
-        ("bidi embeddings and overrides", '\u{202A}', '\u{202E}'),
-        (
-            "word joiner, invisible operators, isolates",
-            '\u{2060}',
-            '\u{206F}',
-        ),
-        ("Hangul filler", '\u{3164}', '\u{3164}'),
-        ("variation selectors", '\u{FE00}', '\u{FE0F}'),
-        ("byte-order mark", '\u{FEFF}', '\u{FEFF}'),
-        ("halfwidth Hangul filler", '\u{FFA0}', '\u{FFA0}'),
-        ("reserved specials", '\u{FFF0}', '\u{FFF8}'),
-        ("shorthand format controls", '\u{1BCA0}', '\u{1BCA3}'),
-        ("musical formatting", '\u{1D173}', '\u{1D17A}'),
-        (
-            "tags and variation selectors supplement",
-            '\u{E0000}',
-            '\u{E0FFF}',
-        ),
-    ];
-
-    #[test]
-    fn default_ignorable_code_points_are_nothing() {
-        let clean = normalise("CIFUENTES VILLA, Jorge Milton");
-        for (class, low, high) in IGNORABLE_CLASSES {
-            for c in *low..=*high {
-                assert!(is_default_ignorable(c), "{class}: U+{:04X}", c as u32);
-                let hidden = format!("CI{c}FUENTES VI{c}LLA, Jo{c}rge {c}Mil{c}ton{c}");
-                assert_eq!(normalise(&hidden), clean, "{class}: U+{:04X}", c as u32);
-                assert_eq!(fold(&hidden), fold("CIFUENTES VILLA, Jorge Milton"));
-            }
-        }
-        // Their neighbours are not ignorable.
-        for c in [
-            '\u{00AC}',
-            '\u{00AE}',
-            '\u{034E}',
-            '\u{0350}',
-            '\u{115E}',
-            '\u{1161}',
-            '\u{180A}',
-            '\u{1810}',
-            '\u{2010}',
-            '\u{2029}',
-            '\u{202F}',
-            '\u{2070}',
-            '\u{3165}',
-            '\u{FE10}',
-            '\u{FEFE}',
-            '\u{FFA1}',
-            '\u{FFF9}',
-            '\u{1D172}',
-            '\u{1D17B}',
-            '\u{E1000}',
-            'a',
-            ' ',
-        ] {
-            assert!(!is_default_ignorable(c), "U+{:04X}", c as u32);
-        }
-        assert!(matches!(without_ignorables("Jorge"), Cow::Borrowed(_)));
-        assert_eq!(without_ignorables("Jo\u{200B}rge"), "Jorge");
-    }
-
-    #[test]
-    fn keys_are_parallel_to_tokens() {
-        let n = normalise("Verma, Anil Kumar");
-        // `verma` is folded to its variant `varma`; the spelling is kept.
-        assert_eq!(n.tokens, ["anil", "kumar", "varma"]);
-        assert_eq!(n.spellings[2], "verma");
-        assert_eq!(n.keys.len(), 3);
-        assert_eq!(n.skeletons.len(), 3);
-        assert_eq!(n.skeletons[2], "vrm");
-        assert_eq!(
-            normalise("Mohamed Abdel Aziz").spellings,
-            ["mohamed", "abdel", "aziz"]
-        );
-        assert_eq!(toks("Hajee Sahab Khan"), ["sahab", "khan"]);
-        assert!(normalise("  ,; ").is_empty());
-    }
 }
