@@ -18,6 +18,9 @@ use crate::app::{AppError, Resource};
 pub struct Envelope<T: Serialize> {
     pub status: &'static str,
     pub code: u16,
+    /// The vendor's `success: true`, on the endpoints whose pages show it (the report download).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
     pub message: Cow<'static, str>,
     pub data: T,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -37,6 +40,7 @@ impl<T: Serialize> Envelope<T> {
         Envelope {
             status: "success",
             code: 200,
+            success: None,
             message: message.into(),
             data,
             credits_used: None,
@@ -50,6 +54,12 @@ impl<T: Serialize> Envelope<T> {
         self.credits_used = Some(used);
         self.credits_remaining = Some(remaining);
         self.credits_left = Some(remaining);
+        self
+    }
+
+    /// Adds `"success": true`, as the endpoints whose pages show it.
+    pub fn with_success(mut self) -> Self {
+        self.success = Some(true);
         self
     }
 
@@ -83,6 +93,12 @@ impl<T: Serialize + utoipa::ToSchema> utoipa::__dev::ComposeSchema for Envelope<
             .property(
                 "code",
                 ObjectBuilder::new().schema_type(SchemaType::new(Type::Integer)),
+            )
+            .property(
+                "success",
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::new(Type::Boolean))
+                    .enum_values(Some([true])),
             )
             .property(
                 "message",

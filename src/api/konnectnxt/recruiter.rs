@@ -560,10 +560,8 @@ pub async fn submit(
         status: "success",
         code: 200,
         success: true,
-        message: format!(
-            "{} candidate(s) submitted for verification.",
-            submitted.cases.len()
-        ),
+        message: "BGV initiation+submission successful. Checks triggered asynchronously."
+            .to_string(),
         credits_used: submitted.total_cost,
         credits_remaining: submitted.balance,
         credits_left: submitted.balance,

@@ -75,7 +75,7 @@ pub async fn download(
         base64::engine::general_purpose::STANDARD.encode(pdf)
     };
     Ok(Envelope::ok(
-        "BGV report fetched successfully.",
+        "Report Fetched Successfully.",
         Download {
             case_id,
             candidate_name: view.case.candidate_name.clone(),
@@ -84,5 +84,6 @@ pub async fn download(
             completed_at: view.case.completed_at.map(format_timestamp),
             report,
         },
-    ))
+    )
+    .with_success())
 }

@@ -59,7 +59,8 @@ pub async fn submit(
     let mut created = Vec::with_capacity(candidates.len());
     for candidate in candidates {
         let case_id = uuid::Uuid::new_v4().to_string();
-        let candidate_id = uuid::Uuid::new_v4().to_string();
+        // The vendor's page: "case_id and candidate_id in the response are the same UUID value".
+        let candidate_id = case_id.clone();
         let stored = StoredCandidate {
             name: candidate.name.clone(),
             email: candidate.email.clone(),
