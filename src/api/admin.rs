@@ -10,6 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
 
 use crate::api::AppState;
 use crate::api::common::HttpError;
@@ -102,10 +103,54 @@ async fn read_upload(
     Ok(files)
 }
 
+/// The list formats `format` names.
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ListFormat {
+    Ofac,
+    Un,
+    Senzing,
+    Csl,
+}
+
+/// The list file (OFAC: the SDN CSV).
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct ListFile(pub Vec<u8>);
+
+/// OFAC: parts sdn (required), alt, add, comments; other formats: file.
+#[derive(ToSchema)]
+pub struct ListUpload {
+    #[schema(value_type = String, format = Binary, required = false)]
+    pub sdn: Vec<u8>,
+    #[schema(value_type = String, format = Binary, required = false)]
+    pub alt: Vec<u8>,
+    #[schema(value_type = String, format = Binary, required = false)]
+    pub add: Vec<u8>,
+    #[schema(value_type = String, format = Binary, required = false)]
+    pub comments: Vec<u8>,
+    #[schema(value_type = String, format = Binary, required = false)]
+    pub file: Vec<u8>,
+}
+
 /// Import a screening list (operator only)
 #[utoipa::path(
     post, path = "/admin/screening/lists", tag = "admin",
-    params(("format" = String, Query, description = "ofac | un | senzing | csl"), ("name" = Option<String>, Query))
+    operation_id = "importScreeningList", security(("adminToken" = [])),
+    params(
+        ("format" = inline(ListFormat), Query, description = "ofac | un | senzing | csl"),
+        ("name" = Option<String>, Query, max_length = 64, pattern = r"^\s*[a-z0-9_.-]*\s*$",
+            description = "The list's name (default: the format); surrounding spaces are trimmed."),
+    ),
+    request_body(content(
+        (inline(ListFile) = "application/octet-stream"),
+        (inline(ListUpload) = "multipart/form-data"),
+    )),
+    responses(
+        (status = 200, description = "The stored version", body = Envelope<Imported>),
+        (status = 400, description = "Invalid format or file"),
+        (status = 404, description = "No admin_token is configured"),
+    )
 )]
 pub async fn import_list(State(state): State<AppState>, request: Request) -> ApiResult<Imported> {
     authorise(&state, request.headers())?;

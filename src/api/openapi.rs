@@ -9,7 +9,6 @@
 use serde_json::{Map, Value, json};
 
 use crate::app::cases::MAX_CANDIDATES;
-use crate::app::screening::search::{MAX_LIMIT, MAX_NAME_CHARS};
 use crate::domain::cases::{AuditDecision, CaseStatus, CheckResult, CheckStatus};
 use crate::domain::catalog;
 use crate::domain::events::EventType;
@@ -87,12 +86,6 @@ impl Op {
         }
         self.request = Some(json!({ "application/json": media }));
         self.json_body = true;
-        self
-    }
-
-    fn body(mut self, content_type: &'static str, schema: Value) -> Self {
-        let content = self.request.get_or_insert_with(|| json!({}));
-        content[content_type] = json!({ "schema": schema });
         self
     }
 
@@ -381,63 +374,6 @@ fn schemas() -> Map<String, Value> {
             &["id", "type", "created_at", "data"],
         ),
     );
-    add(
-        "ScreeningList",
-        object(
-            json!({ "name": string, "version_id": string, "kind": string, "version": count, "versions": count, "entity_count": count, "alias_count": count, "skipped_count": count, "imported_at": string, "serving": { "type": "boolean" } }),
-            &[
-                "name",
-                "version_id",
-                "kind",
-                "version",
-                "versions",
-                "entity_count",
-                "alias_count",
-                "imported_at",
-                "serving",
-            ],
-        ),
-    );
-    add(
-        "ScreeningSearch",
-        object(
-            json!({
-                "search_id": string, "query": { "type": "object" },
-                "lists": { "type": "array", "items": { "type": "object" } },
-                "matches": { "type": "array", "items": object(json!({
-                    "list": string, "list_kind": string, "list_version": { "type": "integer" },
-                    "entity_id": string, "entity_type": string, "primary_name": string,
-                    "matched_name": string, "score": { "type": "number", "minimum": 0, "maximum": 1 },
-                    "programs": strings, "birth_dates": strings, "countries": strings,
-                    "explanation": { "type": "object" },
-                }), &["list", "entity_id", "primary_name", "matched_name", "score"]) },
-            }),
-            &["search_id", "query", "lists", "matches"],
-        ),
-    );
-    add(
-        "ScreeningSubject",
-        object(
-            json!({
-                "id": string, "check_id": string, "case_id": string, "name": string,
-                "dob": opt_string, "country": opt_string,
-                "matches": { "type": "array", "items": { "type": "object" } },
-                "list_versions": strings, "created_at": string, "last_screened_at": string,
-                "last_change_at": opt_string,
-            }),
-            &[
-                "id",
-                "check_id",
-                "case_id",
-                "name",
-                "matches",
-                "list_versions",
-                "created_at",
-                "last_screened_at",
-            ],
-        ),
-    );
-
     schemas
 }
 
@@ -513,15 +449,6 @@ fn operations() -> Vec<Op> {
         "required": ["name"],
     });
     vec![
-        Op::new("healthz", "get", "/healthz", Public, Body::Plain).answers(
-            200,
-            "Alive",
-            Some(object(json!({ "status": { "type": "string", "enum": ["ok"] } }), &["status"])),
-        ),
-        Op::new("readyz", "get", "/readyz", Public, Body::Plain)
-            .answers(200, "Ready", Some(object(json!({ "status": { "type": "string", "enum": ["ready"] } }), &["status"])))
-            .answers(503, "The database does not answer", Some(object(json!({ "status": { "type": "string", "enum": ["unavailable"] } }), &["status"]))),
-        Op::new("metrics", "get", "/metrics", Public, Body::Plain),
         Op::new("listCreditTransactions", "get", "/api/v2/credits/transactions", ApiKey, kn)
             .query("start_date", json!({ "type": "string", "description": "DD-MM-YYYY (IST), inclusive.", "example": "01-01-2026" }))
             .query("end_date", json!({ "type": "string", "description": "DD-MM-YYYY (IST), inclusive; not before start_date.", "example": "31-01-2026" }))
@@ -575,38 +502,6 @@ fn operations() -> Vec<Op> {
             .answers(400, "Invalid case_id or type", Option::None)
             .answers(404, "No such case, or not yet submitted", Option::None)
             .answers(503, "Too many PDFs being rendered; retry", Option::None),
-        Op::new("screeningSearch", "post", "/api/v2/screening/search", ApiKey, kn)
-            .json(
-                json!({
-                    "type": "object",
-                    "properties": {
-                        "name": { "type": "string", "maxLength": MAX_NAME_CHARS, "description": "Must contain a letter or digit." },
-                        "dob": { "type": ["string", "null"], "maxLength": 32, "description": "YYYY-MM-DD, YYYY-MM or YYYY." },
-                        "country": { "type": ["string", "null"], "maxLength": 64 },
-                        "entity_type": { "type": ["string", "null"], "enum": ["person", "organization", "vessel", "aircraft", null] },
-                        "threshold": { "type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "Default 0.80." },
-                        "limit": { "type": ["integer", "null"], "minimum": 1, "maximum": MAX_LIMIT, "description": "Default 10." },
-                    },
-                    "required": ["name"],
-                    "additionalProperties": false,
-                }),
-                Some(json!({ "name": "Vladimir Putin", "dob": "1952-10-07", "threshold": 0.8, "limit": 10 })),
-            )
-            .answers(200, "Matches, best first; 1 credit", Some(kn_data("ScreeningSearch", 200, CREDITS)))
-            .answers(400, "Invalid input (the field is named); no credit", Option::None)
-            .answers(402, "Insufficient credits", Option::None)
-            .answers(503, "The screening index is still being built, or no list is loaded; no credit", Option::None),
-        Op::new("screeningLists", "get", "/api/v2/screening/lists", ApiKey, kn)
-            .answers(200, "The newest version of every list", Some(envelope(json!({ "type": "array", "items": schema_ref("ScreeningList") }), 200, &[]))),
-        Op::new("screeningSubjects", "get", "/api/v2/screening/subjects", ApiKey, kn)
-            .query("offset", page_param(0, None, "Default 0."))
-            .query("limit", page_param(0, Some(500), "Default 50."))
-            .answers(200, "Watched subjects", Some(envelope(json!({ "type": "array", "items": schema_ref("ScreeningSubject") }), 200, &[])))
-            .link(200, "screeningSubject", "id", "$response.body#/data/0/id")
-            .answers(400, "A query parameter is invalid", Option::None),
-        Op::new("screeningSubject", "get", "/api/v2/screening/subjects/{id}", ApiKey, kn)
-            .answers(200, "The subject", Some(kn_data("ScreeningSubject", 200, &[])))
-            .answers(404, "No such subject", Option::None),
         Op::new("setWebhook", "put", "/api/v2/webhooks", ApiKey, kn)
             .json(
                 object(json!({ "url": text(&limits::WEBHOOK_URL, "An http(s) URL; public addresses only unless allowed by the operator.") }), &["url"]),
@@ -631,41 +526,6 @@ fn operations() -> Vec<Op> {
             .answers(200, "Redelivery queued", Some(envelope(object(json!({ "event_id": { "type": "string" } }), &["event_id"]), 200, &[])))
             .answers(404, "No such event", Option::None)
             .answers(409, "No webhook is set", Option::None),
-        Op::new("importScreeningList", "post", "/admin/screening/lists", Admin, kn)
-            .body("application/octet-stream", json!({ "type": "string", "format": "binary", "description": "The list file (OFAC: the SDN CSV)." }))
-            .body(
-                "multipart/form-data",
-                json!({
-                    "type": "object",
-                    "description": "OFAC: parts sdn (required), alt, add, comments; other formats: file.",
-                    "properties": {
-                        "sdn": { "type": "string", "format": "binary" }, "alt": { "type": "string", "format": "binary" },
-                        "add": { "type": "string", "format": "binary" }, "comments": { "type": "string", "format": "binary" },
-                        "file": { "type": "string", "format": "binary" },
-                    },
-                }),
-            )
-            .query("format", json!({ "type": "string", "enum": ["ofac", "un", "senzing", "csl"] }))
-            .query(
-                "name",
-                json!({
-                    "type": "string",
-                    "maxLength": crate::app::screening::lists::MAX_LIST_NAME,
-                    "pattern": "^\\s*[a-z0-9_.-]*\\s*$",
-                    "description": "The list's name (default: the format); surrounding spaces are trimmed.",
-                }),
-            )
-            .answers(200, "The stored version", Some(envelope(json!({ "type": "object" }), 200, &[])))
-            .answers(400, "Invalid format or file", Option::None)
-            .answers(404, "No admin_token is configured", Option::None),
-        Op::new("watchmanSearch", "get", "/v2/search", ApiKey, Body::Watchman)
-            .answers(200, "Watchman SearchResponse; 1 credit", Some(object(json!({ "query": { "type": "object" }, "entities": { "type": "array", "items": { "type": "object" } } }), &["entities"])))
-            .answers(400, "Invalid parameter", Option::None)
-            .answers(402, "Insufficient credits", Option::None)
-            .answers(503, "The index is being built, or no list is loaded; no credit", Option::None),
-        Op::new("watchmanListInfo", "get", "/v2/listinfo", ApiKey, Body::Watchman)
-            .answers(200, "The lists served", Some(object(json!({ "lists": { "type": "object" }, "listHashes": { "type": "object" }, "startedAt": { "type": "string" }, "endedAt": { "type": "string" }, "version": { "type": "string" } }), &["lists", "listHashes"])))
-            .answers(503, "The index is being built", Option::None),
     ]
 }
 

@@ -7,26 +7,68 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::AppState;
 
+/// `{"status": "ok"}`.
+#[derive(Serialize, ToSchema)]
+pub struct Alive {
+    status: AliveStatus,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AliveStatus {
+    Ok,
+}
+
+/// `{"status": "ready"}`, or `unavailable` (with a 503).
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    status: ReadyStatus,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReadyStatus {
+    Ready,
+    Unavailable,
+}
+
 /// The process is alive.
-#[utoipa::path(get, path = "/healthz", tag = "operations")]
-pub async fn healthz() -> impl IntoResponse {
-    Json(json!({"status": "ok"}))
+#[utoipa::path(
+    get, path = "/healthz", tag = "operations", operation_id = "healthz",
+    responses((status = 200, description = "Alive", body = Alive)),
+)]
+pub async fn healthz() -> Json<Alive> {
+    Json(Alive {
+        status: AliveStatus::Ok,
+    })
 }
 
 /// The database answers.
-#[utoipa::path(get, path = "/readyz", tag = "operations")]
+#[utoipa::path(
+    get, path = "/readyz", tag = "operations", operation_id = "readyz",
+    responses(
+        (status = 200, description = "Ready", body = Readiness),
+        (status = 503, description = "The database does not answer", body = Readiness),
+    ),
+)]
 pub async fn readyz(State(state): State<AppState>) -> Response {
     match crate::app::ops::ready(&state.store).await {
-        Ok(()) => Json(json!({"status": "ready"})).into_response(),
+        Ok(()) => Json(Readiness {
+            status: ReadyStatus::Ready,
+        })
+        .into_response(),
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unavailable"})),
+                Json(Readiness {
+                    status: ReadyStatus::Unavailable,
+                }),
             )
                 .into_response()
         }
@@ -35,7 +77,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 
 /// Prometheus text exposition: requests by route and status, latency, open jobs by state
 /// (queued, running, dead; finished ones are counted by `satyapan_jobs_finished_total`).
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus metrics", content_type = "text/plain")))]
+#[utoipa::path(get, path = "/metrics", tag = "operations", operation_id = "metrics", responses((status = 200, description = "Prometheus metrics", content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> Response {
     match crate::app::ops::open_jobs(&state.store).await {
         Ok(open) => {

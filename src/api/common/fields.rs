@@ -55,9 +55,30 @@ macro_rules! list_rules {
     )*};
 }
 
+/// A number field's bounds, as a type: `Number<Threshold>` takes 0 to 1.
+pub trait Bounds {
+    const MIN: f64;
+    const MAX: f64;
+    /// Only whole numbers (`5`, not `5.0`: JSON writes them apart).
+    const WHOLE: bool;
+}
+
+/// Declares a marker type per number field's bounds.
+macro_rules! number_rules {
+    ($($(#[$doc:meta])* $marker:ident = ($min:expr, $max:expr, $whole:expr)),* $(,)?) => {$(
+        $(#[$doc])*
+        pub struct $marker;
+        impl Bounds for $marker {
+            const MIN: f64 = $min;
+            const MAX: f64 = $max;
+            const WHOLE: bool = $whole;
+        }
+    )*};
+}
+
 /// The rules of the request fields, one marker each.
 pub mod rule {
-    use super::{Items, ListRule, Rule, TextRule};
+    use super::{Bounds, Items, ListRule, Rule, TextRule};
 
     rules! {
         CheckType = CHECK_TYPE, Name = NAME, Email = EMAIL, Phone = PHONE, Dob = DOB,
@@ -75,6 +96,13 @@ pub mod rule {
     list_rules! {
         Checks = CHECKS, Candidates = CANDIDATES, Employers = EMPLOYERS,
         SandboxOutcomes = SANDBOX_OUTCOMES, Overrides = OVERRIDES,
+    }
+
+    number_rules! {
+        /// A screening score threshold: 0 to 1.
+        Threshold = (0.0, 1.0, false),
+        /// How many screening matches to answer with: 1 to `search::MAX_LIMIT`.
+        ScreeningLimit = (1.0, crate::app::screening::search::MAX_LIMIT as f64, true),
     }
 }
 
@@ -310,7 +338,8 @@ impl<'de> Deserialize<'de> for Given {
                 Ok(Given(Some(Scalar::Number(v.to_string()))))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Given, E> {
-                let shown = serde_json::Number::from_f64(v).map_or_else(String::new, |n| n.to_string());
+                let shown =
+                    serde_json::Number::from_f64(v).map_or_else(String::new, |n| n.to_string());
                 Ok(Given(Some(Scalar::Number(shown))))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Given, A::Error> {
@@ -747,6 +776,129 @@ impl PartialSchema for Flag {
 
 impl ToSchema for Flag {}
 
+/// A number field bounded by `B`, kept as JSON wrote it: absent (or `null`), a number, or a
+/// value of another JSON type.
+pub struct Number<B> {
+    state: NumberState,
+    bounds: PhantomData<B>,
+}
+
+enum NumberState {
+    Absent,
+    Given(serde_json::Number),
+    WrongType,
+}
+
+/// A number field's value that is not a number within its bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfBounds;
+
+impl<B> Default for Number<B> {
+    fn default() -> Self {
+        Number::of(NumberState::Absent)
+    }
+}
+
+impl<B> Number<B> {
+    fn of(state: NumberState) -> Self {
+        Number {
+            state,
+            bounds: PhantomData,
+        }
+    }
+}
+
+impl<B: Bounds> Number<B> {
+    /// The number as sent; `Ok(None)` when absent or `null`.
+    pub fn get(&self) -> Result<Option<&serde_json::Number>, Problem> {
+        match &self.state {
+            NumberState::Absent => Ok(None),
+            NumberState::Given(n) => Ok(Some(n)),
+            NumberState::WrongType => Err(Problem::WrongType),
+        }
+    }
+
+    /// `Ok(None)` when absent or `null`; the number when it is within the bounds (and whole, for
+    /// whole bounds); `Err` for anything else.
+    pub fn bounded(&self) -> Result<Option<f64>, OutOfBounds> {
+        let Some(n) = self.get().map_err(|_| OutOfBounds)? else {
+            return Ok(None);
+        };
+        let whole = n.is_i64() || n.is_u64();
+        match n.as_f64() {
+            Some(v) if (whole || !B::WHOLE) && (B::MIN..=B::MAX).contains(&v) => Ok(Some(v)),
+            _ => Err(OutOfBounds),
+        }
+    }
+}
+
+impl<'de, B> Deserialize<'de> for Number<B> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V<B>(PhantomData<B>);
+        impl<'de, B> Visitor<'de> for V<B> {
+            type Value = Number<B>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Self::Value, D::Error> {
+                inner.deserialize_any(self)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Number::of(NumberState::Absent))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Number::of(NumberState::Absent))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Number::of(NumberState::Given(v.into())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Number::of(NumberState::Given(v.into())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Number::of(
+                    serde_json::Number::from_f64(v)
+                        .map_or(NumberState::WrongType, NumberState::Given),
+                ))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Number::of(NumberState::WrongType))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(Number::of(NumberState::WrongType))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                drain_seq(seq)?;
+                Ok(Number::of(NumberState::WrongType))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                drain_map(map)?;
+                Ok(Number::of(NumberState::WrongType))
+            }
+        }
+        deserializer.deserialize_option(V(PhantomData))
+    }
+}
+
+impl<B: Bounds> PartialSchema for Number<B> {
+    fn schema() -> RefOr<Schema> {
+        let object = if B::WHOLE {
+            ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::Integer, Type::Null]))
+                .minimum(Some(B::MIN as i64))
+                .maximum(Some(B::MAX as i64))
+        } else {
+            ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::Number, Type::Null]))
+                .minimum(Some(B::MIN))
+                .maximum(Some(B::MAX))
+        };
+        RefOr::T(Schema::Object(object.build()))
+    }
+}
+
+impl<B: Bounds> ToSchema for Number<B> {}
+
 /// A whole request body: `Some` when the JSON is an object read as `T`, `None` otherwise (each
 /// surface words that refusal).
 pub struct Root<T>(pub Option<T>);
@@ -800,5 +952,38 @@ mod tests {
         assert!(p.checks.get().expect("absent").is_none());
         assert!(read("[1, 2]").is_none());
         assert!(read("\"text\"").is_none());
+    }
+
+    #[test]
+    fn a_number_keeps_what_was_sent_and_is_read_against_its_bounds() {
+        use super::rule::{ScreeningLimit, Threshold};
+        #[derive(serde::Deserialize)]
+        struct Numbers {
+            threshold: Number<Threshold>,
+            limit: Number<ScreeningLimit>,
+        }
+        let read = |json: &str| {
+            let n: Numbers = serde_json::from_str(json).expect("valid JSON");
+            (n.threshold.bounded(), n.limit.bounded())
+        };
+        assert_eq!(
+            read(r#"{"threshold": 1, "limit": 5}"#),
+            (Ok(Some(1.0)), Ok(Some(5.0)))
+        );
+        assert_eq!(read(r#"{"threshold": null}"#), (Ok(None), Ok(None)));
+        assert_eq!(
+            read(r#"{"threshold": 0.5, "limit": 5.0}"#).1,
+            Err(OutOfBounds)
+        );
+        assert_eq!(
+            read(r#"{"threshold": 1.5, "limit": 0}"#),
+            (Err(OutOfBounds), Err(OutOfBounds))
+        );
+        assert_eq!(
+            read(r#"{"threshold": "0.5", "limit": [1]}"#),
+            (Err(OutOfBounds), Err(OutOfBounds))
+        );
+        let n: Numbers = serde_json::from_str(r#"{"threshold": true}"#).expect("valid JSON");
+        assert_eq!(n.threshold.get(), Err(Problem::WrongType));
     }
 }

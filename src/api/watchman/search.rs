@@ -8,7 +8,8 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{SecondsFormat, TimeZone, Utc};
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::ApiKeyAuth;
 use super::error::WatchmanError;
@@ -106,7 +107,20 @@ fn date_time(d: &PartialDate) -> Option<String> {
     Some(format!("{}T00:00:00Z", date.format("%Y-%m-%d")))
 }
 
-fn government_id(d: &Document) -> Value {
+/// Watchman's `GovernmentID`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = WatchmanGovernmentId)]
+pub struct GovernmentId {
+    #[schema(value_type = String)]
+    pub country: &'static str,
+    pub identifier: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    #[schema(value_type = String)]
+    pub id_type: &'static str,
+}
+
+fn government_id(d: &Document) -> GovernmentId {
     let kind = d.kind.to_ascii_lowercase();
     let id_type = if kind.contains("passport") {
         if kind.contains("diplomatic") {
@@ -131,112 +145,355 @@ fn government_id(d: &Document) -> Value {
     } else {
         "personal-id"
     };
-    json!({"name": d.kind, "type": id_type, "country": "", "identifier": d.number})
+    GovernmentId {
+        country: "",
+        identifier: d.number.clone(),
+        name: d.kind.clone(),
+        id_type,
+    }
+}
+
+/// Nothing this server lists (Watchman's addresses, affiliations, crypto addresses, historical
+/// information, organizations): always empty or `null`.
+#[derive(Debug, Serialize)]
+pub enum Unlisted {}
+
+/// Watchman's `Person`. The fields of every Watchman object are in the order of their names, as
+/// this surface has always written them.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WatchmanPerson)]
+#[serde(rename_all = "camelCase")]
+pub struct Person {
+    pub alt_names: Option<Vec<String>>,
+    /// `YYYY-MM-DDT00:00:00Z`.
+    pub birth_date: Option<String>,
+    pub death_date: Option<String>,
+    #[schema(value_type = String)]
+    pub gender: &'static str,
+    #[serde(rename = "governmentIDs")]
+    pub government_ids: Option<Vec<GovernmentId>>,
+    pub name: String,
+    #[schema(value_type = String)]
+    pub place_of_birth: &'static str,
+    pub titles: Option<Vec<String>>,
+}
+
+/// Watchman's `Business`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WatchmanBusiness)]
+#[serde(rename_all = "camelCase")]
+pub struct Business {
+    pub alt_names: Option<Vec<String>>,
+    pub created: Option<String>,
+    pub dissolved: Option<String>,
+    #[serde(rename = "governmentIDs")]
+    pub government_ids: Option<Vec<GovernmentId>>,
+    pub name: String,
+}
+
+/// Watchman's `Vessel`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WatchmanVessel)]
+#[serde(rename_all = "camelCase")]
+pub struct Vessel {
+    pub alt_names: Vec<String>,
+    pub built: Option<String>,
+    #[schema(value_type = String)]
+    pub call_sign: &'static str,
+    pub flag: String,
+    pub gross_registered_tonnage: u64,
+    #[schema(value_type = String)]
+    pub imo_number: &'static str,
+    #[schema(value_type = String)]
+    pub mmsi: &'static str,
+    #[schema(value_type = String)]
+    pub model: &'static str,
+    pub name: String,
+    #[schema(value_type = String)]
+    pub owner: &'static str,
+    pub tonnage: u64,
+    #[serde(rename = "type")]
+    #[schema(value_type = String)]
+    pub vessel_type: &'static str,
+}
+
+/// Watchman's `Aircraft`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WatchmanAircraft)]
+#[serde(rename_all = "camelCase")]
+pub struct Aircraft {
+    pub alt_names: Vec<String>,
+    pub built: Option<String>,
+    #[schema(value_type = String)]
+    pub flag: &'static str,
+    #[schema(value_type = String)]
+    pub icao_code: &'static str,
+    #[schema(value_type = String)]
+    pub model: &'static str,
+    pub name: String,
+    #[schema(value_type = String)]
+    pub serial_number: &'static str,
+    #[serde(rename = "type")]
+    #[schema(value_type = String)]
+    pub aircraft_type: &'static str,
+}
+
+/// Watchman's `Contact`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WatchmanContact)]
+#[serde(rename_all = "camelCase")]
+pub struct Contact {
+    pub email_addresses: Option<Vec<String>>,
+    pub fax_numbers: Option<Vec<String>>,
+    pub phone_numbers: Option<Vec<String>>,
+    pub websites: Option<Vec<String>>,
+}
+
+impl Contact {
+    fn of(empty: Option<Vec<String>>) -> Contact {
+        Contact {
+            email_addresses: empty.clone(),
+            fax_numbers: empty.clone(),
+            phone_numbers: empty.clone(),
+            websites: empty,
+        }
+    }
+}
+
+/// Watchman's `SanctionsInfo`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WatchmanSanctionsInfo)]
+pub struct SanctionsInfo {
+    pub description: String,
+    pub programs: Vec<String>,
+    pub secondary: bool,
+}
+
+/// The listed record this entity was read from.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WatchmanSourceData)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceData {
+    pub birth_dates: Vec<String>,
+    pub countries: Vec<String>,
+    pub list: String,
+    pub list_version: Option<i64>,
+}
+
+/// One compared piece of a match (`SearchedEntity.details.pieces`).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WatchmanPiece)]
+#[serde(rename_all = "camelCase")]
+pub struct Piece {
+    pub exact: bool,
+    pub fields_compared: usize,
+    pub matched: bool,
+    pub piece_type: String,
+    pub required: bool,
+    pub score: f64,
+    pub weight: f64,
+}
+
+/// Why a match scored what it did.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WatchmanDetails)]
+#[serde(rename_all = "camelCase")]
+pub struct Details {
+    pub final_score: f64,
+    pub pieces: Vec<Piece>,
+}
+
+/// Watchman's `Entity`, and (with `details`, `match` and `matchedName`) its `SearchedEntity`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WatchmanEntity {
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub addresses: Option<Vec<Unlisted>>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub affiliations: Option<Vec<Unlisted>>,
+    pub aircraft: Option<Aircraft>,
+    pub business: Option<Business>,
+    pub contact: Contact,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub crypto_addresses: Option<Vec<Unlisted>>,
+    /// Search results only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Details>,
+    /// `person`, `business`, `vessel`, `aircraft`, `unknown` (the query's: empty when not given).
+    #[schema(value_type = String)]
+    pub entity_type: &'static str,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub historical_info: Option<Vec<Unlisted>>,
+    /// Search results only: the score, 0 to 1.
+    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
+    pub match_score: Option<f64>,
+    /// Search results only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matched_name: Option<String>,
+    pub name: String,
+    #[schema(value_type = Option<Object>)]
+    pub organization: Option<Unlisted>,
+    pub person: Option<Person>,
+    pub sanctions_info: Option<SanctionsInfo>,
+    pub source_data: Option<SourceData>,
+    #[serde(rename = "sourceID")]
+    pub source_id: String,
+    pub source_list: String,
+    pub vessel: Option<Vessel>,
 }
 
 /// A listed entity as Watchman's `Entity`.
-pub fn watchman_entity(index: &Index, idx: usize, entity: &Entity) -> Value {
+pub fn watchman_entity(index: &Index, idx: usize, entity: &Entity) -> WatchmanEntity {
     let source = index.source_of(idx);
     let list_name = source.map_or(entity.list.as_str(), |s| s.name.as_str());
-    let ids: Vec<Value> = entity.documents.iter().map(government_id).collect();
-    let person = (entity.entity_type == EntityType::Person).then(|| {
-        json!({
-            "name": entity.primary_name,
-            "altNames": entity.aliases,
-            "gender": match entity.gender {
-                Some(Gender::Male) => "male",
-                Some(Gender::Female) => "female",
-                _ => "unknown",
-            },
-            "birthDate": entity.birth_dates.first().and_then(date_time),
-            "placeOfBirth": "",
-            "deathDate": null,
-            "titles": [],
-            "governmentIDs": ids,
-        })
-    });
-    let business = (entity.entity_type == EntityType::Organization).then(|| {
-        json!({
-            "name": entity.primary_name,
-            "altNames": entity.aliases,
-            "created": null,
-            "dissolved": null,
-            "governmentIDs": ids,
-        })
-    });
-    let vessel = (entity.entity_type == EntityType::Vessel).then(|| {
-        json!({
-            "name": entity.primary_name, "altNames": entity.aliases, "imoNumber": "", "type": "",
-            "flag": entity.countries.first().cloned().unwrap_or_default(), "built": null,
-            "model": "", "tonnage": 0, "mmsi": "", "callSign": "", "grossRegisteredTonnage": 0,
-            "owner": "",
-        })
-    });
-    let aircraft = (entity.entity_type == EntityType::Aircraft).then(|| {
-        json!({
-            "name": entity.primary_name, "altNames": entity.aliases, "type": "", "flag": "",
-            "built": null, "icaoCode": "", "model": "", "serialNumber": "",
-        })
-    });
-    json!({
-        "name": entity.primary_name,
-        "entityType": entity_type_word(entity.entity_type),
-        "sourceList": source_list(entity.list, list_name),
-        "sourceID": entity.source_id,
-        "person": person,
-        "business": business,
-        "organization": null,
-        "aircraft": aircraft,
-        "vessel": vessel,
-        "contact": {"emailAddresses": [], "phoneNumbers": [], "faxNumbers": [], "websites": []},
-        "addresses": [],
-        "cryptoAddresses": [],
-        "affiliations": [],
-        "sanctionsInfo": {
-            "programs": entity.programs,
-            "secondary": false,
-            "description": entity.remarks.clone().unwrap_or_default(),
+    let ids: Vec<GovernmentId> = entity.documents.iter().map(government_id).collect();
+    let person = (entity.entity_type == EntityType::Person).then(|| Person {
+        alt_names: Some(entity.aliases.clone()),
+        birth_date: entity.birth_dates.first().and_then(date_time),
+        death_date: None,
+        gender: match entity.gender {
+            Some(Gender::Male) => "male",
+            Some(Gender::Female) => "female",
+            _ => "unknown",
         },
-        "historicalInfo": [],
-        "sourceData": {
-            "list": list_name,
-            "listVersion": source.map(|s| s.version),
-            "countries": entity.countries,
-            "birthDates": entity.birth_dates.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        },
-    })
+        government_ids: Some(ids.clone()),
+        name: entity.primary_name.clone(),
+        place_of_birth: "",
+        titles: Some(Vec::new()),
+    });
+    let business = (entity.entity_type == EntityType::Organization).then(|| Business {
+        alt_names: Some(entity.aliases.clone()),
+        created: None,
+        dissolved: None,
+        government_ids: Some(ids.clone()),
+        name: entity.primary_name.clone(),
+    });
+    let vessel = (entity.entity_type == EntityType::Vessel).then(|| Vessel {
+        alt_names: entity.aliases.clone(),
+        built: None,
+        call_sign: "",
+        flag: entity.countries.first().cloned().unwrap_or_default(),
+        gross_registered_tonnage: 0,
+        imo_number: "",
+        mmsi: "",
+        model: "",
+        name: entity.primary_name.clone(),
+        owner: "",
+        tonnage: 0,
+        vessel_type: "",
+    });
+    let aircraft = (entity.entity_type == EntityType::Aircraft).then(|| Aircraft {
+        alt_names: entity.aliases.clone(),
+        built: None,
+        flag: "",
+        icao_code: "",
+        model: "",
+        name: entity.primary_name.clone(),
+        serial_number: "",
+        aircraft_type: "",
+    });
+    WatchmanEntity {
+        addresses: Some(Vec::new()),
+        affiliations: Some(Vec::new()),
+        aircraft,
+        business,
+        contact: Contact::of(Some(Vec::new())),
+        crypto_addresses: Some(Vec::new()),
+        details: None,
+        entity_type: entity_type_word(entity.entity_type),
+        historical_info: Some(Vec::new()),
+        match_score: None,
+        matched_name: None,
+        name: entity.primary_name.clone(),
+        organization: None,
+        person,
+        sanctions_info: Some(SanctionsInfo {
+            description: entity.remarks.clone().unwrap_or_default(),
+            programs: entity.programs.clone(),
+            secondary: false,
+        }),
+        source_data: Some(SourceData {
+            birth_dates: entity.birth_dates.iter().map(ToString::to_string).collect(),
+            countries: entity.countries.clone(),
+            list: list_name.to_string(),
+            list_version: source.map(|s| s.version),
+        }),
+        source_id: entity.source_id.clone(),
+        source_list: source_list(entity.list, list_name),
+        vessel,
+    }
 }
 
 /// The query as Watchman echoes it (`SearchResponse.query`, an `Entity`).
-fn query_entity(name: &str, entity_type: Option<EntityType>, dob: Option<PartialDate>) -> Value {
-    let t = entity_type.map_or("", entity_type_word);
-    let person = (entity_type == Some(EntityType::Person)).then(|| {
-        json!({
-            "name": name, "altNames": null, "gender": "", "birthDate": dob.as_ref().and_then(date_time),
-            "placeOfBirth": "", "deathDate": null, "titles": null, "governmentIDs": null,
-        })
+fn query_entity(
+    name: &str,
+    entity_type: Option<EntityType>,
+    dob: Option<PartialDate>,
+) -> WatchmanEntity {
+    let person = (entity_type == Some(EntityType::Person)).then(|| Person {
+        alt_names: None,
+        birth_date: dob.as_ref().and_then(date_time),
+        death_date: None,
+        gender: "",
+        government_ids: None,
+        name: name.to_string(),
+        place_of_birth: "",
+        titles: None,
     });
-    let business = (entity_type == Some(EntityType::Organization)).then(|| {
-        json!({"name": name, "altNames": null, "created": null, "dissolved": null, "governmentIDs": null})
+    let business = (entity_type == Some(EntityType::Organization)).then(|| Business {
+        alt_names: None,
+        created: None,
+        dissolved: None,
+        government_ids: None,
+        name: name.to_string(),
     });
-    json!({
-        "name": name,
-        "entityType": t,
-        "sourceList": "api-request",
-        "sourceID": "",
-        "person": person,
-        "business": business,
-        "organization": null,
-        "aircraft": null,
-        "vessel": null,
-        "contact": {"emailAddresses": null, "phoneNumbers": null, "faxNumbers": null, "websites": null},
-        "addresses": null,
-        "cryptoAddresses": null,
-        "affiliations": null,
-        "sanctionsInfo": null,
-        "historicalInfo": null,
-        "sourceData": null,
-    })
+    WatchmanEntity {
+        addresses: None,
+        affiliations: None,
+        aircraft: None,
+        business,
+        contact: Contact::of(None),
+        crypto_addresses: None,
+        details: None,
+        entity_type: entity_type.map_or("", entity_type_word),
+        historical_info: None,
+        match_score: None,
+        matched_name: None,
+        name: name.to_string(),
+        organization: None,
+        person,
+        sanctions_info: None,
+        source_data: None,
+        source_id: String::new(),
+        source_list: "api-request".to_string(),
+        vessel: None,
+    }
+}
+
+/// Watchman's `SearchResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WatchmanSearchResponse)]
+pub struct SearchResponse {
+    /// Best first.
+    pub entities: Vec<WatchmanEntity>,
+    /// The query, as an `Entity`.
+    pub query: WatchmanEntity,
+}
+
+/// Watchman's `ListInfoResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WatchmanListInfo)]
+#[serde(rename_all = "camelCase")]
+pub struct ListInfo {
+    /// When the index being served was last rebuilt (RFC 3339).
+    pub ended_at: Option<String>,
+    /// The SHA-256 of each list's file.
+    pub list_hashes: BTreeMap<String, String>,
+    /// Entities per list.
+    pub lists: BTreeMap<String, usize>,
+    pub started_at: Option<String>,
+    #[schema(value_type = String)]
+    pub version: &'static str,
 }
 
 /// The validated Watchman query.
@@ -364,10 +621,20 @@ fn parse(pairs: &[(String, String)]) -> Result<Parsed, WatchmanError> {
 /// Search the lists (Watchman v2)
 #[utoipa::path(
     get, path = "/v2/search", tag = "watchman",
+    operation_id = "watchmanSearch", security(("bearerAuth" = [])),
     params(
-        ("name" = Option<String>, Query), ("type" = Option<String>, Query),
-        ("birthDate" = Option<String>, Query), ("minMatch" = Option<f64>, Query),
-        ("limit" = Option<i64>, Query), ("source" = Option<String>, Query)
+        ("name" = Option<String>, Query, max_length = 200, description = "Required unless a gov_* identifier is given."),
+        ("type" = Option<String>, Query, description = "person, business, organization, aircraft or vessel."),
+        ("birthDate" = Option<String>, Query, description = "YYYY-MM-DD, YYYY-MM or YYYY."),
+        ("minMatch" = Option<f64>, Query, minimum = 0, maximum = 1, description = "Default 0."),
+        ("limit" = Option<i64>, Query, description = "Default 10; at most 100 are answered."),
+        ("source" = Option<String>, Query, description = "Only entities of this sourceList."),
+    ),
+    responses(
+        (status = 200, description = "Watchman SearchResponse; 1 credit", body = SearchResponse),
+        (status = 400, description = "Invalid parameter"),
+        (status = 402, description = "Insufficient credits"),
+        (status = 503, description = "The index is being built, or no list is loaded; no credit"),
     )
 )]
 pub async fn search(
@@ -387,14 +654,14 @@ pub async fn search(
     )
     .await?;
     let index = &searched.index;
-    let entities: Vec<Value> = searched
+    let entities: Vec<WatchmanEntity> = searched
         .matches
         .iter()
         .filter_map(|m| {
             let entity = index.entity(m.entity_idx)?;
             let mut e = watchman_entity(index, m.entity_idx, entity);
             if let Some(source) = &parsed.source
-                && e["sourceList"].as_str() != Some(source.as_str())
+                && e.source_list != *source
             {
                 return None;
             }
@@ -404,46 +671,42 @@ pub async fn search(
                 return None;
             }
             let score = (m.score * 10_000.0).round() / 10_000.0;
-            if let Some(obj) = e.as_object_mut() {
-                obj.insert("match".into(), json!(score));
-                obj.insert("matchedName".into(), json!(m.matched_name));
-                let mut pieces: Vec<Value> = vec![json!({
-                    "score": score,
-                    "weight": 1.0,
-                    "matched": true,
-                    "required": true,
-                    "exact": score >= 0.9999,
-                    "fieldsCompared": m.explanation.matched_tokens.len(),
-                    "pieceType": "name",
-                })];
-                pieces.extend(m.explanation.qualifiers.iter().map(|q| {
-                    json!({
-                        "score": if q.contains("(-") { 0.0 } else { 1.0 },
-                        "weight": 0.0,
-                        "matched": !q.contains("(-"),
-                        "required": false,
-                        "exact": q.contains("match"),
-                        "fieldsCompared": 1,
-                        "pieceType": q,
-                    })
-                }));
-                obj.insert(
-                    "details".into(),
-                    json!({"pieces": pieces, "finalScore": score}),
-                );
-            }
+            e.match_score = Some(score);
+            e.matched_name = Some(m.matched_name.clone());
+            let mut pieces = vec![Piece {
+                score,
+                weight: 1.0,
+                matched: true,
+                required: true,
+                exact: score >= 0.9999,
+                fields_compared: m.explanation.matched_tokens.len(),
+                piece_type: "name".to_string(),
+            }];
+            pieces.extend(m.explanation.qualifiers.iter().map(|q| Piece {
+                score: if q.contains("(-") { 0.0 } else { 1.0 },
+                weight: 0.0,
+                matched: !q.contains("(-"),
+                required: false,
+                exact: q.contains("match"),
+                fields_compared: 1,
+                piece_type: q.clone(),
+            }));
+            e.details = Some(Details {
+                pieces,
+                final_score: score,
+            });
             Some(e)
         })
         .take(parsed.limit)
         .collect();
-    let body = json!({
-        "query": query_entity(
+    let body = SearchResponse {
+        query: query_entity(
             &parsed.request.name,
             parsed.request.entity_type,
             parsed.request.dob,
         ),
-        "entities": entities,
-    });
+        entities,
+    };
     Ok((
         [
             ("Access-Control-Allow-Origin", "*".to_string()),
@@ -489,7 +752,14 @@ fn rfc3339(ms: i64) -> Option<String> {
 }
 
 /// The lists served (Watchman v2 `ListInfoResponse`)
-#[utoipa::path(get, path = "/v2/listinfo", tag = "watchman")]
+#[utoipa::path(
+    get, path = "/v2/listinfo", tag = "watchman",
+    operation_id = "watchmanListInfo", security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The lists served", body = ListInfo),
+        (status = 503, description = "The index is being built"),
+    )
+)]
 pub async fn listinfo(
     State(state): State<AppState>,
     _auth: ApiKeyAuth,
@@ -517,12 +787,12 @@ pub async fn listinfo(
         }
     }
     let (started, ended) = engine.build_times();
-    let body = json!({
-        "lists": lists,
-        "listHashes": list_hashes,
-        "startedAt": rfc3339(started),
-        "endedAt": rfc3339(ended),
-        "version": concat!("satyapan v", env!("CARGO_PKG_VERSION")),
-    });
+    let body = ListInfo {
+        lists,
+        list_hashes,
+        started_at: rfc3339(started),
+        ended_at: rfc3339(ended),
+        version: concat!("satyapan v", env!("CARGO_PKG_VERSION")),
+    };
     Ok(([("Access-Control-Allow-Origin", "*")], Json(body)).into_response())
 }

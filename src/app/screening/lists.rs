@@ -18,10 +18,11 @@ const SKIPPED_SAMPLE: usize = 100;
 pub const MAX_LIST_NAME: usize = 64;
 
 /// What an import did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Imported {
     pub id: String,
     pub list: String,
+    #[schema(value_type = String)]
     pub kind: ListKind,
     pub version: i64,
     pub entity_count: i64,

@@ -49,13 +49,16 @@ pub struct SearchRequest {
 }
 
 /// One match as the search APIs report it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ScreeningMatch)]
 pub struct Hit {
     /// The list's name (`ofac`, `un`, … or the operator's own name for it).
     pub list: String,
+    #[schema(value_type = String)]
     pub list_kind: &'static str,
     pub list_version: i64,
     pub entity_id: String,
+    #[schema(value_type = String)]
     pub entity_type: &'static str,
     pub primary_name: String,
     pub matched_name: String,
@@ -63,6 +66,8 @@ pub struct Hit {
     pub programs: Vec<String>,
     pub birth_dates: Vec<String>,
     pub countries: Vec<String>,
+    /// `matched_tokens` (`[query token, listed token, similarity]`) and `qualifiers`.
+    #[schema(value_type = Object)]
     pub explanation: Explanation,
 }
 
