@@ -16,13 +16,13 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, Uri};
 use axum::routing::get;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
@@ -143,7 +143,9 @@ pub fn router(state: AppState) -> Router {
             "/files/reports/{file}",
             get(files::report_pdf::<KonnectNxt>),
         )
-        .merge(SwaggerUi::new("/docs").external_url_unchecked("/openapi.json", openapi::document(api)))
+        .merge(
+            SwaggerUi::new("/docs").external_url_unchecked("/openapi.json", openapi::document(api)),
+        )
         .fallback(|uri: Uri| async move { render_for(&uri, HttpError::RouteNotFound) })
         .method_not_allowed_fallback(|uri: Uri| async move {
             render_for(&uri, HttpError::MethodNotAllowed)

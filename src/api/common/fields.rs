@@ -48,6 +48,7 @@ macro_rules! rules {
 macro_rules! list_rules {
     ($($marker:ident = $rule:ident),* $(,)?) => {$(
         #[doc = concat!("`limits::", stringify!($rule), "` as a type.")]
+        #[derive(Default)]
         pub struct $marker;
         impl Items for $marker {
             const RULE: ListRule = crate::domain::text::limits::$rule;
@@ -285,14 +286,8 @@ impl<R: Rule> ToSchema for Text<R> {
 }
 
 /// A value that arrived as any JSON scalar, kept as it came (an enum word, an echoed item).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Given(pub Option<Scalar>);
-
-impl Default for Given {
-    fn default() -> Self {
-        Given(None)
-    }
-}
 
 impl Given {
     /// The value when it is a string.
@@ -419,16 +414,12 @@ impl<E: Words> ToSchema for Word<E> {
 }
 
 /// A field that must be a JSON object of `T`'s fields (or absent).
+#[derive(Default)]
 pub enum Obj<T> {
+    #[default]
     Absent,
     WrongType,
     Value(T),
-}
-
-impl<T> Default for Obj<T> {
-    fn default() -> Self {
-        Obj::Absent
-    }
 }
 
 impl<T> Obj<T> {
@@ -492,16 +483,12 @@ impl<T: ToSchema> ToSchema for Obj<T> {
 
 /// A field that must be a JSON array of `T` (or absent), at most `L`'s maximum items (checked by
 /// the request's `validate`, which words the message).
+#[derive(Default)]
 pub enum List<L, T> {
+    #[default]
     Absent,
     WrongType,
     Items(Vec<T>, PhantomData<L>),
-}
-
-impl<L, T> Default for List<L, T> {
-    fn default() -> Self {
-        List::Absent
-    }
 }
 
 impl<L: Items, T> List<L, T> {
@@ -578,16 +565,12 @@ impl<L: Items, T: ToSchema> ToSchema for List<L, T> {
 
 /// A field that must be a JSON object of `T` values keyed by the client (or absent); the entries
 /// in the order sent.
+#[derive(Default)]
 pub enum Entries<L, T> {
+    #[default]
     Absent,
     WrongType,
     Entries(Vec<(String, T)>, PhantomData<L>),
-}
-
-impl<L, T> Default for Entries<L, T> {
-    fn default() -> Self {
-        Entries::Absent
-    }
 }
 
 impl<L: Items, T> Entries<L, T> {

@@ -55,10 +55,12 @@ pub async fn initiate(
     auth: ApiKeyAuth,
     ApiBody(body): ApiBody<InitiateBody>,
 ) -> ApiResult<Initiated> {
-    let parsed = body.ok_or_else(|| NOT_AN_OBJECT.to_string()).and_then(|body| {
-        let raw = required(&body.gstin)?;
-        Gstin::parse(&raw).map_err(|e| format!("Invalid GSTIN: {e}."))
-    });
+    let parsed = body
+        .ok_or_else(|| NOT_AN_OBJECT.to_string())
+        .and_then(|body| {
+            let raw = required(&body.gstin)?;
+            Gstin::parse(&raw).map_err(|e| format!("Invalid GSTIN: {e}."))
+        });
     let gstin = match parsed {
         Ok(gstin) => gstin,
         Err(message) => return Err(invalid(&state, &auth.org_id, message).await),

@@ -9,13 +9,17 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use utoipa::{PartialSchema, ToSchema};
 use serde_json::json;
+use utoipa::{PartialSchema, ToSchema};
 
 use super::ApiKeyAuth;
 use super::envelope::{ApiError, ApiResult, Envelope, ErrorKind};
 use super::extract::QueryParams;
+use super::extract::{ApiBody, NOT_AN_OBJECT};
 use crate::api::AppState;
+use crate::api::common::fields::{
+    Entries, Given, List, Obj, Problem, Rule, Scalar, Text, Word, rule,
+};
 use crate::app::cases::{
     self as bgv, Audit, Audited, Candidate, CaseCreated, MAX_CANDIDATES, Override,
 };
@@ -27,8 +31,6 @@ use crate::domain::person::{Email, PersonName, Pincode};
 use crate::domain::ratelimit::FixedWindow;
 use crate::domain::source::{EmployerClaim, SandboxOutcome};
 use crate::domain::text::limits;
-use crate::api::common::fields::{Entries, Given, List, Obj, Problem, Rule, Scalar, Text, Word, rule};
-use super::extract::{ApiBody, NOT_AN_OBJECT};
 use crate::reports::model::Report;
 
 /// One problem with one candidate's detail.

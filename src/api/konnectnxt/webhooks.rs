@@ -10,9 +10,9 @@ use super::body::required;
 use super::envelope::{ApiError, ApiResult, Envelope};
 use super::extract::{ApiBody, NOT_AN_OBJECT, QueryParams};
 use crate::api::AppState;
+use crate::api::common::fields::{Text, rule};
 use crate::app::{AppError, Resource, webhooks};
 use crate::domain::events::{EventType, is_event_id};
-use crate::api::common::fields::{Text, rule};
 use crate::domain::time::format_timestamp;
 use crate::store::decode_json;
 
@@ -223,8 +223,5 @@ pub async fn redeliver(
     }
     let attempts = state.webhook_attempts;
     webhooks::redeliver(&state.store, &auth.org_id, &event_id, attempts).await?;
-    Ok(Envelope::ok(
-        "Redelivery queued.",
-        Redelivery { event_id },
-    ))
+    Ok(Envelope::ok("Redelivery queued.", Redelivery { event_id }))
 }

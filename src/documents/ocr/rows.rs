@@ -56,7 +56,7 @@ pub fn locate(lines: &[Line], height: u32) -> Option<Rows> {
     if found.len() < 3 {
         return None;
     }
-    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found.sort_by_key(|a| a.0);
     // Keep rows in order down the card (a label misread as another's breaks the order).
     let mut ordered: Vec<(usize, f32, f32, Option<u32>)> = Vec::new();
     for f in found {
