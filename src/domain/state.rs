@@ -14,10 +14,14 @@ pub trait TextState: Sized + Copy + 'static {
 }
 
 /// The schema of a state as the API writes it: one of its words.
-pub fn words_schema<T: TextState>(nullable: bool) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+pub fn words_schema<T: TextState>(
+    nullable: bool,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
     use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
-    let mut words: Vec<serde_json::Value> =
-        T::ALL.iter().map(|v| serde_json::Value::from(v.as_str())).collect();
+    let mut words: Vec<serde_json::Value> = T::ALL
+        .iter()
+        .map(|v| serde_json::Value::from(v.as_str()))
+        .collect();
     let kind = if nullable {
         words.push(serde_json::Value::Null);
         SchemaType::from_iter([Type::String, Type::Null])
