@@ -80,7 +80,13 @@ fn main() {
         );
     }
     if only.as_deref() != Some("ocr") {
-        faces(&docs, &dir.join("faces"), split.as_deref(), verbose);
+        faces(
+            &docs,
+            &dir.join("faces"),
+            split.as_deref(),
+            file_filter.as_deref(),
+            verbose,
+        );
     }
     docs.release();
 }
@@ -234,7 +240,13 @@ struct FaceTally {
     matched_diff: usize,
 }
 
-fn faces(docs: &Documents, dir: &Path, only_split: Option<&str>, verbose: bool) {
+fn faces(
+    docs: &Documents,
+    dir: &Path,
+    only_split: Option<&str>,
+    file_filter: Option<&str>,
+    verbose: bool,
+) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         println!("(no {}: faces not evaluated)", dir.display());
         return;
@@ -281,6 +293,9 @@ fn faces(docs: &Documents, dir: &Path, only_split: Option<&str>, verbose: bool) 
                 cache.insert(path, b.clone());
                 Some(b)
             };
+            if file_filter.is_some_and(|f| !cols[0].contains(f)) {
+                continue;
+            }
             let (Some(a), Some(b)) = (load(cols[0]), load(cols[1])) else {
                 eprintln!("cannot read {line}");
                 continue;

@@ -35,9 +35,17 @@ pub fn decode_rgb(bytes: &[u8]) -> Result<RgbImage, DecodeError> {
     let reader = ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| DecodeError::Unreadable(e.to_string()))?;
-    let img = reader
-        .decode()
+    let mut decoder = reader
+        .into_decoder()
         .map_err(|e| DecodeError::Unreadable(e.to_string()))?;
+    // A phone stores its photo as the sensor saw it and says in EXIF how to turn it: turned
+    // here, a card or a face photographed in portrait is upright as the person saw it.
+    let orientation = image::ImageDecoder::orientation(&mut decoder).ok();
+    let mut img = image::DynamicImage::from_decoder(decoder)
+        .map_err(|e| DecodeError::Unreadable(e.to_string()))?;
+    if let Some(o) = orientation {
+        img.apply_orientation(o);
+    }
     if img.width() == 0 || img.height() == 0 {
         return Err(DecodeError::Unreadable("the image has no pixels".into()));
     }

@@ -35,7 +35,18 @@ use super::ocr::{Failure, OutputStatus};
 pub use models::{ModelError, ModelPaths};
 
 /// Embedding distance at or below which two faces are the same person.
-pub const MATCH_DISTANCE: f64 = 0.45;
+/// Chosen on real photographs: two different photographs of one person (public face sets) lie
+/// up to 0.60 apart, two people from 0.52 (see `docs/documents.md`); at 0.50 none of the
+/// different people matched and 94 % of the same people did; up to 0.55 a person reviews.
+pub const MATCH_DISTANCE: f64 = 0.50;
+/// The line for faces with little detail (either face's [`FoundFace::sharpness`] under
+/// [`LOW_DETAIL_SHARPNESS`]): enlarged, blurred faces lie closer together whoever they are
+/// (dlib's sample faces, 37–90 px enlarged, put two people 0.47–0.50 apart), so they need the
+/// stricter line measured on them.
+pub const LOW_DETAIL_MATCH_DISTANCE: f64 = 0.45;
+/// Sharpness under which a face has little detail: the enlarged sample faces measure 8–40, the
+/// real photographs 180–1,000.
+pub const LOW_DETAIL_SHARPNESS: f64 = 100.0;
 /// Width of the logistic map from distance to score (distance units).
 pub const SCORE_SPREAD: f64 = 0.05;
 /// Score of a match (the score at `MATCH_DISTANCE`): level HIGH.
@@ -83,9 +94,15 @@ pub struct FaceMatch {
 }
 
 impl FaceMatch {
+    #[cfg(test)]
     fn from_distance(d: f64, card: FaceBox, selfie: FaceBox) -> Self {
-        let score = score_of(d);
-        let is_match = d <= MATCH_DISTANCE;
+        Self::at_line(d, MATCH_DISTANCE, card, selfie)
+    }
+
+    /// The outcome for distance `d` against the match line `line` (the score is 80 there).
+    fn at_line(d: f64, line: f64, card: FaceBox, selfie: FaceBox) -> Self {
+        let score = score_at(d, line);
+        let is_match = d <= line;
         let level = if is_match {
             ConfidenceLevel::High
         } else {
@@ -127,8 +144,23 @@ impl FaceMatch {
 
 /// Similarity on 0–100 (`MATCH_SCORE` at the decision threshold).
 pub fn score_of(distance: f64) -> f64 {
-    let z = (distance - MATCH_DISTANCE) / SCORE_SPREAD + (100.0 / MATCH_SCORE - 1.0).ln();
+    score_at(distance, MATCH_DISTANCE)
+}
+
+/// Similarity on 0–100 with `MATCH_SCORE` at the match line `line`.
+pub fn score_at(distance: f64, line: f64) -> f64 {
+    let z = (distance - line) / SCORE_SPREAD + (100.0 / MATCH_SCORE - 1.0).ln();
     100.0 / (1.0 + z.exp())
+}
+
+/// The match line for two faces: [`MATCH_DISTANCE`], or [`LOW_DETAIL_MATCH_DISTANCE`] when
+/// either face has little detail.
+pub fn match_line(a: &FoundFace, b: &FoundFace) -> f64 {
+    if a.sharpness.min(b.sharpness) < LOW_DETAIL_SHARPNESS {
+        LOW_DETAIL_MATCH_DISTANCE
+    } else {
+        MATCH_DISTANCE
+    }
 }
 
 pub fn level_of(score: f64) -> ConfidenceLevel {
@@ -163,6 +195,8 @@ pub struct FoundFace {
     pub embedding: Embedding,
     /// The face region cut from the image (for perceptual hashing).
     pub crop: RgbImage,
+    /// Detail in the face: the variance of the Laplacian of its crop at 100 × 100 grey.
+    pub sharpness: f64,
 }
 
 /// Why an image gave no usable face.
@@ -289,8 +323,9 @@ pub struct FaceMatcher {
 
 impl FaceMatcher {
     /// Loads the models from `dir` (one engine now: a missing or corrupt model fails here).
+    /// When `dir` does not hold them, the other usual places are searched ([`models::resolve`]).
     pub fn load(dir: &Path) -> Result<Self, ModelError> {
-        let paths = ModelPaths::in_dir(dir);
+        let paths = ModelPaths::in_dir(&models::resolve(dir));
         let engine = Engine::load(&paths)?;
         Ok(Self {
             paths,
@@ -351,9 +386,12 @@ impl FaceMatcher {
             Err(e) => {
                 FaceMatch::unusable(OutputStatus::Failed, "models_unavailable", e.to_string())
             }
-            Ok((Ok(c), Ok(s))) => {
-                FaceMatch::from_distance(c.embedding.distance(&s.embedding), c.face, s.face)
-            }
+            Ok((Ok(c), Ok(s))) => FaceMatch::at_line(
+                c.embedding.distance(&s.embedding),
+                match_line(&c, &s),
+                c.face,
+                s.face,
+            ),
             Ok((Err(p), _)) => problem_outcome(p, Source::Card),
             Ok((_, Err(p))) => problem_outcome(p, Source::Selfie),
         }
@@ -434,7 +472,7 @@ fn find_face(engine: &Engine, img: &RgbImage, source: Source) -> Result<FoundFac
             // photos hold a face it finds as they are.
             for grow in [1.0, 1.5, 2.0] {
                 // Boxes on the rectified card map back to the photo approximately (by scale).
-                match find_in(engine, &region, grow, scale, (x0, y0)) {
+                match find_in(engine, &region, grow, scale, (x0, y0), None) {
                     Err(FaceProblem::NoFace) => continue,
                     other => return other,
                 }
@@ -442,6 +480,16 @@ fn find_face(engine: &Engine, img: &RgbImage, source: Source) -> Result<FoundFac
         }
     }
     let (small, s) = shrink_to(img, 1280);
+    // First on a 640-px copy (a quarter of the pixels to scan; a selfie's face is large), the
+    // face then embedded on the 1280-px image. A face found there that is small may hide
+    // others too small to see at 640: the full image decides then.
+    let (tiny, t) = shrink_to(&small, 640);
+    if t < 1.0 {
+        let r = find_in(engine, &tiny, 1.0, 1.0 / (s * t), (0, 0), Some(&small));
+        if r.as_ref().is_ok_and(|f| f.face.width as f32 * s >= 160.0) {
+            return r;
+        }
+    }
     // HOG finds faces from about 80 px: small images are enlarged when nothing is found as
     // they are (a small selfie is usually mostly face).
     let grows: &[f32] = if small.width().max(small.height()) < 700 {
@@ -451,9 +499,27 @@ fn find_face(engine: &Engine, img: &RgbImage, source: Source) -> Result<FoundFac
     };
     let mut result = Err(FaceProblem::NoFace);
     for &grow in grows {
-        result = find_in(engine, &small, grow, 1.0 / s, (0, 0));
+        result = find_in(engine, &small, grow, 1.0 / s, (0, 0), None);
         if !matches!(result, Err(FaceProblem::NoFace)) {
-            break;
+            return result;
+        }
+    }
+    // A photo turned (no orientation in its metadata, a card photographed sideways): the
+    // frontal detector finds upright faces only.
+    let grow = if small.width().max(small.height()) < 700 {
+        2.0
+    } else {
+        1.0
+    };
+    for turned in [
+        imageops::rotate90(&small),
+        imageops::rotate270(&small),
+        imageops::rotate180(&small),
+    ] {
+        let r = find_in(engine, &turned, grow, 1.0 / s, (0, 0), None);
+        if !matches!(r, Err(FaceProblem::NoFace)) {
+            // The box is the turned image's (its size is right, its place approximate).
+            return r;
         }
     }
     result
@@ -467,6 +533,7 @@ fn find_in(
     grow: f32,
     to_source: f32,
     offset: (u32, u32),
+    hi: Option<&RgbImage>,
 ) -> Result<FoundFace, FaceProblem> {
     let work = if grow > 1.0 {
         imageops::resize(
@@ -495,6 +562,21 @@ fn find_in(
     if width_src < i64::from(MIN_FACE_PX) {
         return Err(FaceProblem::TooSmall(width_src.max(0) as u32));
     }
+    // Detected on a reduced copy, embedded on the finer image (the chip's detail).
+    let (work, largest) = match hi {
+        Some(hi) if hi.width() > work.width() => {
+            let k = hi.width() as f64 / work.width() as f64;
+            let r = Rectangle {
+                left: (largest.left as f64 * k).round() as _,
+                top: (largest.top as f64 * k).round() as _,
+                right: (largest.right as f64 * k).round() as _,
+                bottom: (largest.bottom as f64 * k).round() as _,
+            };
+            (hi.clone(), r)
+        }
+        _ => (work, *largest),
+    };
+    let largest = &largest;
     let embedding = engine.embed(&work, largest).ok_or(FaceProblem::NoFace)?;
     let (l, t) = (largest.left.max(0) as u32, largest.top.max(0) as u32);
     let cw = (largest.width().max(1) as u32)
@@ -511,7 +593,17 @@ fn find_in(
         ch,
     )
     .to_image();
+    let sharpness = super::imaging::laplacian_variance(&imageops::grayscale(&imageops::resize(
+        &crop,
+        100,
+        100,
+        imageops::FilterType::Triangle,
+    )));
+    if std::env::var_os("DOCUMENTS_DEBUG_FACE").is_some() {
+        eprintln!("face| width {} sharpness {sharpness:.1}", largest.width());
+    }
     Ok(FoundFace {
+        sharpness,
         face: FaceBox {
             left: source_px(largest.left) + (offset.0 as f32 * to_source) as i64,
             top: source_px(largest.top) + (offset.1 as f32 * to_source) as i64,

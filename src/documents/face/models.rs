@@ -27,6 +27,47 @@ pub fn default_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("models"))
 }
 
+/// Fixed install locations searched after the configured directory.
+pub const INSTALL_DIRS: &[&str] = &[
+    "/usr/local/share/satyapan/models",
+    "/usr/share/satyapan/models",
+];
+
+/// The directory to load the models from: `configured` when it exists (holding the models or
+/// not: a directory given is the one meant, and its error is the one to show); else
+/// `SATYAPAN_MODELS_DIR`; else `models/` beside the executable (or two levels up, as cargo
+/// builds it into `target/<profile>/`); else a fixed install location ([`INSTALL_DIRS`]); else
+/// the checkout this binary was built from (`<checkout>/models`). So a server started from
+/// another working directory (`/`, a service manager's) still finds them. When none holds
+/// them, `configured` (whose error then names it).
+///
+/// The models are looked up relative to the working directory otherwise: a server started
+/// outside the checkout ran with face match dead.
+pub fn resolve(configured: &Path) -> PathBuf {
+    let usable = |d: &Path| ModelPaths::in_dir(d).check().is_ok();
+    if configured.is_dir() {
+        return configured.to_owned();
+    }
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Some(env) = std::env::var_os("SATYAPAN_MODELS_DIR") {
+        candidates.push(PathBuf::from(env));
+    }
+    if let Ok(exe) = std::env::current_exe()
+        && let Some(dir) = exe.parent()
+    {
+        candidates.push(dir.join("models"));
+        for up in dir.ancestors().skip(1).take(3) {
+            candidates.push(up.join("models"));
+        }
+    }
+    candidates.extend(INSTALL_DIRS.iter().map(PathBuf::from));
+    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
+    candidates
+        .into_iter()
+        .find(|d| usable(d))
+        .unwrap_or_else(|| configured.to_owned())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelPaths {
     pub dir: PathBuf,

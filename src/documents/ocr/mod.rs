@@ -552,6 +552,13 @@ fn choose_nik(
         v.sort_by(|a, b| b.1.total_cmp(&a.1));
     }
     let disputed: Vec<usize> = (0..16).filter(|&i| votes[i].len() > 1).collect();
+    let share = |i: usize, d: u8| -> f32 {
+        let total: f32 = votes[i].iter().map(|(_, w)| w).sum();
+        votes[i]
+            .iter()
+            .find(|(x, _)| *x == d)
+            .map_or(0.0, |(_, w)| w / total.max(1e-6))
+    };
     let voted: Vec<u8> = votes.iter().map(|v| v[0].0).collect();
     let mut candidates: Vec<Vec<u8>> = vec![voted.clone()];
     if disputed.len() <= 6 {
@@ -623,8 +630,20 @@ fn choose_nik(
         .map(|(_, c)| c.clone())
         .unwrap_or(voted);
     let value = String::from_utf8_lossy(&best).into_owned();
-    let base = full.iter().map(|r| r.confidence).sum::<f32>() / full.len() as f32;
-    let confidence = base * 0.85f32.powi(i32::try_from(disputed.len()).unwrap_or(16));
+    // The confidence of the readings that read it, lowered by 15 % per digit that less than
+    // 60 % of the votes chose (a digit one unsure reading disputes is not in doubt).
+    let agreeing: Vec<f32> = full
+        .iter()
+        .filter(|r| r.value == value)
+        .map(|r| r.confidence)
+        .collect();
+    let base = if agreeing.is_empty() {
+        full.iter().map(|r| r.confidence).sum::<f32>() / full.len() as f32
+    } else {
+        agreeing.iter().copied().fold(0.0, f32::max)
+    };
+    let doubtful = (0..16).filter(|&i| share(i, best[i]) < 0.6).count();
+    let confidence = base * 0.85f32.powi(i32::try_from(doubtful).unwrap_or(16));
     Some(FieldReading::new(value, confidence))
 }
 

@@ -580,6 +580,9 @@ fn blood_value(rest: &Value) -> Option<FieldReading> {
         .iter()
         .map(|b| (*b, normalized_levenshtein(&v, b)))
         .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    // "Gol. Darah" read with nothing but a dash (or nothing) after it: the card prints "-"
+    // (group not recorded), and the label read is the evidence, not the dash's own confidence.
+    let conf = if best.0 == "-" { conf.max(0.6) } else { conf };
     (best.1 >= 0.5).then(|| FieldReading::new(best.0.to_owned(), conf * best.1 as f32))
 }
 
