@@ -128,7 +128,12 @@ impl<'a> Shape<'a> {
         } else {
             Auth::Public
         };
-        let errors = if ["/healthz", "/readyz", "/metrics"].contains(&path) {
+        // The operational endpoints (tag `operations`) answer in no surface's body.
+        let operational = operation
+            .get("tags")
+            .and_then(Value::as_array)
+            .is_some_and(|tags| tags.iter().any(|t| t == "operations"));
+        let errors = if operational {
             Body::Plain
         } else if crate::api::watchman::owns(path) {
             Body::Watchman
