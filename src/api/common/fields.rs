@@ -257,7 +257,7 @@ impl<'de, R: Rule> Deserialize<'de> for Text<R> {
 }
 
 /// A text field's schema from its rule.
-pub fn text_schema(rule: &TextRule) -> Schema {
+fn text_schema(rule: &TextRule) -> Schema {
     ObjectBuilder::new()
         .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
         .max_length(Some(rule.max_chars))
@@ -393,13 +393,6 @@ impl<'de, E> Deserialize<'de> for Word<E> {
     }
 }
 
-impl<E: Words> Word<E> {
-    /// The schema of an optional word: one of the words, or `null` (read as absent).
-    pub fn or_null() -> RefOr<Schema> {
-        crate::domain::state::words_schema::<E>(true)
-    }
-}
-
 /// A required word: one of the words (`null` is refused as missing).
 impl<E: Words> PartialSchema for Word<E> {
     fn schema() -> RefOr<Schema> {
@@ -499,10 +492,6 @@ impl<L: Items, T> List<L, T> {
             List::WrongType => Err(Problem::WrongType),
             List::Items(items, _) => Ok(Some(items)),
         }
-    }
-
-    pub fn rule() -> ListRule {
-        L::RULE
     }
 }
 

@@ -71,10 +71,9 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<fields::Root<T>>::from_request(req, state).await {
-            Ok(axum::Json(fields::Root(value))) => Ok(ApiBody(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
-        }
+        let ApiJson(fields::Root(body)) =
+            ApiJson::<fields::Root<T>>::from_request(req, state).await?;
+        Ok(ApiBody(body))
     }
 }
 
